@@ -1,0 +1,492 @@
+package dev.hayate.core;
+
+import java.io.IOException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.function.Consumer;
+
+import dev.hayate.core.buffer.BufferPool;
+import dev.hayate.core.buffer.PooledBuffer;
+import dev.hayate.core.frame.FrameReader;
+import dev.hayate.core.frame.FrameWriter;
+import dev.hayate.core.frame.Sofh;
+import dev.hayate.core.transport.Transport;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The engine under every flavour: one transport, one receive buffer and one send buffer leased from the
+ * pool, SOFH framing, the protocol's codec and hooks, and the callbacks. Every method makes at most one
+ * attempt and never blocks; the flavours add the waiting (spinning, parking in the kernel, or an event
+ * loop).
+ *
+ * <pre>
+ *   trySend(msg) ─ onSend ─ encode into send buffer ─ commit ─ write ─▶ transport
+ *   tryRecv()    ◀ decode ◀ next frame in receive buffer ◀ read ◀───── transport
+ * </pre>
+ *
+ * <p>A frame is taken by {@link #trySend} whole or not at all. If the transport takes only part of it,
+ * the rest goes out on the next {@link #flush()} or {@link #trySend}, before any later frame.
+ *
+ * <p>Thread-safety: the send half ({@link #trySend}, {@link #flush()}) and the receive half
+ * ({@link #tryRecv()}) may each be used by one thread at a time, the two halves from different threads.
+ * {@link #close()} may be called from any thread: the buffers are returned to the pool only once neither
+ * half is in use. Using one half from two threads at once is detected and throws.
+ *
+ * @param <T> the message type.
+ */
+public final class Connection<T> implements AutoCloseable
+{
+    private final ConId id;
+    private final Transport transport;
+    private final Protocol<T> protocol;
+    private final Codec<T> codec;
+    private final Callback<T> callback;
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    private final UnsafeBuffer receiveBuffer;
+    private final UnsafeBuffer sendBuffer;
+    private final Half receiveHalf;
+    private final Half sendHalf;
+    private final CopyOnWriteArrayList<Consumer<Connection<T>>> closeListeners = new CopyOnWriteArrayList<>();
+    private volatile CloseReason closeReason = CloseReason.NONE;
+    private volatile String closeDetail;
+    private long messagesSent;
+    private long messagesReceived;
+
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<Connection, CloseReason> CLOSE_REASON =
+        AtomicReferenceFieldUpdater.newUpdater(Connection.class, CloseReason.class, "closeReason");
+
+    /**
+     * Creates the engine for an established transport, leasing its buffers.
+     *
+     * @param role      initiator or acceptor.
+     * @param transport connected; owned by the connection from now on (closed with it, also on failure).
+     * @param protocols makes this connection's protocol.
+     * @param callback  observes messages.
+     * @param context   concluded configuration.
+     * @throws dev.hayate.core.buffer.BufferPoolExhaustedException if no buffers are free within the
+     *                                                             context's lease timeout.
+     */
+    public Connection(final ConId.Role role, final Transport transport, final ProtocolFactory<T> protocols,
+        final Callback<T> callback, final Context context)
+    {
+        context.conclude();
+        this.transport = transport;
+        this.id = new ConId(role, context.name(), transport.localAddress(), transport.remoteAddress());
+        PooledBuffer receive = null;
+        PooledBuffer send = null;
+        try
+        {
+            final BufferPool pool = context.bufferPool();
+            final long leaseTimeout = context.bufferLeaseTimeoutNanos();
+            receive = pool.lease(context.receiveBufferCapacity(), leaseTimeout, TimeUnit.NANOSECONDS);
+            send = pool.lease(context.sendBufferCapacity(), leaseTimeout, TimeUnit.NANOSECONDS);
+            this.protocol = protocols.create(id);
+            this.codec = protocol.codec();
+        }
+        catch (final RuntimeException ex)
+        {
+            if (receive != null)
+            {
+                receive.release();
+            }
+            if (send != null)
+            {
+                send.release();
+            }
+            closeQuietly(transport);
+            throw ex;
+        }
+        this.callback = callback;
+        this.receiveBuffer = receive.buffer();
+        this.sendBuffer = send.buffer();
+        this.reader = new FrameReader(receive.buffer(), receive.byteBuffer(), context.maxFrameLength(),
+            context.encodingType());
+        this.writer = new FrameWriter(send.buffer(), send.byteBuffer(), context.maxFrameLength(),
+            context.encodingType());
+        this.receiveHalf = new Half(receive, "receive");
+        this.sendHalf = new Half(send, "send");
+    }
+
+    /**
+     * Takes one message if there is room, and writes what the transport accepts now.
+     *
+     * @param message to send; the codec encodes it during the call, so it may be reused at once.
+     * @return {@link Status#OK} if the frame was taken, {@link Status#BACK_PRESSURED} if unsent bytes leave
+     * no room (nothing was taken, the protocol's {@code onSend} did not run), {@link Status#CLOSED}.
+     * @throws IllegalArgumentException if the message does not fit in a frame of the maximum length.
+     */
+    public Status trySend(final T message)
+    {
+        if (!sendHalf.enter())
+        {
+            return Status.CLOSED;
+        }
+        try
+        {
+            if (writer.hasPending() && !flushOnce())
+            {
+                return Status.CLOSED;
+            }
+            final int bodyOffset = writer.claim();
+            if (bodyOffset < 0)
+            {
+                return Status.BACK_PRESSURED;
+            }
+            final int bodyLength;
+            try
+            {
+                protocol.onSend(message);
+                bodyLength = codec.encode(message, sendBuffer, bodyOffset, writer.maxBodyLength());
+            }
+            catch (final RuntimeException ex)
+            {
+                writer.abort();
+                throw ex;
+            }
+            writer.commit(bodyLength);
+            messagesSent++;
+            protocol.onSent(message);
+            callback.onSent(id, message);
+            return flushOnce() ? Status.OK : Status.CLOSED;
+        }
+        finally
+        {
+            sendHalf.exit();
+        }
+    }
+
+    /**
+     * Writes what the transport accepts now of the frames taken but not yet written.
+     *
+     * @return {@link Status#OK} when nothing is left to write, {@link Status#BACK_PRESSURED} when bytes remain,
+     * {@link Status#CLOSED}.
+     */
+    public Status flush()
+    {
+        if (!sendHalf.enter())
+        {
+            return Status.CLOSED;
+        }
+        try
+        {
+            if (!flushOnce())
+            {
+                return Status.CLOSED;
+            }
+            return writer.hasPending() ? Status.BACK_PRESSURED : Status.OK;
+        }
+        finally
+        {
+            sendHalf.exit();
+        }
+    }
+
+    private boolean flushOnce()
+    {
+        try
+        {
+            writer.flush(transport);
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            closeWith(CloseReason.IO_ERROR, "write failed: " + ex.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * @return true while bytes of taken frames wait to be written.
+     */
+    public boolean hasPendingSend()
+    {
+        return writer.hasPending();
+    }
+
+    /**
+     * Returns the next message: one already received, or else one read attempt.
+     *
+     * @return the message, or {@code null} when none is complete yet or the connection is closed
+     * ({@link #isClosed()} tells which). For a flyweight codec the message is valid until the next call.
+     */
+    public T tryRecv()
+    {
+        if (!receiveHalf.enter())
+        {
+            return null;
+        }
+        try
+        {
+            boolean readOnce = false;
+            while (true)
+            {
+                final int result = reader.next();
+                if (result == FrameReader.FRAME)
+                {
+                    return deliver();
+                }
+                if (result == FrameReader.ERROR)
+                {
+                    closeWith(CloseReason.PROTOCOL_ERROR, reader.errorMessage());
+                    return null;
+                }
+                if (readOnce || closeReason != CloseReason.NONE)
+                {
+                    return null;
+                }
+                final int read;
+                try
+                {
+                    read = reader.readFrom(transport);
+                }
+                catch (final IOException ex)
+                {
+                    closeWith(CloseReason.IO_ERROR, "read failed: " + ex.getMessage());
+                    return null;
+                }
+                if (read < 0)
+                {
+                    final int partial = reader.buffered();
+                    closeWith(CloseReason.PEER_CLOSED, partial == 0 ? "end of stream" :
+                        "end of stream inside a frame (" + partial + " bytes of it received)");
+                    return null;
+                }
+                if (read == 0)
+                {
+                    return null;
+                }
+                readOnce = true;
+            }
+        }
+        finally
+        {
+            receiveHalf.exit();
+        }
+    }
+
+    private T deliver()
+    {
+        final int offset = reader.frameOffset() + Sofh.HEADER_LENGTH;
+        final int length = reader.frameLength() - Sofh.HEADER_LENGTH;
+        final T message;
+        try
+        {
+            message = codec.decode(receiveBuffer, offset, length);
+        }
+        catch (final RuntimeException ex)
+        {
+            closeWith(CloseReason.PROTOCOL_ERROR, "undecodable frame of " + reader.frameLength() + " bytes: " + ex);
+            return null;
+        }
+        messagesReceived++;
+        protocol.onRecv(message);
+        callback.onRecv(id, message);
+        return message;
+    }
+
+    /**
+     * @return true if frames already received may be returned without reading: a receive will not wait.
+     */
+    public boolean hasBufferedInput()
+    {
+        return reader.buffered() > 0;
+    }
+
+    /**
+     * Closes the connection locally.
+     */
+    @Override
+    public void close()
+    {
+        closeWith(CloseReason.LOCAL, "closed locally");
+    }
+
+    /**
+     * Closes with a reason; the first reason recorded wins. Closes the transport, returns the buffers once
+     * neither half is in use, then runs the close listeners once.
+     *
+     * @param reason why.
+     * @param detail readable explanation.
+     * @return true if this call closed the connection, false if it was already closed.
+     */
+    public boolean closeWith(final CloseReason reason, final String detail)
+    {
+        if (reason == CloseReason.NONE || !CLOSE_REASON.compareAndSet(this, CloseReason.NONE, reason))
+        {
+            return false;
+        }
+        closeDetail = detail;
+        closeQuietly(transport);
+        receiveHalf.releaseIfIdle();
+        sendHalf.releaseIfIdle();
+        for (final Consumer<Connection<T>> listener : closeListeners)
+        {
+            listener.accept(this);
+        }
+        return true;
+    }
+
+    private static void closeQuietly(final Transport transport)
+    {
+        try
+        {
+            transport.close();
+        }
+        catch (final IOException ignore)
+        {
+            // Closing a failed transport can fail again; the connection is closed either way.
+        }
+    }
+
+    /**
+     * Runs {@code listener} once when the connection closes (at once if it is already closed), on the
+     * closing thread.
+     *
+     * @param listener to run.
+     */
+    public void onClose(final Consumer<Connection<T>> listener)
+    {
+        closeListeners.add(listener);
+        if (closeReason != CloseReason.NONE && closeListeners.remove(listener))
+        {
+            listener.accept(this);
+        }
+    }
+
+    /**
+     * @return true once closed for any reason.
+     */
+    public boolean isClosed()
+    {
+        return closeReason != CloseReason.NONE;
+    }
+
+    /**
+     * @return why the connection closed, {@link CloseReason#NONE} while open.
+     */
+    public CloseReason closeReason()
+    {
+        return closeReason;
+    }
+
+    /**
+     * @return a readable explanation of the close, or {@code null} while open.
+     */
+    public String closeDetail()
+    {
+        return closeDetail;
+    }
+
+    /**
+     * @return the identity of this connection.
+     */
+    public ConId id()
+    {
+        return id;
+    }
+
+    /**
+     * @return the transport, for waiting on readiness.
+     */
+    public Transport transport()
+    {
+        return transport;
+    }
+
+    /**
+     * @return this connection's protocol instance.
+     */
+    public Protocol<T> protocol()
+    {
+        return protocol;
+    }
+
+    /**
+     * @return this connection's codec.
+     */
+    public Codec<T> codec()
+    {
+        return codec;
+    }
+
+    /**
+     * @return messages taken for sending; read from the sending thread for an exact value.
+     */
+    public long messagesSent()
+    {
+        return messagesSent;
+    }
+
+    /**
+     * @return messages received; read from the receiving thread for an exact value.
+     */
+    public long messagesReceived()
+    {
+        return messagesReceived;
+    }
+
+    @Override
+    public String toString()
+    {
+        final CloseReason reason = closeReason;
+        return id + (reason == CloseReason.NONE ? "" : " closed " + reason + ": " + closeDetail);
+    }
+
+    /**
+     * Guards one half's buffer so it goes back to the pool only when no thread is inside that half.
+     */
+    private final class Half
+    {
+        private static final int IDLE = 0;
+        private static final int BUSY = 1;
+        private static final int RELEASED = 2;
+
+        private final PooledBuffer buffer;
+        private final String name;
+        private volatile int state = IDLE;
+
+        Half(final PooledBuffer buffer, final String name)
+        {
+            this.buffer = buffer;
+            this.name = name;
+        }
+
+        boolean enter()
+        {
+            if (HALF_STATE.compareAndSet(this, IDLE, BUSY))
+            {
+                return true;
+            }
+            if (state == BUSY)
+            {
+                throw new IllegalStateException("the " + name + " half of " + id + " is in use by another thread");
+            }
+            return false;
+        }
+
+        void exit()
+        {
+            state = IDLE;
+            if (closeReason != CloseReason.NONE)
+            {
+                releaseIfIdle();
+            }
+        }
+
+        void releaseIfIdle()
+        {
+            if (HALF_STATE.compareAndSet(this, IDLE, RELEASED))
+            {
+                buffer.release();
+            }
+        }
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static final AtomicIntegerFieldUpdater<Connection.Half> HALF_STATE =
+        AtomicIntegerFieldUpdater.newUpdater(Connection.Half.class, "state");
+}

@@ -1,0 +1,377 @@
+package dev.hayate.core;
+
+import java.util.concurrent.TimeUnit;
+
+import dev.hayate.core.buffer.BufferPool;
+import dev.hayate.core.frame.Sofh;
+import dev.hayate.core.transport.TcpTransportProvider;
+import dev.hayate.core.transport.TransportProvider;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+/**
+ * Configuration shared by every endpoint flavour: fluent setters with defaults, validated once by
+ * {@link #conclude()}. An endpoint concludes the context it is given and reads it at construction.
+ *
+ * <pre>{@code
+ * Context ctx = new Context().name("gateway").maxFrameLength(4096).maxConnections(100);
+ * }</pre>
+ *
+ * <p>Thread-safety: configure on one thread before handing it to an endpoint; do not change it after.
+ */
+public final class Context
+{
+    /** Default largest frame, header included. */
+    public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024;
+
+    private String name = "hayate";
+    private TransportProvider transportProvider;
+    private BufferPool bufferPool;
+    private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
+    private int receiveBufferCapacity;
+    private int sendBufferCapacity;
+    private int encodingType = Sofh.SBE_1_0_LITTLE_ENDIAN;
+    private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private long connectTimeoutNanos = TimeUnit.SECONDS.toNanos(5);
+    private long connectRetryIntervalNanos = TimeUnit.MILLISECONDS.toNanos(100);
+    private long handshakeTimeoutNanos = TimeUnit.SECONDS.toNanos(5);
+    private long bufferLeaseTimeoutNanos;
+    private int maxConnections = 1024;
+    private ErrorHandler errorHandler = Context::printError;
+    private boolean concluded;
+
+    private static void printError(final Throwable error)
+    {
+        System.getLogger("dev.hayate").log(System.Logger.Level.WARNING, "hayate: unexpected error", error);
+    }
+
+    /**
+     * Validates and fills derived defaults. Idempotent.
+     *
+     * @return this.
+     * @throws IllegalArgumentException if a setting is out of range.
+     */
+    public Context conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        if (transportProvider == null)
+        {
+            transportProvider = new TcpTransportProvider();
+        }
+        if (bufferPool == null)
+        {
+            bufferPool = BufferPool.shared();
+        }
+        if (receiveBufferCapacity == 0)
+        {
+            receiveBufferCapacity = maxFrameLength;
+        }
+        if (sendBufferCapacity == 0)
+        {
+            sendBufferCapacity = maxFrameLength;
+        }
+        if (receiveBufferCapacity < maxFrameLength || sendBufferCapacity < maxFrameLength)
+        {
+            throw new IllegalArgumentException("send (" + sendBufferCapacity + ") and receive (" +
+                receiveBufferCapacity + ") buffers must hold a frame of maxFrameLength " + maxFrameLength);
+        }
+        concluded = true;
+        return this;
+    }
+
+    private void checkNotConcluded()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("context already concluded: configure before creating endpoints");
+        }
+    }
+
+    /**
+     * @param name shown in {@link ConId} and logs.
+     * @return this.
+     */
+    public Context name(final String name)
+    {
+        checkNotConcluded();
+        this.name = java.util.Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /**
+     * @return the endpoint name.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * @param provider of transports (default TCP).
+     * @return this.
+     */
+    public Context transportProvider(final TransportProvider provider)
+    {
+        checkNotConcluded();
+        this.transportProvider = provider;
+        return this;
+    }
+
+    /**
+     * @return the transport provider.
+     */
+    public TransportProvider transportProvider()
+    {
+        return transportProvider;
+    }
+
+    /**
+     * @param pool to lease send and receive buffers from (default {@link BufferPool#shared()}).
+     * @return this.
+     */
+    public Context bufferPool(final BufferPool pool)
+    {
+        checkNotConcluded();
+        this.bufferPool = pool;
+        return this;
+    }
+
+    /**
+     * @return the buffer pool.
+     */
+    public BufferPool bufferPool()
+    {
+        return bufferPool;
+    }
+
+    /**
+     * @param bytes largest frame accepted or sent, SOFH header included (default 64 KiB). A longer frame
+     *              from a peer closes that connection as a protocol error.
+     * @return this.
+     */
+    public Context maxFrameLength(final int bytes)
+    {
+        checkNotConcluded();
+        if (bytes < Sofh.HEADER_LENGTH + 1)
+        {
+            throw new IllegalArgumentException("maxFrameLength must exceed the header size: " + bytes);
+        }
+        this.maxFrameLength = bytes;
+        return this;
+    }
+
+    /**
+     * @return the largest frame, header included.
+     */
+    public int maxFrameLength()
+    {
+        return maxFrameLength;
+    }
+
+    /**
+     * @param bytes receive buffer per connection (default: maxFrameLength); at least maxFrameLength. A
+     *              larger buffer takes more frames per read.
+     * @return this.
+     */
+    public Context receiveBufferCapacity(final int bytes)
+    {
+        checkNotConcluded();
+        this.receiveBufferCapacity = bytes;
+        return this;
+    }
+
+    /**
+     * @return receive buffer capacity per connection.
+     */
+    public int receiveBufferCapacity()
+    {
+        return receiveBufferCapacity;
+    }
+
+    /**
+     * @param bytes send buffer per connection (default: maxFrameLength); at least maxFrameLength.
+     * @return this.
+     */
+    public Context sendBufferCapacity(final int bytes)
+    {
+        checkNotConcluded();
+        this.sendBufferCapacity = bytes;
+        return this;
+    }
+
+    /**
+     * @return send buffer capacity per connection.
+     */
+    public int sendBufferCapacity()
+    {
+        return sendBufferCapacity;
+    }
+
+    /**
+     * @param type SOFH encoding type written and required (default {@link Sofh#SBE_1_0_LITTLE_ENDIAN}).
+     * @return this.
+     */
+    public Context encodingType(final int type)
+    {
+        checkNotConcluded();
+        if (type < 0 || type > 0xFFFF)
+        {
+            throw new IllegalArgumentException("encoding type is 16 bits: " + type);
+        }
+        this.encodingType = type;
+        return this;
+    }
+
+    /**
+     * @return the SOFH encoding type.
+     */
+    public int encodingType()
+    {
+        return encodingType;
+    }
+
+    /**
+     * @param clock time source for timeouts, deadlines and heartbeats (inject one in tests).
+     * @return this.
+     */
+    public Context nanoClock(final NanoClock clock)
+    {
+        checkNotConcluded();
+        this.nanoClock = java.util.Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /**
+     * @return the time source.
+     */
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /**
+     * @param timeout how long a client keeps trying to connect (default 5 s).
+     * @param unit    of the timeout.
+     * @return this.
+     */
+    public Context connectTimeout(final long timeout, final TimeUnit unit)
+    {
+        checkNotConcluded();
+        this.connectTimeoutNanos = unit.toNanos(timeout);
+        return this;
+    }
+
+    /**
+     * @return the connect timeout in nanoseconds.
+     */
+    public long connectTimeoutNanos()
+    {
+        return connectTimeoutNanos;
+    }
+
+    /**
+     * @param interval pause between connection attempts while the peer refuses (default 100 ms).
+     * @param unit     of the interval.
+     * @return this.
+     */
+    public Context connectRetryInterval(final long interval, final TimeUnit unit)
+    {
+        checkNotConcluded();
+        this.connectRetryIntervalNanos = unit.toNanos(interval);
+        return this;
+    }
+
+    /**
+     * @return the connect retry interval in nanoseconds.
+     */
+    public long connectRetryIntervalNanos()
+    {
+        return connectRetryIntervalNanos;
+    }
+
+    /**
+     * @param timeout longest time a protocol's connect handshake may take (default 5 s).
+     * @param unit    of the timeout.
+     * @return this.
+     */
+    public Context handshakeTimeout(final long timeout, final TimeUnit unit)
+    {
+        checkNotConcluded();
+        this.handshakeTimeoutNanos = unit.toNanos(timeout);
+        return this;
+    }
+
+    /**
+     * @return the handshake timeout in nanoseconds.
+     */
+    public long handshakeTimeoutNanos()
+    {
+        return handshakeTimeoutNanos;
+    }
+
+    /**
+     * @param timeout how long a new connection waits for pool buffers before it is refused (default 0).
+     * @param unit    of the timeout.
+     * @return this.
+     */
+    public Context bufferLeaseTimeout(final long timeout, final TimeUnit unit)
+    {
+        checkNotConcluded();
+        this.bufferLeaseTimeoutNanos = unit.toNanos(timeout);
+        return this;
+    }
+
+    /**
+     * @return the buffer lease timeout in nanoseconds.
+     */
+    public long bufferLeaseTimeoutNanos()
+    {
+        return bufferLeaseTimeoutNanos;
+    }
+
+    /**
+     * @param max live connections a service keeps; more are refused and counted (default 1024).
+     * @return this.
+     */
+    public Context maxConnections(final int max)
+    {
+        checkNotConcluded();
+        if (max < 1)
+        {
+            throw new IllegalArgumentException("maxConnections must be >= 1: " + max);
+        }
+        this.maxConnections = max;
+        return this;
+    }
+
+    /**
+     * @return the connection gate of services.
+     */
+    public int maxConnections()
+    {
+        return maxConnections;
+    }
+
+    /**
+     * @param handler receives errors that have no caller to return to (background threads, callbacks).
+     * @return this.
+     */
+    public Context errorHandler(final ErrorHandler handler)
+    {
+        checkNotConcluded();
+        this.errorHandler = java.util.Objects.requireNonNull(handler, "handler");
+        return this;
+    }
+
+    /**
+     * @return the error handler.
+     */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+}
