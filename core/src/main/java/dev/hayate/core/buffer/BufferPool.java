@@ -301,7 +301,8 @@ public final class BufferPool
             this.pool = pool;
             this.capacity = capacity;
             this.maxBuffers = maxBuffers;
-            this.free = new ManyToManyConcurrentArrayQueue<>(maxBuffers);
+            // The queue rounds up and needs at least 2 slots; the bound itself is enforced by grow().
+            this.free = new ManyToManyConcurrentArrayQueue<>(Math.max(2, maxBuffers));
             this.all = new AtomicReferenceArray<>(maxBuffers);
         }
 

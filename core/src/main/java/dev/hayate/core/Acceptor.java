@@ -1,0 +1,228 @@
+package dev.hayate.core;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.hayate.core.buffer.BufferPoolExhaustedException;
+import dev.hayate.core.transport.IoPoller;
+import dev.hayate.core.transport.Transport;
+import dev.hayate.core.transport.TransportServer;
+
+/**
+ * The accepting side shared by every flavour's {@code Svc}: a bound transport server, the
+ * maximum-connections gate, and the set of live accepted connections.
+ *
+ * <p>A connection beyond the gate is accepted at the transport level and closed at once (the peer sees
+ * end of stream), and counted in {@link #refused()}; so is one for which the buffer pool has no buffers.
+ * A connection leaves the live set when it closes, for any reason, which reopens the gate.
+ *
+ * <p>Thread-safety: {@link #tryAccept()} from one thread at a time; the live set, counters and
+ * {@link #close()} are safe from any thread.
+ *
+ * @param <T> the message type.
+ */
+public final class Acceptor<T> implements AutoCloseable
+{
+    private final TransportServer server;
+    private final ProtocolFactory<T> protocols;
+    private final Callback<T> callback;
+    private final Context context;
+    private final CopyOnWriteArrayList<Connection<T>> live = new CopyOnWriteArrayList<>();
+    private final AtomicInteger liveCount = new AtomicInteger();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private volatile boolean closed;
+
+    /**
+     * Binds.
+     *
+     * @param local     address to bind; port 0 picks a free port.
+     * @param protocols makes each connection's protocol.
+     * @param callback  observes messages of every connection.
+     * @param context   configuration.
+     * @throws IOException if the address cannot be bound.
+     */
+    public Acceptor(final SocketAddress local, final ProtocolFactory<T> protocols, final Callback<T> callback,
+        final Context context) throws IOException
+    {
+        this.context = context.conclude();
+        this.protocols = protocols;
+        this.callback = callback;
+        this.server = context.transportProvider().bind(local);
+    }
+
+    /**
+     * Accepts one pending connection without blocking.
+     *
+     * @return the new connection; {@code null} when none is pending or the pending one was refused.
+     * @throws IOException if the server failed or is closed.
+     */
+    public Connection<T> tryAccept() throws IOException
+    {
+        final Transport transport = server.accept();
+        if (transport == null)
+        {
+            return null;
+        }
+        return admit(transport);
+    }
+
+    /**
+     * Admits a transport through the gate and builds its connection.
+     *
+     * @param transport accepted by the server.
+     * @return the connection, or {@code null} if refused (the transport is then closed).
+     */
+    private Connection<T> admit(final Transport transport)
+    {
+        if (closed || liveCount.incrementAndGet() > context.maxConnections())
+        {
+            liveCount.decrementAndGet();
+            refuse(transport);
+            return null;
+        }
+        final Connection<T> connection;
+        try
+        {
+            connection = new Connection<>(ConId.Role.ACCEPTOR, transport, protocols, callback, context);
+        }
+        catch (final BufferPoolExhaustedException ex)
+        {
+            liveCount.decrementAndGet();
+            refused.incrementAndGet();
+            context.errorHandler().onError(ex);
+            return null;
+        }
+        live.add(connection);
+        accepted.incrementAndGet();
+        connection.onClose(this::onConnectionClosed);
+        return connection;
+    }
+
+    private void refuse(final Transport transport)
+    {
+        refused.incrementAndGet();
+        try
+        {
+            transport.close();
+        }
+        catch (final IOException ignore)
+        {
+            // Refusing is closing; a failure to close a refused transport changes nothing.
+        }
+    }
+
+    private void onConnectionClosed(final Connection<T> connection)
+    {
+        if (live.remove(connection))
+        {
+            liveCount.decrementAndGet();
+        }
+    }
+
+    /**
+     * Waits in the kernel until a connection is pending or the timeout expires.
+     *
+     * @param timeoutNanos longest wait.
+     * @return true if {@link #tryAccept()} would find a pending connection.
+     * @throws IOException if the server is closed.
+     */
+    public boolean awaitAcceptable(final long timeoutNanos) throws IOException
+    {
+        return server.awaitAcceptable(timeoutNanos);
+    }
+
+    /**
+     * Registers the server with an event loop for accept readiness.
+     *
+     * @param poller     of the loop.
+     * @param attachment handed back with events.
+     * @return the registration.
+     * @throws IOException if it cannot register.
+     */
+    public IoPoller.Registration register(final IoPoller poller, final Object attachment) throws IOException
+    {
+        return server.register(poller, attachment);
+    }
+
+    /**
+     * @return the bound address, with the real port.
+     */
+    public SocketAddress localAddress()
+    {
+        return server.localAddress();
+    }
+
+    /**
+     * @return live accepted connections, a snapshot safe to iterate.
+     */
+    public List<Connection<T>> connections()
+    {
+        return List.copyOf(live);
+    }
+
+    /**
+     * @return live accepted connections now.
+     */
+    public int connectionCount()
+    {
+        return liveCount.get();
+    }
+
+    /**
+     * @return connections accepted so far.
+     */
+    public long accepted()
+    {
+        return accepted.get();
+    }
+
+    /**
+     * @return connections refused by the gate or for lack of buffers.
+     */
+    public long refused()
+    {
+        return refused.get();
+    }
+
+    /**
+     * @return the context the acceptor was built with.
+     */
+    public Context context()
+    {
+        return context;
+    }
+
+    /**
+     * @return true once closed.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Stops listening and closes every live connection.
+     */
+    @Override
+    public void close()
+    {
+        closed = true;
+        try
+        {
+            server.close();
+        }
+        catch (final IOException ignore)
+        {
+            // The listener is gone either way.
+        }
+        for (final Connection<T> connection : live)
+        {
+            connection.close();
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.hayate.nonblocking;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.hayate.core.Acceptor;
+import dev.hayate.core.Callback;
+import dev.hayate.core.Connection;
+import dev.hayate.core.Context;
+import dev.hayate.core.ProtocolFactory;
+
+/**
+ * A nonblocking service: binds, and accepts connections one attempt at a time, each becoming a
+ * {@link Clt} of its own. The connection gate ({@link Context#maxConnections(int)}) closes connections
+ * beyond it at once and counts them in {@link #refusedConnections()}.
+ *
+ * <pre>{@code
+ * try (Svc<Order> svc = Svc.bind(new InetSocketAddress("127.0.0.1", 0), ProtocolFactory.of(OrderCodec::new), ctx))
+ * {
+ *     while (running)
+ *     {
+ *         svc.accept();                       // one attempt; new clients join svc.clients()
+ *         for (Clt<Order> clt : svc.clients())
+ *         {
+ *             Order order = clt.recv();
+ *             if (order != null) clt.send(reply(order));
+ *         }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: {@link #accept()} and {@link #clients()} from one thread (the service's duty-cycle
+ * thread); each accepted {@link Clt} then follows its own rules. Counters and {@link #close()} are safe
+ * from any thread.
+ *
+ * @param <T> the message type.
+ */
+public final class Svc<T> implements AutoCloseable
+{
+    private final Acceptor<T> acceptor;
+    private final Context context;
+    private final List<Clt<T>> clients = new ArrayList<>();
+
+    private Svc(final Acceptor<T> acceptor, final Context context)
+    {
+        this.acceptor = acceptor;
+        this.context = context;
+    }
+
+    /**
+     * Binds a service.
+     *
+     * @param local     address; port 0 picks a free port (see {@link #localAddress()}).
+     * @param protocols makes each connection's protocol.
+     * @param callback  observes messages of every connection.
+     * @param context   configuration, including the connection gate.
+     * @param <T>       the message type.
+     * @return the bound service.
+     * @throws IOException if the address cannot be bound.
+     */
+    public static <T> Svc<T> bind(final SocketAddress local, final ProtocolFactory<T> protocols,
+        final Callback<T> callback, final Context context) throws IOException
+    {
+        return new Svc<>(new Acceptor<>(local, protocols, callback, context), context);
+    }
+
+    /**
+     * Binds a service with no callback.
+     *
+     * @param local     address; port 0 picks a free port.
+     * @param protocols makes each connection's protocol.
+     * @param context   configuration.
+     * @param <T>       the message type.
+     * @return the bound service.
+     * @throws IOException if the address cannot be bound.
+     */
+    public static <T> Svc<T> bind(final SocketAddress local, final ProtocolFactory<T> protocols,
+        final Context context) throws IOException
+    {
+        return bind(local, protocols, Callback.none(), context);
+    }
+
+    /**
+     * One attempt to accept.
+     *
+     * @return the new client connection, or {@code null} if none was pending or it was refused.
+     * @throws IOException if the listener failed or is closed.
+     */
+    public Clt<T> accept() throws IOException
+    {
+        final Connection<T> connection = acceptor.tryAccept();
+        if (connection == null)
+        {
+            return null;
+        }
+        final Clt<T> clt = new Clt<>(connection, context);
+        clients.add(clt);
+        return clt;
+    }
+
+    /**
+     * @return live accepted clients; closed ones are dropped on each call. The list is owned by the
+     * service: iterate it on the service's thread and do not keep it.
+     */
+    public List<Clt<T>> clients()
+    {
+        clients.removeIf(Clt::isClosed);
+        return clients;
+    }
+
+    /**
+     * @return the bound address with the real port.
+     */
+    public SocketAddress localAddress()
+    {
+        return acceptor.localAddress();
+    }
+
+    /**
+     * @return live connections.
+     */
+    public int connectionCount()
+    {
+        return acceptor.connectionCount();
+    }
+
+    /**
+     * @return connections accepted so far.
+     */
+    public long acceptedConnections()
+    {
+        return acceptor.accepted();
+    }
+
+    /**
+     * @return connections refused by the gate or for lack of pool buffers.
+     */
+    public long refusedConnections()
+    {
+        return acceptor.refused();
+    }
+
+    /**
+     * Stops listening and closes every accepted connection.
+     */
+    @Override
+    public void close()
+    {
+        acceptor.close();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Svc(" + context.name() + ' ' + acceptor.localAddress() + ", " + acceptor.connectionCount() + " connections)";
+    }
+}
