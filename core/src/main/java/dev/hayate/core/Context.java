@@ -37,6 +37,7 @@ public final class Context
     private long connectRetryIntervalNanos = TimeUnit.MILLISECONDS.toNanos(100);
     private long handshakeTimeoutNanos = TimeUnit.SECONDS.toNanos(5);
     private long bufferLeaseTimeoutNanos;
+    private long lingerTimeoutNanos = TimeUnit.SECONDS.toNanos(1);
     private int maxConnections = 1024;
     private ErrorHandler errorHandler = Context::printError;
     private boolean concluded;
@@ -331,6 +332,27 @@ public final class Context
     public long bufferLeaseTimeoutNanos()
     {
         return bufferLeaseTimeoutNanos;
+    }
+
+    /**
+     * @param timeout how long {@code close()} keeps trying to write frames already taken before it closes
+     *                the transport (default 1 s); 0 closes at once and may drop them.
+     * @param unit    of the timeout.
+     * @return this.
+     */
+    public Context lingerTimeout(final long timeout, final TimeUnit unit)
+    {
+        checkNotConcluded();
+        this.lingerTimeoutNanos = unit.toNanos(timeout);
+        return this;
+    }
+
+    /**
+     * @return the linger timeout in nanoseconds.
+     */
+    public long lingerTimeoutNanos()
+    {
+        return lingerTimeoutNanos;
     }
 
     /**

@@ -13,7 +13,6 @@ import dev.hayate.core.Context;
 import dev.hayate.core.Deadline;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
-import org.agrona.concurrent.NanoClock;
 
 /**
  * A nonblocking, busy-spinning client connection: the lowest-latency face. Every call is driven by the
@@ -31,23 +30,39 @@ import org.agrona.concurrent.NanoClock;
  * }</pre>
  *
  * <p>A null receive means "nothing yet" while {@link #isClosed()} is false, and "closed" once it is true;
- * the two never mix. Receives also push out any send bytes still pending, so a request whose frame the
- * socket took only in part is completed while the caller waits for the reply.
+ * the two never mix. Receives also push out send bytes still pending, so a request whose frame the socket
+ * took only in part is completed while the caller waits for the reply.
  *
- * <p>Thread-safety: one thread at a time. Connection setup ({@link #connect}) is not the hot path and may
- * wait in the kernel; everything after it spins.
+ * <p>Thread-safety: one thread at a time. To send from one thread and receive on another,
+ * {@link #split()} it. Connection setup ({@link #connect}) is not the hot path and may wait in the kernel;
+ * everything after it spins.
  *
  * @param <T> the message type.
  */
 public final class Clt<T> implements AutoCloseable
 {
+    /**
+     * The two halves of a split connection.
+     *
+     * @param sender for the sending thread.
+     * @param recver for the receiving thread.
+     * @param <T>    the message type.
+     */
+    public record Halves<T>(CltSender<T> sender, CltRecver<T> recver)
+    {
+    }
+
     private final Connection<T> connection;
-    private final NanoClock clock;
+    private final Context context;
+    private final CltSender<T> sender;
+    private final CltRecver<T> recver;
 
     Clt(final Connection<T> connection, final Context context)
     {
         this.connection = connection;
-        this.clock = context.nanoClock();
+        this.context = context;
+        this.sender = new CltSender<>(connection, context);
+        this.recver = new CltRecver<>(connection, context, true);
     }
 
     /**
@@ -84,36 +99,42 @@ public final class Clt<T> implements AutoCloseable
     }
 
     /**
-     * One attempt to send.
+     * Splits into a sender and a receiver for two threads. Use only the halves from then on; closing either
+     * closes the connection.
      *
-     * @param message to send; encoded during the call.
-     * @return {@link Status#OK} when the frame was taken (bytes the socket did not take now go out on the
-     * next call), {@link Status#BACK_PRESSURED} when earlier bytes still fill the send buffer (nothing
-     * taken: retry), {@link Status#CLOSED}.
+     * @return the halves.
      */
-    public Status send(final T message)
+    public Halves<T> split()
     {
-        return connection.trySend(message);
+        return new Halves<>(sender, new CltRecver<>(connection, context, false));
     }
 
     /**
-     * Sends, spinning until the whole frame is written to the transport or the timeout expires.
+     * One attempt to send; see {@link CltSender#send(Object)}.
+     *
+     * @param message to send.
+     * @return {@link Status#OK}, {@link Status#BACK_PRESSURED} (nothing taken) or {@link Status#CLOSED}.
+     */
+    public Status send(final T message)
+    {
+        return sender.send(message);
+    }
+
+    /**
+     * Sends, spinning until taken and written or the timeout; see {@link CltSender#send(Object, long, TimeUnit)}.
      *
      * @param message to send.
      * @param timeout longest spin.
      * @param unit    of the timeout.
-     * @return {@link Status#OK} once the frame is taken and written — or taken and still partly unwritten at
-     * the deadline, in which case {@link #hasPendingSend()} is true and the rest goes out on later calls
-     * (a taken frame is never dropped, so never retry after OK); {@link Status#TIMED_OUT} if the frame
-     * could not be taken in time (nothing was sent: safe to retry); {@link Status#CLOSED}.
+     * @return {@link Status#OK}, {@link Status#TIMED_OUT} (nothing sent) or {@link Status#CLOSED}.
      */
     public Status send(final T message, final long timeout, final TimeUnit unit)
     {
-        return sendUntil(message, clock.nanoTime() + unit.toNanos(timeout));
+        return sender.send(message, timeout, unit);
     }
 
     /**
-     * Sends, spinning until written or the deadline.
+     * Sends, spinning until taken and written or the deadline.
      *
      * @param message  to send.
      * @param deadline shared with other operations.
@@ -121,26 +142,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public Status send(final T message, final Deadline deadline)
     {
-        return sendUntil(message, deadline.deadlineNanos());
-    }
-
-    private Status sendUntil(final T message, final long deadlineNanos)
-    {
-        Status status;
-        while ((status = connection.trySend(message)) == Status.BACK_PRESSURED)
-        {
-            if (deadlineNanos - clock.nanoTime() <= 0)
-            {
-                return Status.TIMED_OUT;
-            }
-            Thread.onSpinWait();
-        }
-        if (status != Status.OK)
-        {
-            return status;
-        }
-        final Status flushed = flushUntil(deadlineNanos);
-        return flushed == Status.CLOSED ? Status.CLOSED : Status.OK;
+        return sender.send(message, deadline);
     }
 
     /**
@@ -150,11 +152,11 @@ public final class Clt<T> implements AutoCloseable
      */
     public Status flush()
     {
-        return connection.flush();
+        return sender.flush();
     }
 
     /**
-     * Writes pending bytes, spinning until none are left or the timeout expires.
+     * Writes pending bytes, spinning until none are left or the timeout.
      *
      * @param timeout longest spin.
      * @param unit    of the timeout.
@@ -162,21 +164,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public Status flush(final long timeout, final TimeUnit unit)
     {
-        return flushUntil(clock.nanoTime() + unit.toNanos(timeout));
-    }
-
-    private Status flushUntil(final long deadlineNanos)
-    {
-        Status status;
-        while ((status = connection.flush()) == Status.BACK_PRESSURED)
-        {
-            if (deadlineNanos - clock.nanoTime() <= 0)
-            {
-                return Status.TIMED_OUT;
-            }
-            Thread.onSpinWait();
-        }
-        return status;
+        return sender.flush(timeout, unit);
     }
 
     /**
@@ -184,7 +172,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public boolean hasPendingSend()
     {
-        return connection.hasPendingSend();
+        return sender.hasPendingSend();
     }
 
     /**
@@ -194,11 +182,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public T recv()
     {
-        if (connection.hasPendingSend())
-        {
-            connection.flush();
-        }
-        return connection.tryRecv();
+        return recver.recv();
     }
 
     /**
@@ -210,7 +194,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public T recv(final long timeout, final TimeUnit unit)
     {
-        return recvUntil(clock.nanoTime() + unit.toNanos(timeout));
+        return recver.recv(timeout, unit);
     }
 
     /**
@@ -221,24 +205,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public T recv(final Deadline deadline)
     {
-        return recvUntil(deadline.deadlineNanos());
-    }
-
-    private T recvUntil(final long deadlineNanos)
-    {
-        while (true)
-        {
-            final T message = recv();
-            if (message != null || connection.isClosed())
-            {
-                return message;
-            }
-            if (deadlineNanos - clock.nanoTime() <= 0)
-            {
-                return null;
-            }
-            Thread.onSpinWait();
-        }
+        return recver.recv(deadline);
     }
 
     /**
@@ -282,12 +249,13 @@ public final class Clt<T> implements AutoCloseable
     }
 
     /**
-     * Closes the connection and returns its buffers to the pool.
+     * Closes gracefully: spins up to the context's linger timeout writing frames already taken, then
+     * closes the connection and returns its buffers to the pool.
      */
     @Override
     public void close()
     {
-        connection.close();
+        sender.close();
     }
 
     @Override

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
+import org.agrona.concurrent.CachedNanoClock;
+
 /**
  * Transports over in-memory pipes, for tests with no sockets: the harness that delivers bytes in any
  * split. Reads and writes can be cut to any size per call ({@link #readChunk}, {@link #writeChunk}), so a
@@ -40,6 +42,8 @@ public final class InMemoryTransportProvider implements TransportProvider
     private int pipeCapacity = 256 * 1024;
     private IntSupplier readChunk = () -> Integer.MAX_VALUE;
     private IntSupplier writeChunk = () -> Integer.MAX_VALUE;
+    private CachedNanoClock virtualClock;
+    private long emptyReadAdvanceNanos;
 
     /**
      * @param bytes capacity of each direction of each connection (default 256 KiB): what a writer can get
@@ -74,6 +78,32 @@ public final class InMemoryTransportProvider implements TransportProvider
     {
         writeChunk = maxBytesPerWrite;
         return this;
+    }
+
+    /**
+     * Makes time virtual: a wait that would time out advances {@code clock} by its timeout and returns at
+     * once, and a read that finds nothing advances it by {@code emptyReadAdvanceNanos} (so spinning
+     * receivers see time pass). Give the same clock to the endpoints' {@code Context.nanoClock}, and
+     * timeouts become deterministic and instant.
+     *
+     * @param clock                 the virtual clock.
+     * @param emptyReadAdvanceNanos time that passes per empty read (a spinning receiver's poll interval).
+     * @return this.
+     */
+    public InMemoryTransportProvider virtualTime(final CachedNanoClock clock, final long emptyReadAdvanceNanos)
+    {
+        virtualClock = clock;
+        this.emptyReadAdvanceNanos = emptyReadAdvanceNanos;
+        return this;
+    }
+
+    private boolean virtualWait(final boolean ready, final long timeoutNanos)
+    {
+        if (!ready && timeoutNanos > 0)
+        {
+            virtualClock.advance(timeoutNanos);
+        }
+        return ready;
     }
 
     @Override
@@ -143,7 +173,12 @@ public final class InMemoryTransportProvider implements TransportProvider
         @Override
         public int read(final ByteBuffer dst) throws IOException
         {
-            return in.read(dst, chunk(readChunk));
+            final int read = in.read(dst, chunk(readChunk));
+            if (read == 0 && virtualClock != null)
+            {
+                virtualClock.advance(emptyReadAdvanceNanos);
+            }
+            return read;
         }
 
         @Override
@@ -155,12 +190,20 @@ public final class InMemoryTransportProvider implements TransportProvider
         @Override
         public boolean awaitReadable(final long timeoutNanos) throws IOException
         {
+            if (virtualClock != null)
+            {
+                return virtualWait(in.awaitReadable(0), timeoutNanos);
+            }
             return in.awaitReadable(timeoutNanos);
         }
 
         @Override
         public boolean awaitWritable(final long timeoutNanos) throws IOException
         {
+            if (virtualClock != null)
+            {
+                return virtualWait(out.awaitWritable(0), timeoutNanos);
+            }
             return out.awaitWritable(timeoutNanos);
         }
 
@@ -258,6 +301,10 @@ public final class InMemoryTransportProvider implements TransportProvider
             if (closed)
             {
                 throw new ClosedChannelException();
+            }
+            if (virtualClock != null)
+            {
+                return virtualWait(!pending.isEmpty(), timeoutNanos);
             }
             synchronized (this)
             {

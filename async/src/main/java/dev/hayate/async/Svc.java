@@ -1,0 +1,280 @@
+package dev.hayate.async;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+import dev.hayate.core.Acceptor;
+import dev.hayate.core.Callback;
+import dev.hayate.core.Connection;
+import dev.hayate.core.Context;
+import dev.hayate.core.ProtocolFactory;
+import dev.hayate.core.transport.IoPoller;
+
+/**
+ * An asynchronous service. Accepting runs on an I/O loop; accepted connections are spread over the
+ * runtime's loops. Take them as futures ({@link #accept()}) or give a handler that is called once per
+ * connection ({@link #onAccept}).
+ *
+ * <pre>{@code
+ * Svc<Order> svc = Svc.bind(new InetSocketAddress("127.0.0.1", 0), ProtocolFactory.of(OrderCodec::new),
+ *     new Context(), AsyncRuntime.shared());
+ * svc.onAccept(clt -> serve(clt));   // serve() chains clt.recv() / clt.send() futures
+ * }</pre>
+ *
+ * <p>Connections accepted while nobody asks for them wait (their number is bounded by the connection
+ * gate) until an {@link #accept()} or a handler takes them. Handlers and futures run on the runtime's
+ * completion executor.
+ *
+ * <p>Thread-safety: every method may be called from any thread.
+ *
+ * @param <T> the message type.
+ */
+public final class Svc<T> implements AutoCloseable, IoLoop.Work
+{
+    private static final int ACCEPTS_PER_READINESS = 64;
+
+    private final Acceptor<T> acceptor;
+    private final AsyncRuntime runtime;
+    private final IoLoop loop;
+    private final Queue<CompletableFuture<Clt<T>>> acceptRequests = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<Clt<T>> unclaimed = new ArrayDeque<>();
+    private volatile Consumer<Clt<T>> handler;
+    private IoPoller.Registration registration;
+    private volatile boolean closed;
+
+    private Svc(final Acceptor<T> acceptor, final AsyncRuntime runtime)
+    {
+        this.acceptor = acceptor;
+        this.runtime = runtime;
+        this.loop = runtime.nextLoop();
+        loop.execute(this::register);
+    }
+
+    /**
+     * Binds a service.
+     *
+     * @param local     address; port 0 picks a free port (see {@link #localAddress()}).
+     * @param protocols makes each connection's protocol.
+     * @param callback  observes messages of every connection; runs on I/O threads, must not block.
+     * @param context   configuration, including the connection gate.
+     * @param runtime   the threads to run on.
+     * @param <T>       the message type.
+     * @return the bound service.
+     * @throws IOException if the address cannot be bound.
+     */
+    public static <T> Svc<T> bind(final SocketAddress local, final ProtocolFactory<T> protocols,
+        final Callback<T> callback, final Context context, final AsyncRuntime runtime) throws IOException
+    {
+        return new Svc<>(new Acceptor<>(local, protocols, callback, context), runtime);
+    }
+
+    /**
+     * Binds a service with no callback.
+     *
+     * @param local     address; port 0 picks a free port.
+     * @param protocols makes each connection's protocol.
+     * @param context   configuration.
+     * @param runtime   the threads to run on.
+     * @param <T>       the message type.
+     * @return the bound service.
+     * @throws IOException if the address cannot be bound.
+     */
+    public static <T> Svc<T> bind(final SocketAddress local, final ProtocolFactory<T> protocols,
+        final Context context, final AsyncRuntime runtime) throws IOException
+    {
+        return bind(local, protocols, Callback.none(), context, runtime);
+    }
+
+    /**
+     * @return completes with the next accepted connection; fails with {@link ConnectionClosedException}
+     * if the service closes first.
+     */
+    public CompletableFuture<Clt<T>> accept()
+    {
+        final CompletableFuture<Clt<T>> future = new CompletableFuture<>();
+        acceptRequests.offer(future);
+        loop.execute(this::matchAccepted);
+        return future;
+    }
+
+    /**
+     * Calls {@code handler} for every connection accepted from now on, and for those already waiting.
+     *
+     * @param handler runs on the completion executor, once per connection.
+     * @return this.
+     */
+    public Svc<T> onAccept(final Consumer<Clt<T>> handler)
+    {
+        this.handler = handler;
+        loop.execute(this::matchAccepted);
+        return this;
+    }
+
+    private void register()
+    {
+        loop.join(this);
+        try
+        {
+            registration = acceptor.register(loop.poller(), this);
+        }
+        catch (final IOException ex)
+        {
+            if (!closed)
+            {
+                acceptor.context().errorHandler().onError(ex);
+            }
+        }
+    }
+
+    @Override
+    public void run()
+    {
+        matchAccepted();
+    }
+
+    @Override
+    public void onReady(final int readyOps)
+    {
+        long refusedBefore = acceptor.refused();
+        for (int i = 0; i < ACCEPTS_PER_READINESS && !closed; i++)
+        {
+            final Connection<T> connection;
+            try
+            {
+                connection = acceptor.tryAccept();
+            }
+            catch (final IOException ex)
+            {
+                if (!closed)
+                {
+                    acceptor.context().errorHandler().onError(ex);
+                }
+                return;
+            }
+            if (connection == null)
+            {
+                if (acceptor.refused() == refusedBefore)
+                {
+                    break;
+                }
+                // The pending one was refused by the gate and closed; others may wait behind it.
+                refusedBefore = acceptor.refused();
+                continue;
+            }
+            unclaimed.addLast(new Clt<>(connection, acceptor.context(), runtime));
+        }
+        matchAccepted();
+    }
+
+    @Override
+    public void onLoopClosed()
+    {
+        close();
+    }
+
+    private void matchAccepted()
+    {
+        final Consumer<Clt<T>> currentHandler = handler;
+        while (!unclaimed.isEmpty())
+        {
+            final Clt<T> clt = unclaimed.peekFirst();
+            if (clt.isClosed())
+            {
+                unclaimed.pollFirst();
+                continue;
+            }
+            if (currentHandler != null)
+            {
+                unclaimed.pollFirst();
+                runtime.complete(() -> currentHandler.accept(clt));
+                continue;
+            }
+            final CompletableFuture<Clt<T>> request = acceptRequests.poll();
+            if (request == null)
+            {
+                break;
+            }
+            if (request.isDone())
+            {
+                continue;
+            }
+            unclaimed.pollFirst();
+            runtime.complete(() -> request.complete(clt));
+        }
+        if (closed)
+        {
+            CompletableFuture<Clt<T>> request;
+            while ((request = acceptRequests.poll()) != null)
+            {
+                final CompletableFuture<Clt<T>> failed = request;
+                runtime.complete(() -> failed.completeExceptionally(
+                    new ConnectionClosedException(dev.hayate.core.CloseReason.LOCAL, "service closed")));
+            }
+        }
+    }
+
+    /**
+     * @return the bound address with the real port.
+     */
+    public SocketAddress localAddress()
+    {
+        return acceptor.localAddress();
+    }
+
+    /**
+     * @return live connections.
+     */
+    public int connectionCount()
+    {
+        return acceptor.connectionCount();
+    }
+
+    /**
+     * @return connections accepted so far.
+     */
+    public long acceptedConnections()
+    {
+        return acceptor.accepted();
+    }
+
+    /**
+     * @return connections refused by the gate or for lack of pool buffers.
+     */
+    public long refusedConnections()
+    {
+        return acceptor.refused();
+    }
+
+    /**
+     * Stops accepting and closes every connection; waiting accept futures fail.
+     */
+    @Override
+    public void close()
+    {
+        closed = true;
+        acceptor.close();
+        loop.execute(() ->
+        {
+            if (registration != null)
+            {
+                registration.cancel();
+            }
+            loop.leave(this);
+            unclaimed.forEach(Clt::close);
+            unclaimed.clear();
+            matchAccepted();
+        });
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Svc(" + acceptor.context().name() + ' ' + acceptor.localAddress() + ", " +
+            acceptor.connectionCount() + " connections)";
+    }
+}

@@ -1,0 +1,310 @@
+package dev.hayate.blocking;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.hayate.core.Acceptor;
+import dev.hayate.core.Callback;
+import dev.hayate.core.Connection;
+import dev.hayate.core.Context;
+import dev.hayate.core.ProtocolFactory;
+
+/**
+ * A blocking service. Either accept connections yourself ({@link #accept()} blocks until one is admitted
+ * through the connection gate), or let the service run a handler per connection ({@link #serve}).
+ *
+ * <pre>{@code
+ * Svc<Order> svc = Svc.bind(new InetSocketAddress("127.0.0.1", 7000), ProtocolFactory.of(OrderCodec::new), ctx);
+ * svc.serve(clt -> {
+ *     Order order;
+ *     while ((order = clt.recv()) != null) clt.send(fill(order));
+ * });
+ * }</pre>
+ *
+ * <p>{@link #serve} runs one thread per connection. Blocking receives park their thread in the kernel
+ * for as long as the peer is quiet, so a fixed pool smaller than the number of connections would let
+ * quiet connections starve busy ones; the connection gate ({@link Context#maxConnections(int)}) bounds
+ * the number of threads instead. For thousands of mostly idle connections use the async flavour, which
+ * serves many connections from few threads.
+ *
+ * <p>Thread-safety: {@link #accept()} from one thread at a time; counters and {@link #close()} from any
+ * thread. Each accepted {@link Clt} follows its own rules.
+ *
+ * @param <T> the message type.
+ */
+public final class Svc<T> implements AutoCloseable
+{
+    /**
+     * Serves one connection on its own thread; the connection is closed when the handler returns.
+     *
+     * @param <T> the message type.
+     */
+    @FunctionalInterface
+    public interface Handler<T>
+    {
+        /**
+         * @param clt the accepted connection.
+         * @throws Exception to close the connection; the error goes to the context's error handler.
+         */
+        void handle(Clt<T> clt) throws Exception;
+    }
+
+    private static final long ACCEPT_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final Acceptor<T> acceptor;
+    private final Context context;
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger threadCounter = new AtomicInteger();
+    private volatile boolean closed;
+
+    private Svc(final Acceptor<T> acceptor, final Context context)
+    {
+        this.acceptor = acceptor;
+        this.context = context;
+    }
+
+    /**
+     * Binds a service.
+     *
+     * @param local     address; port 0 picks a free port (see {@link #localAddress()}).
+     * @param protocols makes each connection's protocol.
+     * @param callback  observes messages of every connection; must be thread-safe under {@link #serve}.
+     * @param context   configuration, including the connection gate.
+     * @param <T>       the message type.
+     * @return the bound service.
+     * @throws IOException if the address cannot be bound.
+     */
+    public static <T> Svc<T> bind(final SocketAddress local, final ProtocolFactory<T> protocols,
+        final Callback<T> callback, final Context context) throws IOException
+    {
+        return new Svc<>(new Acceptor<>(local, protocols, callback, context), context);
+    }
+
+    /**
+     * Binds a service with no callback.
+     *
+     * @param local     address; port 0 picks a free port.
+     * @param protocols makes each connection's protocol.
+     * @param context   configuration.
+     * @param <T>       the message type.
+     * @return the bound service.
+     * @throws IOException if the address cannot be bound.
+     */
+    public static <T> Svc<T> bind(final SocketAddress local, final ProtocolFactory<T> protocols,
+        final Context context) throws IOException
+    {
+        return bind(local, protocols, Callback.none(), context);
+    }
+
+    /**
+     * Blocks until a connection is admitted through the gate (refused ones are counted and skipped).
+     *
+     * @return the connection, or {@code null} if the service was closed or the thread interrupted.
+     * @throws IOException if the listener failed.
+     */
+    public Clt<T> accept() throws IOException
+    {
+        return acceptUntil(Long.MAX_VALUE);
+    }
+
+    /**
+     * Blocks at most {@code timeout} for a connection.
+     *
+     * @param timeout longest wait.
+     * @param unit    of the timeout.
+     * @return the connection, or {@code null} on timeout, close or interrupt.
+     * @throws IOException if the listener failed.
+     */
+    public Clt<T> accept(final long timeout, final TimeUnit unit) throws IOException
+    {
+        return acceptUntil(System.nanoTime() + unit.toNanos(timeout));
+    }
+
+    private Clt<T> acceptUntil(final long deadlineNanos) throws IOException
+    {
+        while (!closed && !Thread.currentThread().isInterrupted())
+        {
+            final Connection<T> connection;
+            try
+            {
+                connection = acceptor.tryAccept();
+            }
+            catch (final IOException ex)
+            {
+                if (closed)
+                {
+                    return null;
+                }
+                throw ex;
+            }
+            if (connection != null)
+            {
+                return new Clt<>(connection, context);
+            }
+            final long left = deadlineNanos == Long.MAX_VALUE ? ACCEPT_WAKE_NANOS : deadlineNanos - System.nanoTime();
+            if (left <= 0)
+            {
+                return null;
+            }
+            try
+            {
+                acceptor.awaitAcceptable(Math.min(left, ACCEPT_WAKE_NANOS));
+            }
+            catch (final IOException ex)
+            {
+                if (closed)
+                {
+                    return null;
+                }
+                throw ex;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Accepts on a background thread and runs {@code handler} for each connection on a thread of its own,
+     * until {@link #close()}. Errors thrown by a handler go to the context's error handler.
+     *
+     * @param handler serves one connection.
+     * @return this.
+     */
+    public Svc<T> serve(final Handler<T> handler)
+    {
+        final Thread acceptorThread = new Thread(() -> acceptLoop(handler), context.name() + "-accept");
+        acceptorThread.setDaemon(true);
+        synchronized (threads)
+        {
+            threads.add(acceptorThread);
+        }
+        acceptorThread.start();
+        return this;
+    }
+
+    private void acceptLoop(final Handler<T> handler)
+    {
+        while (!closed)
+        {
+            final Clt<T> clt;
+            try
+            {
+                clt = accept();
+            }
+            catch (final IOException ex)
+            {
+                if (!closed)
+                {
+                    context.errorHandler().onError(ex);
+                }
+                return;
+            }
+            if (clt == null)
+            {
+                continue;
+            }
+            final Thread thread = new Thread(() -> runHandler(handler, clt),
+                context.name() + "-conn-" + threadCounter.incrementAndGet());
+            thread.setDaemon(true);
+            synchronized (threads)
+            {
+                threads.removeIf(t -> !t.isAlive());
+                threads.add(thread);
+            }
+            thread.start();
+        }
+    }
+
+    private void runHandler(final Handler<T> handler, final Clt<T> clt)
+    {
+        try (clt)
+        {
+            handler.handle(clt);
+        }
+        catch (final Exception | AssertionError ex)
+        {
+            if (!closed)
+            {
+                context.errorHandler().onError(ex);
+            }
+        }
+    }
+
+    /**
+     * @return the bound address with the real port.
+     */
+    public SocketAddress localAddress()
+    {
+        return acceptor.localAddress();
+    }
+
+    /**
+     * @return live connections.
+     */
+    public int connectionCount()
+    {
+        return acceptor.connectionCount();
+    }
+
+    /**
+     * @return connections accepted so far.
+     */
+    public long acceptedConnections()
+    {
+        return acceptor.accepted();
+    }
+
+    /**
+     * @return connections refused by the gate or for lack of pool buffers.
+     */
+    public long refusedConnections()
+    {
+        return acceptor.refused();
+    }
+
+    /**
+     * @return live accepted connections, a snapshot.
+     */
+    public List<Connection<T>> connections()
+    {
+        return acceptor.connections();
+    }
+
+    /**
+     * Stops accepting, closes every connection (blocked receives return {@code null}), and waits up to a
+     * second for the service's threads to finish.
+     */
+    @Override
+    public void close()
+    {
+        closed = true;
+        acceptor.close();
+        final List<Thread> toJoin;
+        synchronized (threads)
+        {
+            toJoin = new ArrayList<>(threads);
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        for (final Thread thread : toJoin)
+        {
+            try
+            {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Svc(" + context.name() + ' ' + acceptor.localAddress() + ", " + acceptor.connectionCount() + " connections)";
+    }
+}

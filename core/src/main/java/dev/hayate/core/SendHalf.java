@@ -1,0 +1,133 @@
+package dev.hayate.core;
+
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * The sending side of a connection for faces that wait on the caller's thread (nonblocking, blocking):
+ * one-attempt sends, sends bounded by a deadline, flushing, and a graceful close. How it waits is the
+ * face's {@link WaitStrategy}.
+ *
+ * <p>Thread-safety: one sending thread; may run beside one thread using the matching {@link RecvHalf}.
+ *
+ * @param <T> the message type.
+ */
+public final class SendHalf<T>
+{
+    private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final Connection<T> connection;
+    private final NanoClock clock;
+    private final WaitStrategy wait;
+    private final long lingerNanos;
+
+    /**
+     * @param connection the engine.
+     * @param context    concluded configuration: clock and linger timeout.
+     * @param wait       how to wait.
+     */
+    public SendHalf(final Connection<T> connection, final Context context, final WaitStrategy wait)
+    {
+        this.connection = connection;
+        this.clock = context.nanoClock();
+        this.wait = wait;
+        this.lingerNanos = context.lingerTimeoutNanos();
+    }
+
+    /**
+     * One attempt; see {@link Connection#trySend}.
+     *
+     * @param message to send.
+     * @return {@link Status#OK}, {@link Status#BACK_PRESSURED} (nothing taken) or {@link Status#CLOSED}.
+     */
+    public Status trySend(final T message)
+    {
+        return connection.trySend(message);
+    }
+
+    /**
+     * Sends, waiting until the frame is taken and written, or the deadline.
+     *
+     * @param message       to send.
+     * @param deadlineNanos on the context's clock, or {@link WaitStrategy#FOREVER}.
+     * @return {@link Status#OK} once the frame is taken — written, or partly unwritten at the deadline (the
+     * rest goes out with later calls; never retry after OK); {@link Status#TIMED_OUT} if it could not be
+     * taken in time (nothing sent, safe to retry); {@link Status#CLOSED}.
+     */
+    public Status sendUntil(final T message, final long deadlineNanos)
+    {
+        Status status;
+        while ((status = connection.trySend(message)) == Status.BACK_PRESSURED)
+        {
+            if (!wait.await(connection.transport(), true, clock, deadlineNanos, MAX_WAIT_NANOS))
+            {
+                return Status.TIMED_OUT;
+            }
+        }
+        if (status != Status.OK)
+        {
+            return status;
+        }
+        return flushUntil(deadlineNanos) == Status.CLOSED ? Status.CLOSED : Status.OK;
+    }
+
+    /**
+     * One attempt to write bytes of taken frames.
+     *
+     * @return {@link Status#OK} when none are left, {@link Status#BACK_PRESSURED}, {@link Status#CLOSED}.
+     */
+    public Status flush()
+    {
+        return connection.flush();
+    }
+
+    /**
+     * Writes bytes of taken frames until none are left or the deadline.
+     *
+     * @param deadlineNanos on the context's clock, or {@link WaitStrategy#FOREVER}.
+     * @return {@link Status#OK}, {@link Status#TIMED_OUT} or {@link Status#CLOSED}.
+     */
+    public Status flushUntil(final long deadlineNanos)
+    {
+        Status status;
+        while ((status = connection.flush()) == Status.BACK_PRESSURED)
+        {
+            if (!wait.await(connection.transport(), true, clock, deadlineNanos, MAX_WAIT_NANOS))
+            {
+                return Status.TIMED_OUT;
+            }
+        }
+        return status;
+    }
+
+    /**
+     * @return true while bytes of taken frames wait to be written.
+     */
+    public boolean hasPendingSend()
+    {
+        return connection.hasPendingSend();
+    }
+
+    /**
+     * Closes gracefully: writes frames already taken for up to the linger timeout, then closes.
+     */
+    public void closeGracefully()
+    {
+        if (!connection.isClosed() && connection.hasPendingSend())
+        {
+            flushUntil(clock.nanoTime() + lingerNanos);
+        }
+        connection.close();
+    }
+
+    /**
+     * @param timeout from now.
+     * @param unit    of the timeout.
+     * @return the deadline on this half's clock.
+     */
+    public long deadlineAfter(final long timeout, final TimeUnit unit)
+    {
+        return clock.nanoTime() + unit.toNanos(timeout);
+    }
+}
