@@ -73,6 +73,7 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
     private final long lingerNanos;
     private IoPoller.Registration registration;
     private IoLoop.Timer lingerTimer;
+    private IoLoop.Timer dutyTimer;
     private volatile boolean closing;
     private boolean finished;
 
@@ -267,6 +268,29 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
         final boolean wantWrite = connection.hasPendingSend() || !sends.isEmpty();
         final boolean wantRead = !recvs.isEmpty();
         registration.interestOps((wantWrite ? IoPoller.WRITE : 0) | (wantRead ? IoPoller.READ : 0));
+        scheduleDuties();
+    }
+
+    private void scheduleDuties()
+    {
+        if (!connection.isTimed())
+        {
+            return;
+        }
+        if (dutyTimer != null)
+        {
+            dutyTimer.cancelled = true;
+        }
+        // Heartbeats and the liveness rule run on the loop even when nobody sends or receives.
+        final long next = connection.doWork(connection.clock().nanoTime());
+        if (connection.isClosed())
+        {
+            finish();
+        }
+        else if (next != Long.MAX_VALUE)
+        {
+            dutyTimer = loop.addTimer(Math.max(1, next), this::process);
+        }
     }
 
     private void lingerThenClose()
@@ -406,6 +430,10 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
         {
             lingerTimer.cancelled = true;
         }
+        if (dutyTimer != null)
+        {
+            dutyTimer.cancelled = true;
+        }
         if (registration != null)
         {
             registration.cancel();
@@ -488,6 +516,15 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
     @Override
     public void close()
     {
+        if (!closing)
+        {
+            final T last = connection.takeLastMessage();
+            if (last != null)
+            {
+                sends.offer(new PendingSend<>(last, new CompletableFuture<>()));
+                outstandingSends.incrementAndGet();
+            }
+        }
         closing = true;
         scheduleWork();
     }

@@ -52,6 +52,7 @@ public final class Svc<T> implements AutoCloseable, IoLoop.Work
         this.acceptor = acceptor;
         this.runtime = runtime;
         this.loop = runtime.nextLoop();
+        acceptor.onHandshakeDone(() -> loop.execute(() -> onReady(IoPoller.ACCEPT)));
         loop.execute(this::register);
     }
 

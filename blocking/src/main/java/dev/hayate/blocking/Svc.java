@@ -54,6 +54,7 @@ public final class Svc<T> implements AutoCloseable
     }
 
     private static final long ACCEPT_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long HANDSHAKE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final Acceptor<T> acceptor;
     private final Context context;
@@ -152,7 +153,9 @@ public final class Svc<T> implements AutoCloseable
             }
             try
             {
-                acceptor.awaitAcceptable(Math.min(left, ACCEPT_WAKE_NANOS));
+                // While handshakes run on their threads, look for their results often.
+                final long wake = acceptor.hasAdmissionsInProgress() ? HANDSHAKE_POLL_NANOS : ACCEPT_WAKE_NANOS;
+                acceptor.awaitAcceptable(Math.min(left, wake));
             }
             catch (final IOException ex)
             {

@@ -20,6 +20,10 @@ import dev.hayate.core.transport.TransportServer;
  * end of stream), and counted in {@link #refused()}; so is one for which the buffer pool has no buffers.
  * A connection leaves the live set when it closes, for any reason, which reopens the gate.
  *
+ * <p>When the protocol has a handshake ({@link Protocol#onConnect}), it runs on a handshake thread (one per
+ * connection in handshake, bounded by the gate) and the connection is handed out only once it succeeds: a
+ * peer that never completes it is closed after the handshake timeout without holding up anyone else.
+ *
  * <p>Thread-safety: {@link #tryAccept()} from one thread at a time; the live set, counters and
  * {@link #close()} are safe from any thread.
  *
@@ -35,6 +39,11 @@ public final class Acceptor<T> implements AutoCloseable
     private final AtomicInteger liveCount = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong handshakeFailures = new AtomicLong();
+    private final AtomicInteger handshaking = new AtomicInteger();
+    private final java.util.Queue<Connection<T>> established = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ExecutorService handshakeThreads;
+    private volatile Runnable onEstablished = () -> { };
     private volatile boolean closed;
 
     /**
@@ -53,22 +62,92 @@ public final class Acceptor<T> implements AutoCloseable
         this.protocols = protocols;
         this.callback = callback;
         this.server = context.transportProvider().bind(local);
+        final AtomicInteger threadNumber = new AtomicInteger();
+        this.handshakeThreads = new java.util.concurrent.ThreadPoolExecutor(0, context.maxConnections(), 10,
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), task ->
+            {
+                final Thread thread = new Thread(task, context.name() + "-handshake-" + threadNumber.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
     }
 
     /**
-     * Accepts one pending connection without blocking.
+     * Accepts one pending connection without blocking, and hands out one connection whose handshake is done.
      *
-     * @return the new connection; {@code null} when none is pending or the pending one was refused.
+     * @return an established connection, or {@code null} when none is ready (nothing pending, refused, or
+     * still in its handshake).
      * @throws IOException if the server failed or is closed.
      */
     public Connection<T> tryAccept() throws IOException
     {
         final Transport transport = server.accept();
-        if (transport == null)
+        if (transport != null)
         {
-            return null;
+            final Connection<T> connection = admit(transport);
+            if (connection != null)
+            {
+                if (Handshakes.needed(connection))
+                {
+                    handshaking.incrementAndGet();
+                    handshakeThreads.execute(() -> handshake(connection));
+                }
+                else
+                {
+                    establish(connection);
+                }
+            }
         }
-        return admit(transport);
+        return established.poll();
+    }
+
+    private void handshake(final Connection<T> connection)
+    {
+        try
+        {
+            Handshakes.run(connection, context);
+            establish(connection);
+        }
+        catch (final HandshakeException ex)
+        {
+            handshakeFailures.incrementAndGet();
+        }
+        finally
+        {
+            handshaking.decrementAndGet();
+        }
+        onEstablished.run();
+    }
+
+    private void establish(final Connection<T> connection)
+    {
+        accepted.incrementAndGet();
+        established.offer(connection);
+    }
+
+    /**
+     * @param listener runs (on a handshake thread) whenever a handshake ends, so an event loop can call
+     *                 {@link #tryAccept()} again.
+     */
+    public void onHandshakeDone(final Runnable listener)
+    {
+        onEstablished = listener;
+    }
+
+    /**
+     * @return true if a connection is ready to be handed out or a handshake is under way.
+     */
+    public boolean hasAdmissionsInProgress()
+    {
+        return !established.isEmpty() || handshaking.get() > 0;
+    }
+
+    /**
+     * @return connections whose handshake failed or timed out.
+     */
+    public long handshakeFailures()
+    {
+        return handshakeFailures.get();
     }
 
     /**
@@ -98,7 +177,6 @@ public final class Acceptor<T> implements AutoCloseable
             return null;
         }
         live.add(connection);
-        accepted.incrementAndGet();
         connection.onClose(this::onConnectionClosed);
         return connection;
     }
@@ -174,7 +252,7 @@ public final class Acceptor<T> implements AutoCloseable
     }
 
     /**
-     * @return connections accepted so far.
+     * @return connections accepted and established (handshake done) so far.
      */
     public long accepted()
     {
@@ -224,5 +302,6 @@ public final class Acceptor<T> implements AutoCloseable
         {
             connection.close();
         }
+        handshakeThreads.shutdown();
     }
 }

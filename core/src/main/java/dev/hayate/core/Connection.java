@@ -13,6 +13,8 @@ import dev.hayate.core.frame.FrameReader;
 import dev.hayate.core.frame.FrameWriter;
 import dev.hayate.core.frame.Sofh;
 import dev.hayate.core.transport.Transport;
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -29,10 +31,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>A frame is taken by {@link #trySend} whole or not at all. If the transport takes only part of it,
  * the rest goes out on the next {@link #flush()} or {@link #trySend}, before any later frame.
  *
+ * <p>Control messages — heartbeats and the protocol's automatic replies — may be produced on the
+ * receiving thread while another thread sends. They wait in a small queue that whoever holds the send half
+ * drains (the receiving thread itself when the half is free, else the sender as it leaves), so they never
+ * interleave inside another frame and never make the application's send wait for more than one frame.
+ *
  * <p>Thread-safety: the send half ({@link #trySend}, {@link #flush()}) and the receive half
- * ({@link #tryRecv()}) may each be used by one thread at a time, the two halves from different threads.
- * {@link #close()} may be called from any thread: the buffers are returned to the pool only once neither
- * half is in use. Using one half from two threads at once is detected and throws.
+ * ({@link #tryRecv()}, {@link #doWork}) may each be used by one thread at a time, the two halves from
+ * different threads. {@link #close()} may be called from any thread: the buffers are returned to the pool
+ * only once neither half is in use. Using one half from two threads at once is detected and throws.
  *
  * @param <T> the message type.
  */
@@ -50,10 +57,20 @@ public final class Connection<T> implements AutoCloseable
     private final Half receiveHalf;
     private final Half sendHalf;
     private final CopyOnWriteArrayList<Consumer<Connection<T>>> closeListeners = new CopyOnWriteArrayList<>();
+    private final ManyToManyConcurrentArrayQueue<T> controlQueue = new ManyToManyConcurrentArrayQueue<>(CONTROL_QUEUE_CAPACITY);
+    private final NanoClock clock;
+    private final long heartbeatIntervalNanos;
+    private final boolean timed;
     private volatile CloseReason closeReason = CloseReason.NONE;
     private volatile String closeDetail;
+    private volatile long lastSendNanos;
+    private volatile long lastReceiveNanos;
+    private final java.util.concurrent.atomic.AtomicBoolean lastMessageTaken = new java.util.concurrent.atomic.AtomicBoolean();
     private long messagesSent;
     private long messagesReceived;
+    private long controlMessagesDropped;
+
+    private static final int CONTROL_QUEUE_CAPACITY = 64;
 
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<Connection, CloseReason> CLOSE_REASON =
@@ -109,6 +126,12 @@ public final class Connection<T> implements AutoCloseable
             context.encodingType());
         this.receiveHalf = new Half(receive, "receive");
         this.sendHalf = new Half(send, "send");
+        this.clock = context.nanoClock();
+        this.heartbeatIntervalNanos = Math.max(0, protocol.heartbeatIntervalNanos());
+        this.timed = heartbeatIntervalNanos > 0 || Hooks.overridesIsConnected(protocol);
+        final long now = clock.nanoTime();
+        this.lastSendNanos = now;
+        this.lastReceiveNanos = now;
     }
 
     /**
@@ -127,36 +150,163 @@ public final class Connection<T> implements AutoCloseable
         }
         try
         {
-            if (writer.hasPending() && !flushOnce())
-            {
-                return Status.CLOSED;
-            }
-            final int bodyOffset = writer.claim();
-            if (bodyOffset < 0)
-            {
-                return Status.BACK_PRESSURED;
-            }
-            final int bodyLength;
-            try
-            {
-                protocol.onSend(message);
-                bodyLength = codec.encode(message, sendBuffer, bodyOffset, writer.maxBodyLength());
-            }
-            catch (final RuntimeException ex)
-            {
-                writer.abort();
-                throw ex;
-            }
-            writer.commit(bodyLength);
-            messagesSent++;
-            protocol.onSent(message);
-            callback.onSent(id, message);
-            return flushOnce() ? Status.OK : Status.CLOSED;
+            return sendOne(message);
         }
         finally
         {
             sendHalf.exit();
         }
+    }
+
+    private Status sendOne(final T message)
+    {
+        if (writer.hasPending() && !flushOnce())
+        {
+            return Status.CLOSED;
+        }
+        final int bodyOffset = writer.claim();
+        if (bodyOffset < 0)
+        {
+            return Status.BACK_PRESSURED;
+        }
+        final int bodyLength;
+        try
+        {
+            protocol.onSend(message);
+            bodyLength = codec.encode(message, sendBuffer, bodyOffset, writer.maxBodyLength());
+        }
+        catch (final RuntimeException ex)
+        {
+            writer.abort();
+            throw ex;
+        }
+        writer.commit(bodyLength);
+        messagesSent++;
+        lastSendNanos = clock.nanoTime();
+        protocol.onSent(message);
+        callback.onSent(id, message);
+        return flushOnce() ? Status.OK : Status.CLOSED;
+    }
+
+    /**
+     * Queues a control message (heartbeat, automatic reply) and sends it now if the send half is free;
+     * otherwise the thread holding the send half sends it as it leaves. Never waits.
+     *
+     * @param message to send; must stay unchanged until sent.
+     * @return false if the control queue was full and the message was dropped (the peer is not reading).
+     */
+    public boolean sendControl(final T message)
+    {
+        if (!controlQueue.offer(message))
+        {
+            controlMessagesDropped++;
+            return false;
+        }
+        drainControl();
+        return true;
+    }
+
+    private void drainControl()
+    {
+        while (!controlQueue.isEmpty() && sendHalf.tryEnterControl())
+        {
+            try
+            {
+                T message;
+                while ((message = controlQueue.peek()) != null)
+                {
+                    if (sendOne(message) != Status.OK)
+                    {
+                        // Back pressure or close: it stays queued for the next holder, or dies with the connection.
+                        return;
+                    }
+                    controlQueue.poll();
+                }
+            }
+            finally
+            {
+                sendHalf.exitControl();
+            }
+        }
+    }
+
+    /**
+     * The timed duties of a connection: sends a heartbeat when nothing was sent for the protocol's interval
+     * and applies its liveness rule. The receiving faces call it while they wait; free when the protocol
+     * has neither.
+     *
+     * @param nowNanos the context clock's time.
+     * @return nanoseconds until it next has something to do, or {@link Long#MAX_VALUE}.
+     */
+    public long doWork(final long nowNanos)
+    {
+        if (!timed || closeReason != CloseReason.NONE)
+        {
+            return Long.MAX_VALUE;
+        }
+        final long silence = nowNanos - lastReceiveNanos;
+        if (!protocol.isConnected(silence))
+        {
+            closeWith(CloseReason.HEARTBEAT_TIMEOUT, "nothing received from the peer for " +
+                TimeUnit.NANOSECONDS.toMillis(silence) + " ms");
+            return Long.MAX_VALUE;
+        }
+        if (heartbeatIntervalNanos == 0)
+        {
+            return TimeUnit.MILLISECONDS.toNanos(100);
+        }
+        final long sinceSend = nowNanos - lastSendNanos;
+        if (sinceSend >= heartbeatIntervalNanos)
+        {
+            final T heartbeat = protocol.heartbeat();
+            if (heartbeat != null)
+            {
+                // Counted as sent even if queued behind a busy sender: one heartbeat per interval, not a burst.
+                lastSendNanos = nowNanos;
+                sendControl(heartbeat);
+            }
+            return heartbeatIntervalNanos;
+        }
+        return heartbeatIntervalNanos - sinceSend;
+    }
+
+    /**
+     * Takes the protocol's last message ({@link Protocol#onDisconnect()}) once, for the face to send before
+     * it closes.
+     *
+     * @return the last message, or {@code null} (none, or already taken).
+     */
+    public T takeLastMessage()
+    {
+        if (closeReason != CloseReason.NONE || !lastMessageTaken.compareAndSet(false, true))
+        {
+            return null;
+        }
+        return protocol.onDisconnect();
+    }
+
+    /**
+     * @return the clock of this connection's context.
+     */
+    public NanoClock clock()
+    {
+        return clock;
+    }
+
+    /**
+     * @return control messages dropped because the control queue was full.
+     */
+    public long controlMessagesDropped()
+    {
+        return controlMessagesDropped;
+    }
+
+    /**
+     * @return true if {@link #doWork} has duties (heartbeats or a liveness rule).
+     */
+    public boolean isTimed()
+    {
+        return timed;
     }
 
     /**
@@ -215,6 +365,10 @@ public final class Connection<T> implements AutoCloseable
      */
     public T tryRecv()
     {
+        if (timed)
+        {
+            doWork(clock.nanoTime());
+        }
         if (!receiveHalf.enter())
         {
             return null;
@@ -227,7 +381,12 @@ public final class Connection<T> implements AutoCloseable
                 final int result = reader.next();
                 if (result == FrameReader.FRAME)
                 {
-                    return deliver();
+                    final T message = deliver();
+                    if (message == null || !protocol.consumes(message))
+                    {
+                        return message;
+                    }
+                    continue;
                 }
                 if (result == FrameReader.ERROR)
                 {
@@ -283,8 +442,14 @@ public final class Connection<T> implements AutoCloseable
             return null;
         }
         messagesReceived++;
+        lastReceiveNanos = clock.nanoTime();
         protocol.onRecv(message);
         callback.onRecv(id, message);
+        final T reply = protocol.autoReply(message);
+        if (reply != null)
+        {
+            sendControl(reply);
+        }
         return message;
     }
 
@@ -443,7 +608,8 @@ public final class Connection<T> implements AutoCloseable
     {
         private static final int IDLE = 0;
         private static final int BUSY = 1;
-        private static final int RELEASED = 2;
+        private static final int CONTROL = 2;
+        private static final int RELEASED = 3;
 
         private final PooledBuffer buffer;
         private final String name;
@@ -457,18 +623,42 @@ public final class Connection<T> implements AutoCloseable
 
         boolean enter()
         {
-            if (HALF_STATE.compareAndSet(this, IDLE, BUSY))
+            while (!HALF_STATE.compareAndSet(this, IDLE, BUSY))
             {
-                return true;
+                final int current = state;
+                if (current == RELEASED)
+                {
+                    return false;
+                }
+                if (current == BUSY)
+                {
+                    throw new IllegalStateException("the " + name + " half of " + id + " is in use by another thread");
+                }
+                // CONTROL: another thread is writing one control frame without waiting; it is over in microseconds.
+                Thread.onSpinWait();
             }
-            if (state == BUSY)
-            {
-                throw new IllegalStateException("the " + name + " half of " + id + " is in use by another thread");
-            }
-            return false;
+            return true;
         }
 
         void exit()
+        {
+            state = IDLE;
+            if (closeReason != CloseReason.NONE)
+            {
+                releaseIfIdle();
+            }
+            else if (!controlQueue.isEmpty())
+            {
+                drainControl();
+            }
+        }
+
+        boolean tryEnterControl()
+        {
+            return HALF_STATE.compareAndSet(this, IDLE, CONTROL);
+        }
+
+        void exitControl()
         {
             state = IDLE;
             if (closeReason != CloseReason.NONE)

@@ -31,15 +31,21 @@ public final class Connector
      * @param context   configuration: transport, timeouts, buffers.
      * @param <T>       the message type.
      * @return the connection.
-     * @throws IOException if no connection could be made within the connect timeout; the message says how
-     *                     many attempts were made and why the last failed.
+     * @throws IOException if no connection could be made within the connect timeout (the message says how
+     *                     many attempts were made and why the last failed), or {@link HandshakeException} if
+     *                     the protocol's handshake failed.
      */
     public static <T> Connection<T> connect(final SocketAddress remote, final ProtocolFactory<T> protocols,
         final Callback<T> callback, final Context context) throws IOException
     {
         context.conclude();
         final Transport transport = connectTransport(remote, context);
-        return new Connection<>(ConId.Role.INITIATOR, transport, protocols, callback, context);
+        final Connection<T> connection = new Connection<>(ConId.Role.INITIATOR, transport, protocols, callback, context);
+        if (Handshakes.needed(connection))
+        {
+            Handshakes.run(connection, context);
+        }
+        return connection;
     }
 
     /**

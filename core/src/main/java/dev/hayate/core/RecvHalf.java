@@ -73,7 +73,12 @@ public final class RecvHalf<T>
             {
                 return message;
             }
-            final long maxWait = flushPendingSends && connection.hasPendingSend() ? PENDING_SEND_POLL_NANOS : MAX_WAIT_NANOS;
+            long maxWait = flushPendingSends && connection.hasPendingSend() ? PENDING_SEND_POLL_NANOS : MAX_WAIT_NANOS;
+            if (connection.isTimed())
+            {
+                // Wake in time to send the next heartbeat or apply the liveness rule.
+                maxWait = Math.max(1, Math.min(maxWait, connection.doWork(clock.nanoTime())));
+            }
             if (!wait.await(connection.transport(), false, clock, deadlineNanos, maxWait))
             {
                 return null;

@@ -110,13 +110,23 @@ public final class SendHalf<T>
     }
 
     /**
-     * Closes gracefully: writes frames already taken for up to the linger timeout, then closes.
+     * Closes gracefully: sends the protocol's last message ({@link Protocol#onDisconnect()}) and writes
+     * frames already taken, for up to the linger timeout, then closes.
      */
     public void closeGracefully()
     {
-        if (!connection.isClosed() && connection.hasPendingSend())
+        if (!connection.isClosed())
         {
-            flushUntil(clock.nanoTime() + lingerNanos);
+            final long deadline = clock.nanoTime() + lingerNanos;
+            final T last = connection.takeLastMessage();
+            if (last != null)
+            {
+                sendUntil(last, deadline);
+            }
+            if (connection.hasPendingSend())
+            {
+                flushUntil(deadline);
+            }
         }
         connection.close();
     }
