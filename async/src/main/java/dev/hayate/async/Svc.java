@@ -252,6 +252,14 @@ public final class Svc<T> implements AutoCloseable, IoLoop.Work
     }
 
     /**
+     * @return connections whose protocol handshake failed or timed out.
+     */
+    public long handshakeFailures()
+    {
+        return acceptor.handshakeFailures();
+    }
+
+    /**
      * Stops accepting and closes every connection; waiting accept futures fail.
      */
     @Override

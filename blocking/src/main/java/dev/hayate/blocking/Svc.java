@@ -269,6 +269,14 @@ public final class Svc<T> implements AutoCloseable
     }
 
     /**
+     * @return connections whose protocol handshake failed or timed out.
+     */
+    public long handshakeFailures()
+    {
+        return acceptor.handshakeFailures();
+    }
+
+    /**
      * @return live accepted connections, a snapshot.
      */
     public List<Connection<T>> connections()

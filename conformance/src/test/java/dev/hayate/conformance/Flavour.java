@@ -69,6 +69,8 @@ interface Flavour
 
         long refused();
 
+        long handshakeFailures();
+
         int connectionCount();
 
         @Override

@@ -78,6 +78,12 @@ final class Flavours
                 }
 
                 @Override
+                public long handshakeFailures()
+                {
+                    return svc.handshakeFailures();
+                }
+
+                @Override
                 public int connectionCount()
                 {
                     return svc.connectionCount();
@@ -188,6 +194,12 @@ final class Flavours
                 public long refused()
                 {
                     return svc.refusedConnections();
+                }
+
+                @Override
+                public long handshakeFailures()
+                {
+                    return svc.handshakeFailures();
                 }
 
                 @Override
@@ -316,6 +328,12 @@ final class Flavours
                 public long refused()
                 {
                     return svc.refusedConnections();
+                }
+
+                @Override
+                public long handshakeFailures()
+                {
+                    return svc.handshakeFailures();
                 }
 
                 @Override

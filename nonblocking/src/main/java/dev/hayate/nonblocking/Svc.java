@@ -143,6 +143,14 @@ public final class Svc<T> implements AutoCloseable
     }
 
     /**
+     * @return connections whose protocol handshake failed or timed out.
+     */
+    public long handshakeFailures()
+    {
+        return acceptor.handshakeFailures();
+    }
+
+    /**
      * Stops listening and closes every accepted connection.
      */
     @Override
