@@ -49,6 +49,8 @@ public final class SbeRecordCodec<R> implements Codec<R>
     /**
      * Writes a whole message, header included, for the raw form of {@link Builder#message}.
      *
+     * <p>Thread-safety: called on the thread that encodes with the codec; it may keep flyweights of its own.
+     *
      * @param <S> the value type.
      */
     @FunctionalInterface
@@ -66,6 +68,8 @@ public final class SbeRecordCodec<R> implements Codec<R>
 
     /**
      * Reads a whole message, for the raw form of {@link Builder#message}.
+     *
+     * <p>Thread-safety: called on the thread that decodes with the codec; it may keep flyweights of its own.
      *
      * @param <S> the value type.
      */
