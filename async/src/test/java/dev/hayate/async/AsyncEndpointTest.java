@@ -1,0 +1,233 @@
+package dev.hayate.async;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.hayate.core.CloseReason;
+import dev.hayate.core.Context;
+import dev.hayate.core.ProtocolFactory;
+import dev.hayate.core.buffer.BufferPool;
+import dev.hayate.core.test.ByteArrayCodec;
+import dev.hayate.core.transport.TcpTransportProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AsyncEndpointTest
+{
+    private static final ProtocolFactory<byte[]> BYTES = ProtocolFactory.of(ByteArrayCodec::new);
+    private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
+
+    private final BufferPool pool = new BufferPool.Context().sizeClass(4096, 1024).build();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception
+    {
+        for (int i = resources.size() - 1; i >= 0; i--)
+        {
+            resources.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T track(final T resource)
+    {
+        resources.add(resource);
+        return resource;
+    }
+
+    private Context context()
+    {
+        return new Context().bufferPool(pool).maxFrameLength(4096);
+    }
+
+    private static <T> T get(final CompletableFuture<T> future) throws Exception
+    {
+        return future.get(20, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Echoes every message of every connection, by chaining futures.
+     */
+    private static void echo(final Clt<byte[]> clt)
+    {
+        clt.recv().thenCompose(clt::send).whenComplete((sent, failure) ->
+        {
+            if (failure == null)
+            {
+                echo(clt);
+            }
+        });
+    }
+
+    @Test
+    void shouldNotLetASlowContinuationStallOtherConnections() throws Exception
+    {
+        final AsyncRuntime runtime = track(new AsyncRuntime.Builder().name("slow").ioThreads(1).build());
+        final Svc<byte[]> svc = track(Svc.bind(ANY_LOOPBACK, BYTES, context(), runtime));
+        svc.onAccept(AsyncEndpointTest::echo);
+        final Clt<byte[]> slow = get(Clt.connect(svc.localAddress(), BYTES, context(), runtime));
+        final Clt<byte[]> fast = get(Clt.connect(svc.localAddress(), BYTES, context(), runtime));
+
+        final CountDownLatch release = new CountDownLatch(1);
+        final CompletableFuture<Void> stuck = slow.send(new byte[] {1})
+            .thenCompose(sent -> slow.recv())
+            .thenAccept(reply ->
+            {
+                try
+                {
+                    release.await(30, TimeUnit.SECONDS);   // a continuation that blocks
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        // While it blocks, the other connection on the same single I/O thread keeps trading.
+        for (int i = 0; i < 200; i++)
+        {
+            final byte[] ping = {2, (byte)i};
+            get(fast.send(ping));
+            assertArrayEquals(ping, get(fast.recv(10, TimeUnit.SECONDS)), "round trip " + i);
+        }
+        assertFalse(stuck.isDone(), "the slow continuation is still blocked");
+        release.countDown();
+        get(stuck);
+    }
+
+    @Test
+    void shouldFailSendsBeyondTheOutstandingBoundInsteadOfGrowing() throws Exception
+    {
+        final AsyncRuntime runtime = track(new AsyncRuntime.Builder().name("bounded").maxOutstandingSends(16).build());
+        final Context small = context().transportProvider(new TcpTransportProvider()
+            .socketSendBufferSize(4096).socketReceiveBufferSize(4096));
+        final Svc<byte[]> svc = track(Svc.bind(ANY_LOOPBACK, BYTES, small, runtime));
+        final CompletableFuture<Clt<byte[]>> accepted = svc.accept();     // accepted, never read from
+        final Clt<byte[]> clt = get(Clt.connect(svc.localAddress(), BYTES, small, runtime));
+        get(accepted);
+
+        final List<CompletableFuture<Void>> sends = new ArrayList<>();
+        CompletableFuture<Void> refused = null;
+        for (int i = 0; i < 10_000 && refused == null; i++)
+        {
+            final CompletableFuture<Void> send = clt.send(new byte[3000]);
+            if (send.isCompletedExceptionally())
+            {
+                refused = send;
+            }
+            else
+            {
+                sends.add(send);
+            }
+        }
+        assertTrue(refused != null, "the bound was reached while the peer did not read");
+        final ExecutionException failure = assertThrows(ExecutionException.class, refused::get);
+        assertInstanceOf(BackPressureException.class, failure.getCause());
+        assertTrue(failure.getCause().getMessage().contains("16 sends already outstanding"), failure.getCause().getMessage());
+    }
+
+    @Test
+    void shouldHandALateMessageToTheNextReceiveAfterATimeout() throws Exception
+    {
+        final AsyncRuntime runtime = track(new AsyncRuntime.Builder().name("late").build());
+        final Svc<byte[]> svc = track(Svc.bind(ANY_LOOPBACK, BYTES, context(), runtime));
+        final CompletableFuture<Clt<byte[]>> accepted = svc.accept();
+        final Clt<byte[]> clt = get(Clt.connect(svc.localAddress(), BYTES, context(), runtime));
+        final Clt<byte[]> peer = get(accepted);
+
+        final ExecutionException timeout = assertThrows(ExecutionException.class,
+            () -> clt.recv(100, TimeUnit.MILLISECONDS).get(20, TimeUnit.SECONDS));
+        assertInstanceOf(TimeoutException.class, timeout.getCause());
+        assertFalse(clt.isClosed(), "a timeout is not a close");
+        get(peer.send(new byte[] {7}));
+        assertArrayEquals(new byte[] {7}, get(clt.recv(10, TimeUnit.SECONDS)), "the late message is not lost");
+    }
+
+    @Test
+    void shouldServeManyConnectionsOnOneIoThread() throws Exception
+    {
+        final AsyncRuntime runtime = track(new AsyncRuntime.Builder().name("many").ioThreads(1).build());
+        final Svc<byte[]> svc = track(Svc.bind(ANY_LOOPBACK, BYTES, context(), runtime));
+        svc.onAccept(AsyncEndpointTest::echo);
+        final int connections = 200;
+        final List<Clt<byte[]>> clients = new ArrayList<>();
+        for (int i = 0; i < connections; i++)
+        {
+            clients.add(get(Clt.connect(svc.localAddress(), BYTES, context(), runtime)));
+        }
+        final List<CompletableFuture<byte[]>> replies = new ArrayList<>();
+        for (int round = 0; round < 5; round++)
+        {
+            for (int i = 0; i < connections; i++)
+            {
+                final Clt<byte[]> clt = clients.get(i);
+                final byte[] ping = {(byte)round, (byte)i, (byte)(i >> 8)};
+                replies.add(clt.send(ping).thenCompose(sent -> clt.recv(20, TimeUnit.SECONDS)));
+            }
+        }
+        int index = 0;
+        for (int round = 0; round < 5; round++)
+        {
+            for (int i = 0; i < connections; i++)
+            {
+                assertArrayEquals(new byte[] {(byte)round, (byte)i, (byte)(i >> 8)}, get(replies.get(index++)));
+            }
+        }
+        final long ioThreads = Thread.getAllStackTraces().keySet().stream()
+            .filter(thread -> thread.getName().startsWith("many-io-")).count();
+        assertEquals(1, ioThreads, "200 connections, one I/O thread");
+        assertEquals(connections, svc.connectionCount());
+    }
+
+    @Test
+    void shouldFailWaitingFuturesWhenThePeerCloses() throws Exception
+    {
+        final AsyncRuntime runtime = track(new AsyncRuntime.Builder().name("closing").build());
+        final Svc<byte[]> svc = track(Svc.bind(ANY_LOOPBACK, BYTES, context(), runtime));
+        final CompletableFuture<Clt<byte[]>> accepted = svc.accept();
+        final Clt<byte[]> clt = get(Clt.connect(svc.localAddress(), BYTES, context(), runtime));
+        final Clt<byte[]> peer = get(accepted);
+        final CompletableFuture<byte[]> waiting = clt.recv();
+        peer.close();
+        final ExecutionException failure = assertThrows(ExecutionException.class, () -> waiting.get(20, TimeUnit.SECONDS));
+        final ConnectionClosedException closed = assertInstanceOf(ConnectionClosedException.class, failure.getCause());
+        assertEquals(CloseReason.PEER_CLOSED, closed.reason());
+        assertEquals(CloseReason.PEER_CLOSED, get(clt.closeFuture()));
+        assertInstanceOf(ConnectionClosedException.class,
+            assertThrows(ExecutionException.class, () -> clt.send(new byte[1]).get(20, TimeUnit.SECONDS)).getCause());
+    }
+
+    @Test
+    void shouldCompleteOnTheCompletionExecutorNotTheIoThread() throws Exception
+    {
+        final AsyncRuntime runtime = track(new AsyncRuntime.Builder().name("threads").build());
+        final Svc<byte[]> svc = track(Svc.bind(ANY_LOOPBACK, BYTES, context(), runtime));
+        svc.onAccept(AsyncEndpointTest::echo);
+        final Clt<byte[]> clt = get(Clt.connect(svc.localAddress(), BYTES, context(), runtime));
+        final CompletableFuture<String> thread = new CompletableFuture<>();
+        final CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        clt.send(new byte[] {1}).thenRun(() -> clt.recv().whenComplete((message, failure) ->
+        {
+            thread.complete(Thread.currentThread().getName());
+            reply.complete(message);
+        }));
+        assertArrayEquals(new byte[] {1}, get(reply));
+        final String name = get(thread);
+        assertNotEquals(-1, name.indexOf("-completion-"), "completed on " + name);
+    }
+}
