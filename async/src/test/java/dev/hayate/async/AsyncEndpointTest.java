@@ -177,7 +177,10 @@ class AsyncEndpointTest
             {
                 final Clt<byte[]> clt = clients.get(i);
                 final byte[] ping = {(byte)round, (byte)i, (byte)(i >> 8)};
-                replies.add(clt.send(ping).thenCompose(sent -> clt.recv(20, TimeUnit.SECONDS)));
+                // Receives complete in the order they are asked for, so ask in program order, not from
+                // send continuations (those complete on pool threads in any order).
+                clt.send(ping);
+                replies.add(clt.recv(20, TimeUnit.SECONDS));
             }
         }
         int index = 0;
