@@ -9,9 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.hayate.core.Acceptor;
 import dev.hayate.core.Callback;
+import dev.hayate.core.ConId;
 import dev.hayate.core.Connection;
+import dev.hayate.core.ConnectionPool;
 import dev.hayate.core.Context;
 import dev.hayate.core.ProtocolFactory;
+import dev.hayate.core.Status;
+import dev.hayate.core.WaitStrategy;
 
 /**
  * A blocking service. Either accept connections yourself ({@link #accept()} blocks until one is admitted
@@ -58,6 +62,8 @@ public final class Svc<T> implements AutoCloseable
 
     private final Acceptor<T> acceptor;
     private final Context context;
+    private final ConnectionPool<T> pool = new ConnectionPool<>(this::memberLeft);
+    private volatile java.util.function.Consumer<ConId> onDisconnected = id -> { };
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger threadCounter = new AtomicInteger();
     private volatile boolean closed;
@@ -109,7 +115,7 @@ public final class Svc<T> implements AutoCloseable
      */
     public Clt<T> accept() throws IOException
     {
-        return acceptUntil(Long.MAX_VALUE);
+        return acceptUntil(Long.MAX_VALUE, true);
     }
 
     /**
@@ -122,10 +128,10 @@ public final class Svc<T> implements AutoCloseable
      */
     public Clt<T> accept(final long timeout, final TimeUnit unit) throws IOException
     {
-        return acceptUntil(System.nanoTime() + unit.toNanos(timeout));
+        return acceptUntil(System.nanoTime() + unit.toNanos(timeout), true);
     }
 
-    private Clt<T> acceptUntil(final long deadlineNanos) throws IOException
+    private Clt<T> acceptUntil(final long deadlineNanos, final boolean pooled) throws IOException
     {
         while (!closed && !Thread.currentThread().isInterrupted())
         {
@@ -144,7 +150,11 @@ public final class Svc<T> implements AutoCloseable
             }
             if (connection != null)
             {
-                return new Clt<>(connection, context);
+                if (pooled)
+                {
+                    pool.add(connection);
+                }
+                return new Clt<>(connection, null, context);
             }
             final long left = deadlineNanos == Long.MAX_VALUE ? ACCEPT_WAKE_NANOS : deadlineNanos - System.nanoTime();
             if (left <= 0)
@@ -195,7 +205,8 @@ public final class Svc<T> implements AutoCloseable
             final Clt<T> clt;
             try
             {
-                clt = accept();
+                // Served connections belong to their handler's thread, so they stay out of the pool.
+                clt = acceptUntil(Long.MAX_VALUE, false);
             }
             catch (final IOException ex)
             {
@@ -234,6 +245,61 @@ public final class Svc<T> implements AutoCloseable
                 context.errorHandler().onError(ex);
             }
         }
+    }
+
+    /**
+     * Sends to the next accepted connection in turn (round-robin) that has room, waiting up to the timeout.
+     * Connections are pooled as {@link #accept()} hands them out (not those given to {@link #serve}
+     * handlers, which own them).
+     *
+     * @param message to send.
+     * @param timeout longest wait for room.
+     * @param unit    of the timeout.
+     * @return {@link Status#OK}, {@link Status#TIMED_OUT} or {@link Status#NOT_CONNECTED} (none live).
+     */
+    public Status send(final T message, final long timeout, final java.util.concurrent.TimeUnit unit)
+    {
+        return pool.sendUntil(message, context.nanoClock().nanoTime() + unit.toNanos(timeout), WaitStrategy.KERNEL,
+            context.nanoClock());
+    }
+
+    /**
+     * Receives from whichever accepted connection has a message, waiting up to the timeout.
+     *
+     * @param timeout longest wait.
+     * @param unit    of the timeout.
+     * @return the message ({@link #lastRecvFrom()} says from whom), or {@code null} on timeout or when no
+     * connection is live.
+     */
+    public T recv(final long timeout, final java.util.concurrent.TimeUnit unit)
+    {
+        return pool.recvUntil(context.nanoClock().nanoTime() + unit.toNanos(timeout), WaitStrategy.KERNEL,
+            context.nanoClock());
+    }
+
+    /**
+     * @return the connection that delivered the last pooled receive, or {@code null}.
+     */
+    public ConId lastRecvFrom()
+    {
+        final Connection<T> from = pool.lastReceivedFrom();
+        return from == null ? null : from.id();
+    }
+
+    /**
+     * @param listener told once about each pooled connection that closed and left the pool, on the thread
+     *                 that noticed (the one sending or receiving through the pool).
+     * @return this.
+     */
+    public Svc<T> onDisconnected(final java.util.function.Consumer<ConId> listener)
+    {
+        onDisconnected = listener;
+        return this;
+    }
+
+    private void memberLeft(final Connection<T> member)
+    {
+        onDisconnected.accept(member.id());
     }
 
     /**

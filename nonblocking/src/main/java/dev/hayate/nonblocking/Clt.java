@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
 import dev.hayate.core.Callback;
+import dev.hayate.core.ClientLink;
 import dev.hayate.core.CloseReason;
 import dev.hayate.core.ConId;
 import dev.hayate.core.Connection;
@@ -12,7 +13,10 @@ import dev.hayate.core.Connector;
 import dev.hayate.core.Context;
 import dev.hayate.core.Deadline;
 import dev.hayate.core.ProtocolFactory;
+import dev.hayate.core.ReconnectPolicy;
+import dev.hayate.core.Reconnector;
 import dev.hayate.core.Status;
+import dev.hayate.core.WaitStrategy;
 
 /**
  * A nonblocking, busy-spinning client connection: the lowest-latency face. Every call is driven by the
@@ -52,17 +56,13 @@ public final class Clt<T> implements AutoCloseable
     {
     }
 
-    private final Connection<T> connection;
+    private final ClientLink<T> link;
     private final Context context;
-    private final CltSender<T> sender;
-    private final CltRecver<T> recver;
 
-    Clt(final Connection<T> connection, final Context context)
+    Clt(final Connection<T> connection, final Reconnector<T> reconnector, final Context context)
     {
-        this.connection = connection;
+        this.link = new ClientLink<>(connection, reconnector, context, WaitStrategy.SPIN);
         this.context = context;
-        this.sender = new CltSender<>(connection, context);
-        this.recver = new CltRecver<>(connection, context, true);
     }
 
     /**
@@ -79,7 +79,32 @@ public final class Clt<T> implements AutoCloseable
     public static <T> Clt<T> connect(final SocketAddress remote, final ProtocolFactory<T> protocols,
         final Callback<T> callback, final Context context) throws IOException
     {
-        return new Clt<>(Connector.connect(remote, protocols, callback, context), context);
+        return new Clt<>(Connector.connect(remote, protocols, callback, context), null, context);
+    }
+
+    /**
+     * Connects, and keeps reconnecting whenever the connection is lost (but not after {@link #close()}),
+     * following {@code policy}. While reconnecting, one-attempt calls answer {@link Status#NOT_CONNECTED}
+     * and timed calls wait for the new connection within their own timeout. Frames taken by a connection
+     * that died are not resent: replaying them is the session protocol's job.
+     *
+     * @param remote    address of the service.
+     * @param protocols makes each connection's protocol (keep session state that must survive a reconnect
+     *                  outside the protocol instance).
+     * @param callback  observes messages.
+     * @param context   configuration.
+     * @param policy    when to retry.
+     * @param listener  told of each connect, disconnect, and giving up (on the reconnect thread).
+     * @param <T>       the message type.
+     * @return the connected client.
+     * @throws IOException if the first connection could not be made within the connect timeout.
+     */
+    public static <T> Clt<T> connect(final SocketAddress remote, final ProtocolFactory<T> protocols,
+        final Callback<T> callback, final Context context, final ReconnectPolicy policy,
+        final Reconnector.Listener<T> listener) throws IOException
+    {
+        final Reconnector<T> reconnector = new Reconnector<>(remote, protocols, callback, context, policy, listener);
+        return new Clt<>(reconnector.start(), reconnector, context);
     }
 
     /**
@@ -106,7 +131,12 @@ public final class Clt<T> implements AutoCloseable
      */
     public Halves<T> split()
     {
-        return new Halves<>(sender, new CltRecver<>(connection, context, false));
+        if (link.reconnects())
+        {
+            throw new IllegalStateException("a reconnecting Clt cannot be split: its connection changes under the halves");
+        }
+        final Connection<T> connection = link.connection();
+        return new Halves<>(new CltSender<>(connection, context), new CltRecver<>(connection, context, false));
     }
 
     /**
@@ -117,7 +147,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public Status send(final T message)
     {
-        return sender.send(message);
+        return link.trySend(message);
     }
 
     /**
@@ -130,7 +160,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public Status send(final T message, final long timeout, final TimeUnit unit)
     {
-        return sender.send(message, timeout, unit);
+        return link.sendUntil(message, link.deadlineAfter(timeout, unit));
     }
 
     /**
@@ -142,7 +172,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public Status send(final T message, final Deadline deadline)
     {
-        return sender.send(message, deadline);
+        return link.sendUntil(message, deadline.deadlineNanos());
     }
 
     /**
@@ -152,7 +182,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public Status flush()
     {
-        return sender.flush();
+        return link.flush();
     }
 
     /**
@@ -164,7 +194,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public Status flush(final long timeout, final TimeUnit unit)
     {
-        return sender.flush(timeout, unit);
+        return link.flushUntil(link.deadlineAfter(timeout, unit));
     }
 
     /**
@@ -172,7 +202,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public boolean hasPendingSend()
     {
-        return sender.hasPendingSend();
+        return link.hasPendingSend();
     }
 
     /**
@@ -182,7 +212,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public T recv()
     {
-        return recver.recv();
+        return link.tryRecv();
     }
 
     /**
@@ -194,7 +224,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public T recv(final long timeout, final TimeUnit unit)
     {
-        return recver.recv(timeout, unit);
+        return link.recvUntil(link.deadlineAfter(timeout, unit));
     }
 
     /**
@@ -205,7 +235,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public T recv(final Deadline deadline)
     {
-        return recver.recv(deadline);
+        return link.recvUntil(deadline.deadlineNanos());
     }
 
     /**
@@ -213,15 +243,23 @@ public final class Clt<T> implements AutoCloseable
      */
     public boolean isClosed()
     {
-        return connection.isClosed();
+        return link.isClosed();
     }
 
     /**
-     * @return why the connection closed, {@link CloseReason#NONE} while open.
+     * @return true while a live connection is in place (false while reconnecting).
+     */
+    public boolean isConnected()
+    {
+        return link.isConnected();
+    }
+
+    /**
+     * @return why the (last) connection closed, {@link CloseReason#NONE} while open.
      */
     public CloseReason closeReason()
     {
-        return connection.closeReason();
+        return link.connection().closeReason();
     }
 
     /**
@@ -229,7 +267,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public String closeDetail()
     {
-        return connection.closeDetail();
+        return link.connection().closeDetail();
     }
 
     /**
@@ -237,7 +275,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public ConId id()
     {
-        return connection.id();
+        return link.connection().id();
     }
 
     /**
@@ -245,7 +283,7 @@ public final class Clt<T> implements AutoCloseable
      */
     public Connection<T> connection()
     {
-        return connection;
+        return link.connection();
     }
 
     /**
@@ -255,12 +293,12 @@ public final class Clt<T> implements AutoCloseable
     @Override
     public void close()
     {
-        sender.close();
+        link.close();
     }
 
     @Override
     public String toString()
     {
-        return connection.toString();
+        return link.connection().toString();
     }
 }

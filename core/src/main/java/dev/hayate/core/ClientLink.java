@@ -1,0 +1,241 @@
+package dev.hayate.core;
+
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * A client's connection as the waiting faces (nonblocking, blocking) use it: fixed, or kept alive by a
+ * {@link Reconnector}. With a reconnector, a send or receive that finds the connection gone waits for the
+ * next one within its own deadline; one attempt answers {@link Status#NOT_CONNECTED} meanwhile.
+ *
+ * <p>Messages taken by a connection that then died are not resent: that is the session protocol's job
+ * (sequence numbers and replay, see the order-entry example).
+ *
+ * <p>Thread-safety: one thread, the client's owner.
+ *
+ * @param <T> the message type.
+ */
+public final class ClientLink<T>
+{
+    private final Reconnector<T> reconnector;
+    private final Context context;
+    private final WaitStrategy wait;
+    private final NanoClock clock;
+    private Connection<T> connection;
+    private SendHalf<T> sender;
+    private RecvHalf<T> receiver;
+
+    /**
+     * @param connection  the first connection.
+     * @param reconnector keeps it alive, or {@code null} for a fixed connection.
+     * @param context     configuration.
+     * @param wait        how to wait.
+     */
+    public ClientLink(final Connection<T> connection, final Reconnector<T> reconnector, final Context context,
+        final WaitStrategy wait)
+    {
+        this.reconnector = reconnector;
+        this.context = context;
+        this.wait = wait;
+        this.clock = context.nanoClock();
+        bind(connection);
+    }
+
+    private void bind(final Connection<T> live)
+    {
+        connection = live;
+        sender = new SendHalf<>(live, context, wait);
+        receiver = new RecvHalf<>(live, context, wait, true);
+    }
+
+    /**
+     * @return true if the bound connection is live, after picking up a reconnection if one happened.
+     */
+    private boolean refresh()
+    {
+        if (!connection.isClosed())
+        {
+            return true;
+        }
+        if (reconnector != null)
+        {
+            final Connection<T> next = reconnector.current();
+            if (next != null && next != connection)
+            {
+                bind(next);
+                return !next.isClosed();
+            }
+        }
+        return false;
+    }
+
+    private boolean awaitReconnect(final long deadlineNanos)
+    {
+        if (reconnector == null)
+        {
+            return false;
+        }
+        final Connection<T> next = wait.awaitConnected(reconnector, clock, deadlineNanos);
+        if (next == null)
+        {
+            return false;
+        }
+        if (next != connection)
+        {
+            bind(next);
+        }
+        return true;
+    }
+
+    /**
+     * @param message to send.
+     * @return as {@link Connection#trySend}, or {@link Status#NOT_CONNECTED} while reconnecting.
+     */
+    public Status trySend(final T message)
+    {
+        if (!refresh() && reconnector != null && !reconnector.isFinished())
+        {
+            return Status.NOT_CONNECTED;
+        }
+        return sender.trySend(message);
+    }
+
+    /**
+     * @param message       to send.
+     * @param deadlineNanos on the context clock, or {@link WaitStrategy#FOREVER}.
+     * @return as {@link SendHalf#sendUntil}; {@link Status#NOT_CONNECTED} if no connection came back in time.
+     */
+    public Status sendUntil(final T message, final long deadlineNanos)
+    {
+        while (true)
+        {
+            refresh();
+            final Status status = sender.sendUntil(message, deadlineNanos);
+            if (status != Status.CLOSED || reconnector == null || reconnector.isFinished())
+            {
+                return status;
+            }
+            if (!awaitReconnect(deadlineNanos))
+            {
+                return reconnector.isFinished() ? Status.CLOSED : Status.NOT_CONNECTED;
+            }
+        }
+    }
+
+    /**
+     * @return as {@link SendHalf#flush()}.
+     */
+    public Status flush()
+    {
+        refresh();
+        return sender.flush();
+    }
+
+    /**
+     * @param deadlineNanos on the context clock.
+     * @return as {@link SendHalf#flushUntil}.
+     */
+    public Status flushUntil(final long deadlineNanos)
+    {
+        refresh();
+        return sender.flushUntil(deadlineNanos);
+    }
+
+    /**
+     * @return true while bytes of taken frames wait to be written.
+     */
+    public boolean hasPendingSend()
+    {
+        return sender.hasPendingSend();
+    }
+
+    /**
+     * @return a message, or {@code null}: nothing yet, reconnecting, or closed.
+     */
+    public T tryRecv()
+    {
+        refresh();
+        return receiver.tryRecv();
+    }
+
+    /**
+     * @param deadlineNanos on the context clock, or {@link WaitStrategy#FOREVER}.
+     * @return a message, or {@code null} at the deadline or once finally closed.
+     */
+    public T recvUntil(final long deadlineNanos)
+    {
+        while (true)
+        {
+            refresh();
+            final T message = receiver.recvUntil(deadlineNanos);
+            if (message != null || !connection.isClosed() || reconnector == null || reconnector.isFinished())
+            {
+                return message;
+            }
+            if (!awaitReconnect(deadlineNanos))
+            {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * @return the connection bound now (the live one, or the last one while reconnecting).
+     */
+    public Connection<T> connection()
+    {
+        refresh();
+        return connection;
+    }
+
+    /**
+     * @return true once finally closed: the connection closed and no reconnect will follow.
+     */
+    public boolean isClosed()
+    {
+        if (reconnector == null)
+        {
+            return connection.isClosed();
+        }
+        return !refresh() && reconnector.isFinished();
+    }
+
+    /**
+     * @return true while a live connection is bound.
+     */
+    public boolean isConnected()
+    {
+        return refresh();
+    }
+
+    /**
+     * @return true if a reconnector keeps this link alive.
+     */
+    public boolean reconnects()
+    {
+        return reconnector != null;
+    }
+
+    /**
+     * Closes gracefully (the protocol's last message, pending bytes within the linger timeout) and stops
+     * reconnecting.
+     */
+    public void close()
+    {
+        refresh();
+        sender.closeGracefully();
+        if (reconnector != null)
+        {
+            reconnector.close();
+        }
+    }
+
+    /**
+     * @param timeout from now.
+     * @param unit    of the timeout.
+     * @return the deadline on the context clock.
+     */
+    public long deadlineAfter(final long timeout, final java.util.concurrent.TimeUnit unit)
+    {
+        return clock.nanoTime() + unit.toNanos(timeout);
+    }
+}
