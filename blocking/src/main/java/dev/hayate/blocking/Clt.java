@@ -96,9 +96,11 @@ public final class Clt<T> implements AutoCloseable
 
     /**
      * Connects, and keeps reconnecting whenever the connection is lost (but not after {@link #close()}),
-     * following {@code policy}. While reconnecting, one-attempt calls answer {@link Status#NOT_CONNECTED}
-     * and timed calls wait for the new connection within their own timeout. Frames taken by a connection
-     * that died are not resent: replaying them is the session protocol's job.
+     * following {@code policy}. The loss is noticed by this client's own sends and receives (or the
+     * protocol's liveness rule while receiving), as on any socket. While reconnecting, one-attempt calls
+     * answer {@link Status#NOT_CONNECTED} and timed calls wait for the new connection within their own
+     * timeout. Frames taken by a connection that died are not resent: replaying them is the session
+     * protocol's job.
      *
      * @param remote    address of the service.
      * @param protocols makes each connection's protocol (keep session state that must survive a reconnect
