@@ -13,6 +13,7 @@ import dev.hayate.core.Callback;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
 import dev.hayate.core.ProtocolFactory;
+import dev.hayate.core.ServiceEndpoint;
 import dev.hayate.core.transport.IoPoller;
 
 /**
@@ -34,11 +35,10 @@ import dev.hayate.core.transport.IoPoller;
  *
  * @param <T> the message type.
  */
-public final class Svc<T> implements AutoCloseable, IoLoop.Work
+public final class Svc<T> extends ServiceEndpoint<T> implements IoLoop.Work
 {
     private static final int ACCEPTS_PER_READINESS = 64;
 
-    private final Acceptor<T> acceptor;
     private final AsyncRuntime runtime;
     private final IoLoop loop;
     private final Queue<CompletableFuture<Clt<T>>> acceptRequests = new ConcurrentLinkedQueue<>();
@@ -49,7 +49,7 @@ public final class Svc<T> implements AutoCloseable, IoLoop.Work
 
     private Svc(final Acceptor<T> acceptor, final AsyncRuntime runtime)
     {
-        this.acceptor = acceptor;
+        super(acceptor, acceptor.context());
         this.runtime = runtime;
         this.loop = runtime.nextLoop();
         acceptor.onHandshakeDone(() -> loop.execute(() -> onReady(IoPoller.ACCEPT)));
@@ -127,7 +127,7 @@ public final class Svc<T> implements AutoCloseable, IoLoop.Work
         {
             if (!closed)
             {
-                acceptor.context().errorHandler().onError(ex);
+                context.errorHandler().onError(ex);
             }
         }
     }
@@ -153,7 +153,7 @@ public final class Svc<T> implements AutoCloseable, IoLoop.Work
             {
                 if (!closed)
                 {
-                    acceptor.context().errorHandler().onError(ex);
+                    context.errorHandler().onError(ex);
                 }
                 return;
             }
@@ -219,71 +219,4 @@ public final class Svc<T> implements AutoCloseable, IoLoop.Work
         }
     }
 
-    /**
-     * @return the bound address with the real port.
-     */
-    public SocketAddress localAddress()
-    {
-        return acceptor.localAddress();
-    }
-
-    /**
-     * @return live connections.
-     */
-    public int connectionCount()
-    {
-        return acceptor.connectionCount();
-    }
-
-    /**
-     * @return connections accepted so far.
-     */
-    public long acceptedConnections()
-    {
-        return acceptor.accepted();
-    }
-
-    /**
-     * @return connections refused by the gate or for lack of pool buffers.
-     */
-    public long refusedConnections()
-    {
-        return acceptor.refused();
-    }
-
-    /**
-     * @return connections whose protocol handshake failed or timed out.
-     */
-    public long handshakeFailures()
-    {
-        return acceptor.handshakeFailures();
-    }
-
-    /**
-     * Stops accepting and closes every connection; waiting accept futures fail.
-     */
-    @Override
-    public void close()
-    {
-        closed = true;
-        acceptor.close();
-        loop.execute(() ->
-        {
-            if (registration != null)
-            {
-                registration.cancel();
-            }
-            loop.leave(this);
-            unclaimed.forEach(Clt::close);
-            unclaimed.clear();
-            matchAccepted();
-        });
-    }
-
-    @Override
-    public String toString()
-    {
-        return "Svc(" + acceptor.context().name() + ' ' + acceptor.localAddress() + ", " +
-            acceptor.connectionCount() + " connections)";
-    }
 }

@@ -5,13 +5,11 @@ import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
 import dev.hayate.core.Callback;
-import dev.hayate.core.ClientLink;
-import dev.hayate.core.CloseReason;
-import dev.hayate.core.ConId;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Connector;
 import dev.hayate.core.Context;
 import dev.hayate.core.Deadline;
+import dev.hayate.core.LinkedClient;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.ReconnectPolicy;
 import dev.hayate.core.Reconnector;
@@ -39,7 +37,7 @@ import dev.hayate.core.WaitStrategy;
  *
  * @param <T> the message type.
  */
-public final class Clt<T> implements AutoCloseable
+public final class Clt<T> extends LinkedClient<T>
 {
     /**
      * The two halves of a split connection.
@@ -52,13 +50,9 @@ public final class Clt<T> implements AutoCloseable
     {
     }
 
-    private final ClientLink<T> link;
-    private final Context context;
-
     Clt(final Connection<T> connection, final Reconnector<T> reconnector, final Context context)
     {
-        this.link = new ClientLink<>(connection, reconnector, context, WaitStrategy.KERNEL);
-        this.context = context;
+        super(connection, reconnector, context, WaitStrategy.KERNEL);
     }
 
     /**
@@ -186,14 +180,6 @@ public final class Clt<T> implements AutoCloseable
     }
 
     /**
-     * @return true while bytes of a taken frame wait to be written (only after a timed send ran out of time).
-     */
-    public boolean hasPendingSend()
-    {
-        return link.hasPendingSend();
-    }
-
-    /**
      * Receives, blocking until a message arrives or the connection closes.
      *
      * @return the message, or {@code null} once closed (see {@link #closeReason()}).
@@ -215,78 +201,4 @@ public final class Clt<T> implements AutoCloseable
         return link.recvUntil(link.deadlineAfter(timeout, unit));
     }
 
-    /**
-     * Receives, blocking until a message, the deadline, or close.
-     *
-     * @param deadline shared with other operations.
-     * @return the message, or {@code null} on expiry or close.
-     */
-    public T recv(final Deadline deadline)
-    {
-        return link.recvUntil(deadline.deadlineNanos());
-    }
-
-    /**
-     * @return true once closed, for any reason.
-     */
-    public boolean isClosed()
-    {
-        return link.isClosed();
-    }
-
-    /**
-     * @return true while a live connection is in place (false while reconnecting).
-     */
-    public boolean isConnected()
-    {
-        return link.isConnected();
-    }
-
-    /**
-     * @return why the (last) connection closed, {@link CloseReason#NONE} while open.
-     */
-    public CloseReason closeReason()
-    {
-        return link.connection().closeReason();
-    }
-
-    /**
-     * @return a readable explanation of the close, or {@code null} while open.
-     */
-    public String closeDetail()
-    {
-        return link.connection().closeDetail();
-    }
-
-    /**
-     * @return this connection's identity.
-     */
-    public ConId id()
-    {
-        return link.connection().id();
-    }
-
-    /**
-     * @return the engine underneath, for pools and poll handlers.
-     */
-    public Connection<T> connection()
-    {
-        return link.connection();
-    }
-
-    /**
-     * Closes gracefully: waits up to the context's linger timeout for frames already taken to be written,
-     * then closes; a thread blocked in a receive returns {@code null}.
-     */
-    @Override
-    public void close()
-    {
-        link.close();
-    }
-
-    @Override
-    public String toString()
-    {
-        return link.connection().toString();
-    }
 }

@@ -9,10 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.hayate.core.Acceptor;
 import dev.hayate.core.Callback;
-import dev.hayate.core.ConId;
 import dev.hayate.core.Connection;
-import dev.hayate.core.ConnectionPool;
 import dev.hayate.core.Context;
+import dev.hayate.core.PooledService;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
 import dev.hayate.core.WaitStrategy;
@@ -40,7 +39,7 @@ import dev.hayate.core.WaitStrategy;
  *
  * @param <T> the message type.
  */
-public final class Svc<T> implements AutoCloseable
+public final class Svc<T> extends PooledService<T>
 {
     /**
      * Serves one connection on its own thread; the connection is closed when the handler returns.
@@ -60,18 +59,13 @@ public final class Svc<T> implements AutoCloseable
     private static final long ACCEPT_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long HANDSHAKE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
-    private final Acceptor<T> acceptor;
-    private final Context context;
-    private final ConnectionPool<T> pool = new ConnectionPool<>(this::memberLeft);
-    private volatile java.util.function.Consumer<ConId> onDisconnected = id -> { };
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger threadCounter = new AtomicInteger();
     private volatile boolean closed;
 
     private Svc(final Acceptor<T> acceptor, final Context context)
     {
-        this.acceptor = acceptor;
-        this.context = context;
+        super(acceptor, context, WaitStrategy.KERNEL);
     }
 
     /**
@@ -180,169 +174,6 @@ public final class Svc<T> implements AutoCloseable
     }
 
     /**
-     * Accepts on a background thread and runs {@code handler} for each connection on a thread of its own,
-     * until {@link #close()}. Errors thrown by a handler go to the context's error handler.
-     *
-     * @param handler serves one connection.
-     * @return this.
-     */
-    public Svc<T> serve(final Handler<T> handler)
-    {
-        final Thread acceptorThread = new Thread(() -> acceptLoop(handler), context.name() + "-accept");
-        acceptorThread.setDaemon(true);
-        synchronized (threads)
-        {
-            threads.add(acceptorThread);
-        }
-        acceptorThread.start();
-        return this;
-    }
-
-    private void acceptLoop(final Handler<T> handler)
-    {
-        while (!closed)
-        {
-            final Clt<T> clt;
-            try
-            {
-                // Served connections belong to their handler's thread, so they stay out of the pool.
-                clt = acceptUntil(Long.MAX_VALUE, false);
-            }
-            catch (final IOException ex)
-            {
-                if (!closed)
-                {
-                    context.errorHandler().onError(ex);
-                }
-                return;
-            }
-            if (clt == null)
-            {
-                continue;
-            }
-            final Thread thread = new Thread(() -> runHandler(handler, clt),
-                context.name() + "-conn-" + threadCounter.incrementAndGet());
-            thread.setDaemon(true);
-            synchronized (threads)
-            {
-                threads.removeIf(t -> !t.isAlive());
-                threads.add(thread);
-            }
-            thread.start();
-        }
-    }
-
-    private void runHandler(final Handler<T> handler, final Clt<T> clt)
-    {
-        try (clt)
-        {
-            handler.handle(clt);
-        }
-        catch (final Exception | AssertionError ex)
-        {
-            if (!closed)
-            {
-                context.errorHandler().onError(ex);
-            }
-        }
-    }
-
-    /**
-     * Sends to the next accepted connection in turn (round-robin) that has room, waiting up to the timeout.
-     * Connections are pooled as {@link #accept()} hands them out (not those given to {@link #serve}
-     * handlers, which own them).
-     *
-     * @param message to send.
-     * @param timeout longest wait for room.
-     * @param unit    of the timeout.
-     * @return {@link Status#OK}, {@link Status#TIMED_OUT} or {@link Status#NOT_CONNECTED} (none live).
-     */
-    public Status send(final T message, final long timeout, final java.util.concurrent.TimeUnit unit)
-    {
-        return pool.sendUntil(message, context.nanoClock().nanoTime() + unit.toNanos(timeout), WaitStrategy.KERNEL,
-            context.nanoClock());
-    }
-
-    /**
-     * Receives from whichever accepted connection has a message, waiting up to the timeout.
-     *
-     * @param timeout longest wait.
-     * @param unit    of the timeout.
-     * @return the message ({@link #lastRecvFrom()} says from whom), or {@code null} on timeout or when no
-     * connection is live.
-     */
-    public T recv(final long timeout, final java.util.concurrent.TimeUnit unit)
-    {
-        return pool.recvUntil(context.nanoClock().nanoTime() + unit.toNanos(timeout), WaitStrategy.KERNEL,
-            context.nanoClock());
-    }
-
-    /**
-     * @return the connection that delivered the last pooled receive, or {@code null}.
-     */
-    public ConId lastRecvFrom()
-    {
-        final Connection<T> from = pool.lastReceivedFrom();
-        return from == null ? null : from.id();
-    }
-
-    /**
-     * @param listener told once about each pooled connection that closed and left the pool, on the thread
-     *                 that noticed (the one sending or receiving through the pool).
-     * @return this.
-     */
-    public Svc<T> onDisconnected(final java.util.function.Consumer<ConId> listener)
-    {
-        onDisconnected = listener;
-        return this;
-    }
-
-    private void memberLeft(final Connection<T> member)
-    {
-        onDisconnected.accept(member.id());
-    }
-
-    /**
-     * @return the bound address with the real port.
-     */
-    public SocketAddress localAddress()
-    {
-        return acceptor.localAddress();
-    }
-
-    /**
-     * @return live connections.
-     */
-    public int connectionCount()
-    {
-        return acceptor.connectionCount();
-    }
-
-    /**
-     * @return connections accepted so far.
-     */
-    public long acceptedConnections()
-    {
-        return acceptor.accepted();
-    }
-
-    /**
-     * @return connections refused by the gate or for lack of pool buffers.
-     */
-    public long refusedConnections()
-    {
-        return acceptor.refused();
-    }
-
-    /**
-     * @return connections whose protocol handshake failed or timed out.
-     */
-    public long handshakeFailures()
-    {
-        return acceptor.handshakeFailures();
-    }
-
-    /**
      * @return live accepted connections, a snapshot.
      */
     public List<Connection<T>> connections()
@@ -350,38 +181,4 @@ public final class Svc<T> implements AutoCloseable
         return acceptor.connections();
     }
 
-    /**
-     * Stops accepting, closes every connection (blocked receives return {@code null}), and waits up to a
-     * second for the service's threads to finish.
-     */
-    @Override
-    public void close()
-    {
-        closed = true;
-        acceptor.close();
-        final List<Thread> toJoin;
-        synchronized (threads)
-        {
-            toJoin = new ArrayList<>(threads);
-        }
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        for (final Thread thread : toJoin)
-        {
-            try
-            {
-                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    @Override
-    public String toString()
-    {
-        return "Svc(" + context.name() + ' ' + acceptor.localAddress() + ", " + acceptor.connectionCount() + " connections)";
-    }
 }

@@ -5,13 +5,11 @@ import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
 import dev.hayate.core.Callback;
-import dev.hayate.core.ClientLink;
-import dev.hayate.core.CloseReason;
-import dev.hayate.core.ConId;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Connector;
 import dev.hayate.core.Context;
 import dev.hayate.core.Deadline;
+import dev.hayate.core.LinkedClient;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.ReconnectPolicy;
 import dev.hayate.core.Reconnector;
@@ -43,7 +41,7 @@ import dev.hayate.core.WaitStrategy;
  *
  * @param <T> the message type.
  */
-public final class Clt<T> implements AutoCloseable
+public final class Clt<T> extends LinkedClient<T>
 {
     /**
      * The two halves of a split connection.
@@ -56,13 +54,9 @@ public final class Clt<T> implements AutoCloseable
     {
     }
 
-    private final ClientLink<T> link;
-    private final Context context;
-
     Clt(final Connection<T> connection, final Reconnector<T> reconnector, final Context context)
     {
-        this.link = new ClientLink<>(connection, reconnector, context, WaitStrategy.SPIN);
-        this.context = context;
+        super(connection, reconnector, context, WaitStrategy.SPIN);
     }
 
     /**
@@ -200,14 +194,6 @@ public final class Clt<T> implements AutoCloseable
     }
 
     /**
-     * @return true while bytes of taken frames wait to be written.
-     */
-    public boolean hasPendingSend()
-    {
-        return link.hasPendingSend();
-    }
-
-    /**
      * One attempt to receive (after one attempt to push out pending send bytes).
      *
      * @return the message, or {@code null}: nothing yet, or closed if {@link #isClosed()}.
@@ -229,78 +215,4 @@ public final class Clt<T> implements AutoCloseable
         return link.recvUntil(link.deadlineAfter(timeout, unit));
     }
 
-    /**
-     * Receives, spinning until a message, the deadline, or close.
-     *
-     * @param deadline shared with other operations.
-     * @return the message, or {@code null} on expiry or close.
-     */
-    public T recv(final Deadline deadline)
-    {
-        return link.recvUntil(deadline.deadlineNanos());
-    }
-
-    /**
-     * @return true once closed, for any reason.
-     */
-    public boolean isClosed()
-    {
-        return link.isClosed();
-    }
-
-    /**
-     * @return true while a live connection is in place (false while reconnecting).
-     */
-    public boolean isConnected()
-    {
-        return link.isConnected();
-    }
-
-    /**
-     * @return why the (last) connection closed, {@link CloseReason#NONE} while open.
-     */
-    public CloseReason closeReason()
-    {
-        return link.connection().closeReason();
-    }
-
-    /**
-     * @return a readable explanation of the close, or {@code null} while open.
-     */
-    public String closeDetail()
-    {
-        return link.connection().closeDetail();
-    }
-
-    /**
-     * @return this connection's identity.
-     */
-    public ConId id()
-    {
-        return link.connection().id();
-    }
-
-    /**
-     * @return the engine underneath, for pools and poll handlers.
-     */
-    public Connection<T> connection()
-    {
-        return link.connection();
-    }
-
-    /**
-     * Closes gracefully: spins up to the context's linger timeout writing frames already taken, then
-     * closes the connection and returns its buffers to the pool.
-     */
-    @Override
-    public void close()
-    {
-        link.close();
-    }
-
-    @Override
-    public String toString()
-    {
-        return link.connection().toString();
-    }
 }

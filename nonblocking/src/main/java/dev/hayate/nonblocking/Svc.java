@@ -7,10 +7,9 @@ import java.util.List;
 
 import dev.hayate.core.Acceptor;
 import dev.hayate.core.Callback;
-import dev.hayate.core.ConId;
 import dev.hayate.core.Connection;
-import dev.hayate.core.ConnectionPool;
 import dev.hayate.core.Context;
+import dev.hayate.core.PooledService;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
 import dev.hayate.core.WaitStrategy;
@@ -41,18 +40,13 @@ import dev.hayate.core.WaitStrategy;
  *
  * @param <T> the message type.
  */
-public final class Svc<T> implements AutoCloseable
+public final class Svc<T> extends PooledService<T>
 {
-    private final Acceptor<T> acceptor;
-    private final Context context;
-    private final ConnectionPool<T> pool = new ConnectionPool<>(this::memberLeft);
-    private volatile java.util.function.Consumer<ConId> onDisconnected = id -> { };
     private final List<Clt<T>> clients = new ArrayList<>();
 
     private Svc(final Acceptor<T> acceptor, final Context context)
     {
-        this.acceptor = acceptor;
-        this.context = context;
+        super(acceptor, context, WaitStrategy.SPIN);
     }
 
     /**
@@ -129,125 +123,4 @@ public final class Svc<T> implements AutoCloseable
         return pool.trySend(message);
     }
 
-    /**
-     * One attempt to accept, then one pass over the accepted connections for a message.
-     *
-     * @return the message ({@link #lastRecvFrom()} says from whom), or {@code null}.
-     * @throws IOException if the listener failed.
-     */
-    public T recv() throws IOException
-    {
-        accept();
-        pool.flushAll();
-        return pool.tryRecv();
-    }
-
-    /**
-     * Sends to the next accepted connection in turn (round-robin) that has room, waiting up to the timeout.
-     * Connections are pooled as {@link #accept()} hands them out.
-     *
-     * @param message to send.
-     * @param timeout longest wait for room.
-     * @param unit    of the timeout.
-     * @return {@link Status#OK}, {@link Status#TIMED_OUT} or {@link Status#NOT_CONNECTED} (none live).
-     */
-    public Status send(final T message, final long timeout, final java.util.concurrent.TimeUnit unit)
-    {
-        return pool.sendUntil(message, context.nanoClock().nanoTime() + unit.toNanos(timeout), WaitStrategy.SPIN,
-            context.nanoClock());
-    }
-
-    /**
-     * Receives from whichever accepted connection has a message, waiting up to the timeout.
-     *
-     * @param timeout longest wait.
-     * @param unit    of the timeout.
-     * @return the message ({@link #lastRecvFrom()} says from whom), or {@code null} on timeout or when no
-     * connection is live.
-     */
-    public T recv(final long timeout, final java.util.concurrent.TimeUnit unit)
-    {
-        return pool.recvUntil(context.nanoClock().nanoTime() + unit.toNanos(timeout), WaitStrategy.SPIN,
-            context.nanoClock());
-    }
-
-    /**
-     * @return the connection that delivered the last pooled receive, or {@code null}.
-     */
-    public ConId lastRecvFrom()
-    {
-        final Connection<T> from = pool.lastReceivedFrom();
-        return from == null ? null : from.id();
-    }
-
-    /**
-     * @param listener told once about each pooled connection that closed and left the pool, on the thread
-     *                 that noticed (the one sending or receiving through the pool).
-     * @return this.
-     */
-    public Svc<T> onDisconnected(final java.util.function.Consumer<ConId> listener)
-    {
-        onDisconnected = listener;
-        return this;
-    }
-
-    private void memberLeft(final Connection<T> member)
-    {
-        onDisconnected.accept(member.id());
-    }
-
-    /**
-     * @return the bound address with the real port.
-     */
-    public SocketAddress localAddress()
-    {
-        return acceptor.localAddress();
-    }
-
-    /**
-     * @return live connections.
-     */
-    public int connectionCount()
-    {
-        return acceptor.connectionCount();
-    }
-
-    /**
-     * @return connections accepted so far.
-     */
-    public long acceptedConnections()
-    {
-        return acceptor.accepted();
-    }
-
-    /**
-     * @return connections refused by the gate or for lack of pool buffers.
-     */
-    public long refusedConnections()
-    {
-        return acceptor.refused();
-    }
-
-    /**
-     * @return connections whose protocol handshake failed or timed out.
-     */
-    public long handshakeFailures()
-    {
-        return acceptor.handshakeFailures();
-    }
-
-    /**
-     * Stops listening and closes every accepted connection.
-     */
-    @Override
-    public void close()
-    {
-        acceptor.close();
-    }
-
-    @Override
-    public String toString()
-    {
-        return "Svc(" + context.name() + ' ' + acceptor.localAddress() + ", " + acceptor.connectionCount() + " connections)";
-    }
 }
