@@ -248,78 +248,92 @@ final class DemoCommand implements Callable<Integer>
         return previous;
     }
 
+    /**
+     * The two waiting faces seen the same way by the measuring loop.
+     */
+    private interface SyncClient
+    {
+        Status send(SbeMessage message);
+
+        SbeMessage recv();
+    }
+
     private Result runNonblocking(final Svc<SbeMessage> svc, final PrintWriter out) throws Exception
     {
-        final Result result = new Result();
-        result.face = "nonblocking (busy-spin)";
         try (Clt<SbeMessage> clt = Clt.connect(svc.localAddress(), ORDER_ENTRY, new Context().name("demo-trader")))
         {
-            result.connection = clt.id().local() + " -> " + clt.id().remote();
-            for (int i = 0; i < warmup; i++)
+            return measure("nonblocking (busy-spin)", clt.id(), new SyncClient()
             {
-                final long sent = System.nanoTime();
-                clt.send(result.order(i), 5, TimeUnit.SECONDS);
-                final SbeMessage report = clt.recv(5, TimeUnit.SECONDS);
-                result.histogram.recordValue(System.nanoTime() - sent);
-                result.check(i, report);
-            }
-            result.histogram.reset();
-            result.mismatches = 0;
-            final long allocatedBefore = allocatedBytesBaseline();
-            final long start = System.nanoTime();
-            for (int i = 0; i < count; i++)
-            {
-                final long clOrdId = warmup + i;
-                final long sent = System.nanoTime();
-                if (clt.send(result.order(clOrdId), 5, TimeUnit.SECONDS) != Status.OK)
+                @Override
+                public Status send(final SbeMessage message)
                 {
-                    result.mismatches++;
-                    break;
+                    return clt.send(message, 5, TimeUnit.SECONDS);
                 }
-                final SbeMessage report = clt.recv(5, TimeUnit.SECONDS);
-                result.histogram.recordValue(System.nanoTime() - sent);
-                result.check(clOrdId, report);
-            }
-            result.elapsedNanos = System.nanoTime() - start;
-            final long allocatedAfter = allocatedBytes();
-            result.allocatedBytes = allocatedBefore < 0 ? -1 : allocatedAfter - allocatedBefore;
+
+                @Override
+                public SbeMessage recv()
+                {
+                    return clt.recv(5, TimeUnit.SECONDS);
+                }
+            });
         }
-        return result;
     }
 
     private Result runBlocking(final Svc<SbeMessage> svc, final PrintWriter out) throws Exception
     {
-        final Result result = new Result();
-        result.face = "blocking (waits in the kernel)";
         try (dev.hayate.blocking.Clt<SbeMessage> clt = dev.hayate.blocking.Clt.connect(svc.localAddress(), ORDER_ENTRY,
             new Context().name("demo-trader")))
         {
-            result.connection = clt.id().local() + " -> " + clt.id().remote();
-            for (int i = 0; i < warmup; i++)
+            return measure("blocking (waits in the kernel)", clt.id(), new SyncClient()
             {
-                final long sent = System.nanoTime();
-                clt.send(result.order(i));
-                final SbeMessage report = clt.recv(5, TimeUnit.SECONDS);
-                result.histogram.recordValue(System.nanoTime() - sent);
-                result.check(i, report);
-            }
-            result.histogram.reset();
-            result.mismatches = 0;
-            final long allocatedBefore = allocatedBytesBaseline();
-            final long start = System.nanoTime();
-            for (int i = 0; i < count; i++)
-            {
-                final long clOrdId = warmup + i;
-                final long sent = System.nanoTime();
-                clt.send(result.order(clOrdId));
-                final SbeMessage report = clt.recv(5, TimeUnit.SECONDS);
-                result.histogram.recordValue(System.nanoTime() - sent);
-                result.check(clOrdId, report);
-            }
-            result.elapsedNanos = System.nanoTime() - start;
-            final long allocatedAfter = allocatedBytes();
-            result.allocatedBytes = allocatedBefore < 0 ? -1 : allocatedAfter - allocatedBefore;
+                @Override
+                public Status send(final SbeMessage message)
+                {
+                    return clt.send(message);
+                }
+
+                @Override
+                public SbeMessage recv()
+                {
+                    return clt.recv(5, TimeUnit.SECONDS);
+                }
+            });
         }
+    }
+
+    private Result measure(final String face, final dev.hayate.core.ConId id, final SyncClient clt)
+    {
+        final Result result = new Result();
+        result.face = face;
+        result.connection = id.local() + " -> " + id.remote();
+        for (int i = 0; i < warmup; i++)
+        {
+            final long sent = System.nanoTime();
+            clt.send(result.order(i));
+            final SbeMessage report = clt.recv();
+            result.histogram.recordValue(System.nanoTime() - sent);
+            result.check(i, report);
+        }
+        result.histogram.reset();
+        result.mismatches = 0;
+        final long allocatedBefore = allocatedBytesBaseline();
+        final long start = System.nanoTime();
+        for (int i = 0; i < count; i++)
+        {
+            final long clOrdId = warmup + i;
+            final long sent = System.nanoTime();
+            if (clt.send(result.order(clOrdId)) != Status.OK)
+            {
+                result.mismatches++;
+                break;
+            }
+            final SbeMessage report = clt.recv();
+            result.histogram.recordValue(System.nanoTime() - sent);
+            result.check(clOrdId, report);
+        }
+        result.elapsedNanos = System.nanoTime() - start;
+        final long allocatedAfter = allocatedBytes();
+        result.allocatedBytes = allocatedBefore < 0 ? -1 : allocatedAfter - allocatedBefore;
         return result;
     }
 
