@@ -203,7 +203,10 @@ public final class NettyImpl implements JvmImpl {
         }
     }
 
-    /** Writes messages while the channel is writable, flushes when it is not, for spec.sendNanos(). */
+    /**
+     * Writes messages while the channel is writable and flushes when it is not, until the receiver closes the
+     * connection (the write error that follows closes the channel too) or spec.sendNanos() has passed.
+     */
     private static final class SourceHandler extends ChannelInboundHandlerAdapter {
         private final Spec spec;
         private final byte[] payload;

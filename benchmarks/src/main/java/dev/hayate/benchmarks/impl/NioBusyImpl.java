@@ -20,7 +20,7 @@ import java.nio.channels.SocketChannel;
  *
  * <p>Throughput: the source copies nothing per message; it writes a staging buffer holding as many whole
  * messages as fit in 64 KiB (at least one) again and again, so this is raw byte moving, the upper bound for a
- * single connection. The sink counts bytes.
+ * single connection. The sink counts bytes. The receiver ends the run by closing the connection.
  */
 public final class NioBusyImpl implements JvmImpl {
     private static final int BATCH_BYTES = 64 * 1024;
@@ -149,11 +149,14 @@ public final class NioBusyImpl implements JvmImpl {
                 batch.put(payload);
             }
             long deadline = System.nanoTime() + spec.sendNanos();
-            while (System.nanoTime() - deadline < 0) {
-                batch.clear();
-                writeFully(ch, batch);
+            try {
+                while (System.nanoTime() - deadline < 0) {
+                    batch.clear();
+                    writeFully(ch, batch);
+                }
+            } catch (IOException receiverClosed) {
+                // the normal end: the receiver has measured enough and closed the connection
             }
-            ch.shutdownOutput();
             ch.close();
         }
 

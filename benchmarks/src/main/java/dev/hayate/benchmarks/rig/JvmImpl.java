@@ -25,8 +25,8 @@ package dev.hayate.benchmarks.rig;
  * <pre>
  *   parent JVM (receives, measures)               child JVM
  *   sink = impl.throughputSink(spec, address)     source = impl.throughputSource(spec); bind(); serve():
- *   sink.receive() until -1; see ThroughputRig    sends spec.size()-byte messages as fast as it can for
- *                                                 spec.sendNanos(), then closes the connection
+ *   sink.receive() for warm-up + --seconds        sends spec.size()-byte messages as fast as it can until
+ *   (see ThroughputRig), then sink.close()        the receiver closes the connection
  * </pre>
  *
  * <h2>Adding an implementation</h2>

@@ -98,14 +98,13 @@ public final class Runner {
         if (!(impl instanceof JvmImpl jvm) || !impl.supportsThroughput()) {
             throw new BenchException(impl.name() + " has no throughput test");
         }
-        long sendNanos = TimeUnit.SECONDS.toNanos(seconds + warmupSeconds);
-        Spec spec = new Spec(size, sendNanos);
         Duration timeout = Duration.ofSeconds(60 + 2 * (seconds + warmupSeconds));
+        Spec spec = new Spec(size, timeout.toNanos());
         try (ChildProcess child = startChild(jvm, "throughput", spec, timeout)) {
             ThroughputResult result = onMeasuringThread(() -> {
                 try (Sink sink = jvm.throughputSink(spec, child.address())) {
                     return ThroughputRig.run(jvm.name(), size, sink, TimeUnit.SECONDS.toNanos(warmupSeconds),
-                            NanoClock.SYSTEM);
+                            TimeUnit.SECONDS.toNanos(seconds), NanoClock.SYSTEM);
                 }
             }, timeout, child);
             child.awaitExit(Duration.ofSeconds(5));

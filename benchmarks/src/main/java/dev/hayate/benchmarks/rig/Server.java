@@ -22,8 +22,9 @@ public interface Server extends AutoCloseable {
      * <ul>
      *   <li>ping-pong: read each whole message of {@link Spec#size()} bytes and send it back unchanged before
      *       reading the next; return when the client disconnects;</li>
-     *   <li>throughput: send messages of {@link Spec#size()} bytes as fast as the transport takes them for
-     *       {@link Spec#sendNanos()}, then close the connection and return.</li>
+     *   <li>throughput: send messages of {@link Spec#size()} bytes as fast as the transport takes them until the
+     *       receiver closes the connection (a failed write is that normal end, not an error) or, at the latest,
+     *       until {@link Spec#sendNanos()} has passed; then close and return.</li>
      * </ul>
      *
      * @throws Exception on an I/O error

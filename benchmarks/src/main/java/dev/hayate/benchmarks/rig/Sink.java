@@ -10,7 +10,8 @@ public interface Sink extends AutoCloseable {
      * Waits (spinning or blocking, as the implementation does) until data arrives.
      *
      * @return bytes of whole or partial messages received since the last call ({@code 0} is allowed when a wait
-     *         ended with nothing), or {@code -1} once the source has closed and everything has been received
+     *         ended with nothing), or {@code -1} when the source has closed the connection (an error: the receiver
+     *         ends the run by closing the sink)
      * @throws Exception on an I/O error
      */
     long receive() throws Exception;

@@ -4,7 +4,8 @@ package dev.hayate.benchmarks.rig;
  * What both sides of a run agree on; passed to the child on its command line.
  *
  * @param size      bytes per message, header included (every message of a run has this size)
- * @param sendNanos throughput only: how long the source sends (warm-up included); 0 for ping-pong
+ * @param sendNanos throughput only: the longest the source may send (a safety limit: normally it sends until the
+ *                  receiver closes the connection); 0 for ping-pong
  */
 public record Spec(int size, long sendNanos) {
     /**
