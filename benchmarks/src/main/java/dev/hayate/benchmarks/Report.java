@@ -129,8 +129,8 @@ final class Report {
         }
         sb.append("\nAeron: one embedded media driver in the pong JVM shared by both processes, ThreadingMode.SHARED, "
                 + "64 KiB term buffers; aeron-ipc: driver BackoffIdleStrategy (off the data path), ping/pong "
-                + "busy-spin; aeron-udp: driver BackoffIdleStrategy(100 spins, 1000 yields, park 1–100 µs), ping/pong "
-                + "YieldingIdleStrategy (three threads on two cores). Netty: FixedLengthFrameDecoder + handler, "
+                + "busy-spin; aeron-udp: driver and ping/pong YieldingIdleStrategy (three threads on two cores; parking or "
+                + "spinning was far worse here). Netty: FixedLengthFrameDecoder + handler, "
                 + "TCP_NODELAY, default allocator; the client side is a ManualIoEventLoop driven by the measuring "
                 + "thread (netty: run(timeout), blocking in select; netty-epoll: runNow(), busy-poll; its server "
                 + "uses SelectStrategy.BUSY_WAIT). Throughput: nio-busy writes 64 KiB batches of whole messages "
