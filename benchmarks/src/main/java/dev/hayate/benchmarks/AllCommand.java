@@ -107,27 +107,36 @@ final class AllCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long deadline = start + BUDGET.toNanos();
         Runner runner = new Runner(BenchMain.class);
-        PingPongPlan plan = new PingPongPlan(PING_SIZE, count(), warmup(), 0);
         List<Impl> tput = impls.stream().filter(Impl::supportsThroughput).toList();
         int steps = impls.size() + tput.size() * THROUGHPUT_SIZES.length;
         int step = 0;
-        err.printf("bench all: %d runs; busy-spin implementations use both cores (client and server each spin on "
-                + "one)%n", steps);
+        String loadBefore = SystemInfo.loadAverage();
+        err.printf("bench all: %d runs; load average %s; busy-spin implementations use both cores (client and "
+                + "server each spin on one)%n", steps, loadBefore);
         err.flush();
 
+        // Throughput runs are time-boxed already; reserve their time, and split the rest of the budget evenly
+        // between the ping-pong runs still to come, so a loaded machine shortens runs instead of skipping them.
+        long reserve = TimeUnit.SECONDS.toNanos(tput.size() * THROUGHPUT_SIZES.length
+                * (seconds() + warmupSeconds() + 10));
+        long firstCap = 0;
         List<Outcome<PingPongResult>> pingPong = new ArrayList<>();
-        for (Impl impl : impls) {
+        for (int k = 0; k < impls.size(); k++) {
+            Impl impl = impls.get(k);
             step++;
             progress(err, step, steps, "pingpong " + impl.name(), start);
-            Duration timeout = Runner.pingPongTimeout(plan);
+            long share = (deadline - System.nanoTime() - reserve) / (impls.size() - k);
+            long cap = Math.max(share - TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(15));
+            firstCap = firstCap == 0 ? cap : firstCap;
+            PingPongPlan plan = new PingPongPlan(PING_SIZE, count(), warmup(), 0, cap);
             Outcome<PingPongResult> o;
             long left = deadline - System.nanoTime();
             if (left < TimeUnit.SECONDS.toNanos(15)) {
                 o = Outcome.failed(impl.name(), "not run: the 10-minute budget of bench all was used up");
             } else {
                 try {
-                    Duration bounded = timeout.toNanos() < left ? timeout : Duration.ofNanos(left);
-                    o = Outcome.ok(impl.name(), runner.pingPong(impl, plan, bounded));
+                    Duration timeout = Duration.ofNanos(Math.min(cap + TimeUnit.SECONDS.toNanos(30), left));
+                    o = Outcome.ok(impl.name(), runner.pingPong(impl, plan, timeout));
                 } catch (BenchException e) {
                     o = Outcome.failed(impl.name(), e.getMessage());
                 }
@@ -161,7 +170,8 @@ final class AllCommand implements Callable<Integer> {
 
         long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
         String md = Report.markdown(new Report.AllRun(SystemInfo.command(), PING_SIZE, count(), warmup(),
-                seconds(), warmupSeconds(), impls, pingPong, throughput, elapsed));
+                seconds(), warmupSeconds(), impls, pingPong, throughput, elapsed,
+                TimeUnit.NANOSECONDS.toSeconds(firstCap), loadBefore, SystemInfo.loadAverage()));
         if (out != null) {
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) {

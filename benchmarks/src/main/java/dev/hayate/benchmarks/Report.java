@@ -20,7 +20,11 @@ final class Report {
     }
 
     static String ratio(double value, double base) {
-        return base > 0 ? String.format(Locale.ROOT, "%.2f×", value / base) : "—";
+        if (!(base > 0)) {
+            return "—";
+        }
+        double r = value / base;
+        return String.format(Locale.ROOT, r >= 0.1 ? "%.2f×" : "%.2g×", r);
     }
 
     static String count(double v) {
@@ -59,7 +63,8 @@ final class Report {
     /** Everything {@code bench all} ran. */
     record AllRun(String command, int size, long count, long warmup, long seconds, long warmupSeconds,
                   List<Impl> impls, List<Outcome<PingPongResult>> pingPong,
-                  List<Outcome<ThroughputResult>> throughput, long elapsedSeconds) {
+                  List<Outcome<ThroughputResult>> throughput, long elapsedSeconds, long capSeconds,
+                  String loadBefore, String loadAfter) {
     }
 
     static String markdown(AllRun run) {
@@ -69,28 +74,32 @@ final class Report {
         sb.append("- command: `").append(run.command()).append("`\n");
         sb.append("- JDK: ").append(SystemInfo.jdk()).append('\n');
         sb.append("- machine: ").append(SystemInfo.cores()).append(" cores, ").append(SystemInfo.cpu()).append(", ")
-                .append(SystemInfo.os()).append('\n');
+                .append(SystemInfo.os()).append("; load average (1/5/15 min) ").append(run.loadBefore())
+                .append(" before, ").append(run.loadAfter()).append(" after\n");
         sb.append("- rig: client (parent JVM, measures) and server (child JVM) are two processes on 127.0.0.1; one "
                 + "message in flight; Java percentiles from HdrHistogram (3 significant digits), C from exact "
                 + "sorted samples\n");
         sb.append("- busy-spin implementations (c-busy, nio-busy, netty-epoll, aeron-ipc): client and server each "
-                + "spin on one core, so on 2 cores they occupy the whole machine\n\n");
+                + "spin on one core, so on 2 cores they occupy the whole machine\n");
+        sb.append(String.format(Locale.ROOT, "- each Java ping-pong run is capped at an even share of the 9.5-minute "
+                + "budget (%d s for the first); a run that hit its cap measured fewer round trips than asked "
+                + "(column n)%n%n", run.capSeconds()));
 
         sb.append(String.format(Locale.ROOT, "## Round-trip latency, %d-byte messages (µs; %,d measured after %,d "
                 + "warm-up, unpaced)%n%n", run.size(), run.count(), run.warmup()));
         PingPongResult cBusy = find(run.pingPong(), "c-busy");
         PingPongResult nio = find(run.pingPong(), "nio-busy");
-        sb.append("| impl | p50 | p90 | p99 | p99.9 | max | p50 / c-busy | p99 / c-busy | p50 / nio-busy "
+        sb.append("| impl | n | p50 | p90 | p99 | p99.9 | max | p50 / c-busy | p99 / c-busy | p50 / nio-busy "
                 + "| p99 / nio-busy | alloc B/msg |\n");
-        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (Outcome<PingPongResult> o : run.pingPong()) {
             PingPongResult r = o.result();
             if (r == null) {
-                sb.append("| ").append(o.impl()).append(" | — | — | — | — | — | — | — | — | — | — |\n");
+                sb.append("| ").append(o.impl()).append(" | — | — | — | — | — | — | — | — | — | — | — |\n");
                 continue;
             }
             Percentiles p = r.latency();
-            sb.append("| ").append(r.impl())
+            sb.append("| ").append(r.impl()).append(" | ").append(count(r.count()))
                     .append(" | ").append(us(p.p50Us())).append(" | ").append(us(p.p90Us()))
                     .append(" | ").append(us(p.p99Us())).append(" | ").append(us(p.p999Us()))
                     .append(" | ").append(us(p.maxUs()))

@@ -30,6 +30,18 @@ final class SystemInfo {
                 + System.getProperty("os.arch");
     }
 
+    /**
+     * @return the 1, 5 and 15 minute load averages, or "unknown"
+     */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     static int cores() {
         return Runtime.getRuntime().availableProcessors();
     }

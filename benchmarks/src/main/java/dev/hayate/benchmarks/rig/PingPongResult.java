@@ -8,7 +8,7 @@ import java.util.Map;
  *
  * @param impl              implementation name
  * @param size              bytes per message
- * @param count             measured round trips
+ * @param count             round trips measured (fewer than asked only when a time limit cut the run short)
  * @param rate              intended round trips per second, 0 when not paced
  * @param latency           round-trip percentiles; when paced, measured from each message's intended send time
  *                          (corrected for coordinated omission)

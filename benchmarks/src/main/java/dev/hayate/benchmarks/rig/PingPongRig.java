@@ -27,6 +27,10 @@ import org.HdrHistogram.Histogram;
  * a client sending at that rate would have seen (Gil Tene, "How NOT to measure latency"). The service time
  * (from the actual send) is kept beside it to show the difference.
  *
+ * <p>With a time limit ({@link PingPongPlan#timeLimitNanos()}), warm-up also ends once a quarter of the limit has
+ * passed, and measuring stops once the whole limit has passed; the histogram then holds fewer than {@code count}
+ * round trips and the result says how many.
+ *
  * <p>Recording allocates nothing (the histograms cover 1 ns to 60 s at 3 significant digits; longer values are
  * clamped to 60 s), so the allocation figure is the client's own.
  */
@@ -71,11 +75,16 @@ public final class PingPongRig {
         Histogram latency = newHistogram();
         Histogram service = plan.paced() ? newHistogram() : latency;
         Thread self = Thread.currentThread();
+        long limit = plan.timeLimitNanos();
+        long begin = clock.nanoTime();
 
         for (long i = 0; i < plan.warmup(); i++) {
             client.roundTrip();
             if (self.isInterrupted()) {
                 throw new InterruptedException("interrupted during warm-up");
+            }
+            if (limit > 0 && (i & 255) == 255 && clock.nanoTime() - begin > limit / 4) {
+                break;
             }
         }
 
@@ -97,14 +106,21 @@ public final class PingPongRig {
                 if (self.isInterrupted()) {
                     throw new InterruptedException("interrupted while measuring");
                 }
+                if (limit > 0 && end - begin > limit) {
+                    break;
+                }
             }
         } else {
             for (long i = 0; i < plan.count(); i++) {
                 long t0 = clock.nanoTime();
                 client.roundTrip();
-                record(latency, clock.nanoTime() - t0);
+                long end = clock.nanoTime();
+                record(latency, end - t0);
                 if (self.isInterrupted()) {
                     throw new InterruptedException("interrupted while measuring");
+                }
+                if (limit > 0 && end - begin > limit) {
+                    break;
                 }
             }
         }
@@ -132,12 +148,14 @@ public final class PingPongRig {
      * @param impl implementation name
      * @param plan the plan it ran
      * @param m    what it measured
-     * @return the result; allocation per message is {@code null} when it was not measured
+     * @return the result, with the number of round trips actually measured; allocation per message is
+     *         {@code null} when it was not measured
      */
     public static PingPongResult result(String impl, PingPongPlan plan, Measurement m) {
-        return new PingPongResult(impl, plan.size(), plan.count(), plan.rate(),
+        long measured = m.latency().getTotalCount();
+        return new PingPongResult(impl, plan.size(), measured, plan.rate(),
                 Percentiles.ofNanos(m.latency()),
                 plan.paced() ? Percentiles.ofNanos(m.serviceTime()) : null,
-                m.allocatedBytes() < 0 ? null : (double) m.allocatedBytes() / plan.count());
+                m.allocatedBytes() < 0 ? null : (double) m.allocatedBytes() / measured);
     }
 }
