@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  *
  * <p>Run from the shaded jar:
  * <pre>
- * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar all --quick
+ * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar benchmarks/target/hayate-benchmarks.jar all --quick
  * </pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "hayate-benchmarks 0.1.0-SNAPSHOT",
@@ -30,7 +30,7 @@ import picocli.CommandLine.Command;
             "  ${bench.impls}",
             "",
             "Launch (every JVM of the rig needs the agrona export; child JVMs get it automatically):",
-            "  java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar CMD",
+            "  java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar benchmarks/target/hayate-benchmarks.jar CMD",
             "Examples (bench = the line above):",
             "  bench all --quick --out results.md",
             "  bench pingpong --impl nio-busy --size 64 --count 200000 --warmup 50000 --json",

@@ -104,7 +104,7 @@ class BenchMainArgsTest {
         assertEquals(0, run("--help"));
         String help = out.toString();
         for (String s : new String[] {"pingpong", "throughput", "all", "list", "jmh", "nio-busy", "netty-epoll",
-                "aeron-ipc", "c-busy", "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED", "benchmarks.jar"}) {
+                "aeron-ipc", "c-busy", "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED", "hayate-benchmarks.jar"}) {
             assertTrue(help.contains(s), () -> "help lacks " + s + ":\n" + help);
         }
         assertFalse(help.matches("(?s).*\\n\\s+serve\\s.*"), "the child command stays hidden");

@@ -75,4 +75,25 @@ class SmokeTest {
         assertTrue(text.contains("p99.9 us") && text.contains("(service)") && text.contains("intended send time"),
                 text);
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"hayate-nonblocking", "hayate-blocking", "hayate-async"})
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void shouldRunEveryHayateFaceAcrossTwoProcessesAndMeasureItsAllocation(String impl) {
+        assertEquals(0, run("pingpong", "--impl", impl, "--count", "2000", "--warmup", "2000", "--json"), err::toString);
+        Map<String, Object> m = jsonLine();
+        assertEquals(impl, m.get("impl"));
+        assertEquals(2000L, m.get("count"));
+        assertTrue(m.get("alloc_bytes_per_msg") instanceof Number, () -> "Hayate reports its allocation: " + m);
+    }
+
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void shouldRunHayateThroughputOfLargeFramesAcrossTwoProcesses() {
+        assertEquals(0, run("throughput", "--impl", "hayate-nonblocking", "--size", "65536", "--seconds", "1",
+                "--warmup-seconds", "0", "--json"), err::toString);
+        Map<String, Object> m = jsonLine();
+        assertEquals(65536L, m.get("size"));
+        assertTrue(m.get("msgs_per_s") instanceof Long l && l > 0, m::toString);
+    }
 }

@@ -100,6 +100,19 @@ public final class ClientLink<T>
     }
 
     /**
+     * @param message to take without writing it.
+     * @return as {@link Connection#offer}, or {@link Status#NOT_CONNECTED} while reconnecting.
+     */
+    public Status offer(final T message)
+    {
+        if (!refresh() && reconnector != null && !reconnector.isFinished())
+        {
+            return Status.NOT_CONNECTED;
+        }
+        return sender.offer(message);
+    }
+
+    /**
      * @param message       to send.
      * @param deadlineNanos on the context clock, or {@link WaitStrategy#FOREVER}.
      * @return as {@link SendHalf#sendUntil}; {@link Status#NOT_CONNECTED} if no connection came back in time.

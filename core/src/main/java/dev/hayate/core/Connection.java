@@ -150,7 +150,7 @@ public final class Connection<T> implements AutoCloseable
         }
         try
         {
-            return sendOne(message);
+            return sendOne(message, true);
         }
         finally
         {
@@ -158,16 +158,46 @@ public final class Connection<T> implements AutoCloseable
         }
     }
 
-    private Status sendOne(final T message)
+    /**
+     * Takes one message into the send buffer without writing it, unless the buffer is too full to take it
+     * (then what is pending is written first). Batch several offers and one {@link #flush()}: many frames
+     * leave in one system call, for throughput rather than latency.
+     *
+     * @param message to send; encoded during the call.
+     * @return {@link Status#OK} if taken, {@link Status#BACK_PRESSURED} (nothing taken), {@link Status#CLOSED}.
+     * @throws IllegalArgumentException if the message does not fit in a frame of the maximum length.
+     */
+    public Status offer(final T message)
     {
-        if (writer.hasPending() && !flushOnce())
+        if (!sendHalf.enter())
         {
             return Status.CLOSED;
         }
-        final int bodyOffset = writer.claim();
+        try
+        {
+            return sendOne(message, false);
+        }
+        finally
+        {
+            sendHalf.exit();
+        }
+    }
+
+    private Status sendOne(final T message, final boolean writeNow)
+    {
+        int bodyOffset = writer.claim();
         if (bodyOffset < 0)
         {
-            return Status.BACK_PRESSURED;
+            // No room for a frame of the maximum length: push out what is pending, then look again.
+            if (!flushOnce())
+            {
+                return Status.CLOSED;
+            }
+            bodyOffset = writer.claim();
+            if (bodyOffset < 0)
+            {
+                return Status.BACK_PRESSURED;
+            }
         }
         final int bodyLength;
         try
@@ -185,7 +215,7 @@ public final class Connection<T> implements AutoCloseable
         lastSendNanos = clock.nanoTime();
         protocol.onSent(message);
         callback.onSent(id, message);
-        return flushOnce() ? Status.OK : Status.CLOSED;
+        return !writeNow || flushOnce() ? Status.OK : Status.CLOSED;
     }
 
     /**
@@ -215,7 +245,7 @@ public final class Connection<T> implements AutoCloseable
                 T message;
                 while ((message = controlQueue.peek()) != null)
                 {
-                    if (sendOne(message) != Status.OK)
+                    if (sendOne(message, true) != Status.OK)
                     {
                         // Back pressure or close: it stays queued for the next holder, or dies with the connection.
                         return;

@@ -47,6 +47,17 @@ public final class SendHalf<T>
     }
 
     /**
+     * One attempt to take a message without writing it; see {@link Connection#offer}.
+     *
+     * @param message to send.
+     * @return {@link Status#OK}, {@link Status#BACK_PRESSURED} (nothing taken) or {@link Status#CLOSED}.
+     */
+    public Status offer(final T message)
+    {
+        return connection.offer(message);
+    }
+
+    /**
      * Sends, waiting until the frame is taken and written, or the deadline.
      *
      * @param message       to send.

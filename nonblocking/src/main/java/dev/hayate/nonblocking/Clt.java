@@ -147,6 +147,18 @@ public final class Clt<T> extends LinkedClient<T>
     }
 
     /**
+     * One attempt to take a message without writing it; see {@link CltSender#offer(Object)}. Offer a batch,
+     * then {@link #flush()}.
+     *
+     * @param message to send.
+     * @return {@link Status#OK}, {@link Status#BACK_PRESSURED} (nothing taken) or {@link Status#CLOSED}.
+     */
+    public Status offer(final T message)
+    {
+        return link.offer(message);
+    }
+
+    /**
      * Sends, spinning until taken and written or the timeout; see {@link CltSender#send(Object, long, TimeUnit)}.
      *
      * @param message to send.

@@ -43,6 +43,20 @@ public final class CltSender<T> implements AutoCloseable
     }
 
     /**
+     * One attempt to take a message into the send buffer without writing it (unless the buffer is full):
+     * offer a batch, then {@link #flush()} once, and many frames leave in one system call. For throughput;
+     * {@link #send(Object)} is for latency.
+     *
+     * @param message to send; encoded during the call.
+     * @return {@link Status#OK} when taken, {@link Status#BACK_PRESSURED} (nothing taken: flush and retry),
+     * {@link Status#CLOSED}.
+     */
+    public Status offer(final T message)
+    {
+        return half.offer(message);
+    }
+
+    /**
      * Sends, spinning until the frame is taken and written, or the timeout.
      *
      * @param message to send.

@@ -322,4 +322,50 @@ class NonblockingEndpointTest
             assertFalse(clt.isClosed());
         }
     }
+
+    @Test
+    void shouldBatchOfferedFramesUntilFlushAndDeliverThemInOrder() throws Exception
+    {
+        final ProtocolFactory<org.agrona.DirectBuffer> raw = ProtocolFactory.of(dev.hayate.core.DirectBufferCodec::new);
+        final Context batching = context().sendBufferCapacity(4096);
+        try (Svc<org.agrona.DirectBuffer> rawSvc = Svc.bind(ANY_LOOPBACK, raw, batching);
+            Clt<org.agrona.DirectBuffer> clt = Clt.connect(rawSvc.localAddress(), raw, batching))
+        {
+            Clt<org.agrona.DirectBuffer> server = null;
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server == null && System.nanoTime() < deadline)
+            {
+                server = rawSvc.accept();
+            }
+            assertNotNull(server);
+            final org.agrona.concurrent.UnsafeBuffer message = new org.agrona.concurrent.UnsafeBuffer(new byte[32]);
+            message.putInt(0, 0);
+            assertEquals(Status.OK, clt.offer(message));
+            assertTrue(clt.hasPendingSend(), "an offer alone writes nothing");
+            assertNull(server.recv(50, TimeUnit.MILLISECONDS));
+            for (int i = 1; i < 1000; i++)
+            {
+                message.putInt(0, i);
+                Status status;
+                while ((status = clt.offer(message)) == Status.BACK_PRESSURED)
+                {
+                    clt.flush();
+                }
+                assertEquals(Status.OK, status);
+            }
+            assertEquals(Status.OK, clt.flush(5, TimeUnit.SECONDS));
+            for (int i = 0; i < 1000; i++)
+            {
+                final org.agrona.DirectBuffer received = server.recv(5, TimeUnit.SECONDS);
+                assertNotNull(received, "frame " + i);
+                assertEquals(32, received.capacity(), "the view covers exactly the body");
+                assertEquals(i, received.getInt(0), "in order");
+                if (i == 0)
+                {
+                    final org.agrona.DirectBuffer kept = server.connection().codec().detach(received);
+                    assertEquals(0, kept.getInt(0));
+                }
+            }
+        }
+    }
 }

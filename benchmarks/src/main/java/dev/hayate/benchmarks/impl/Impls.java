@@ -23,7 +23,9 @@ public final class Impls {
      */
     public static List<Impl> all(Path cPingPong) {
         return List.of(
-                // Hayate's flavours go here, first: new HayateNonblockingImpl(), new HayateBlockingImpl(), ...
+                new HayateImpl(HayateImpl.Face.NONBLOCKING),
+                new HayateImpl(HayateImpl.Face.BLOCKING),
+                new HayateImpl(HayateImpl.Face.ASYNC),
                 new CPingPongImpl(true, cPingPong),
                 new CPingPongImpl(false, cPingPong),
                 new NioBusyImpl(),

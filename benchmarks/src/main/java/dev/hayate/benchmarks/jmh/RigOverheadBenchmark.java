@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * needs.
  *
  * <pre>
- * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar \
+ * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar benchmarks/target/hayate-benchmarks.jar \
  *      jmh RigOverhead -prof gc
  * </pre>
  */

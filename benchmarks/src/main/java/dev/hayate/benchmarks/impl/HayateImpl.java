@@ -1,0 +1,319 @@
+package dev.hayate.benchmarks.impl;
+
+import dev.hayate.async.AsyncRuntime;
+import dev.hayate.benchmarks.rig.JvmImpl;
+import dev.hayate.benchmarks.rig.PingClient;
+import dev.hayate.benchmarks.rig.Server;
+import dev.hayate.benchmarks.rig.Sink;
+import dev.hayate.benchmarks.rig.Spec;
+import dev.hayate.core.Context;
+import dev.hayate.core.DirectBufferCodec;
+import dev.hayate.core.ProtocolFactory;
+import dev.hayate.core.Status;
+import dev.hayate.core.frame.Sofh;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Hayate's faces in the rig: {@code hayate-nonblocking}, {@code hayate-blocking}, {@code hayate-async}. Each message
+ * is one SOFH frame whose body is the {@code --size} payload ({@link DirectBufferCodec}: flyweight view, nothing
+ * copied or allocated per message), so the wire carries {@code size + 6} bytes per message where the raw peers
+ * carry {@code size}.
+ *
+ * <ul>
+ *   <li>nonblocking: client and server busy-spin ({@code send(msg, timeout)}, {@code recv(timeout)}).
+ *   <li>blocking: both wait in the kernel ({@code epoll_wait}).
+ *   <li>async: client and server on {@code CompletableFuture}s with the default runtime (one I/O thread, futures
+ *       completed on the completion pool): what a user gets without tuning.
+ * </ul>
+ *
+ * <p>Throughput (nonblocking only): the source {@code offer}s frames and flushes when the send buffer is full, so
+ * many frames leave per system call; the sink counts payload bytes.
+ */
+public final class HayateImpl implements JvmImpl {
+    /** Which face. */
+    public enum Face {
+        NONBLOCKING("hayate-nonblocking", "Hayate nonblocking Clt/Svc, both sides busy-spin, SOFH frames, zero-copy payload view"),
+        BLOCKING("hayate-blocking", "Hayate blocking Clt/Svc, both sides wait in the kernel (epoll_wait), SOFH frames"),
+        ASYNC("hayate-async", "Hayate async Clt/Svc: CompletableFuture per send and recv, default runtime");
+
+        final String implName;
+        final String description;
+
+        Face(String implName, String description) {
+            this.implName = implName;
+            this.description = description;
+        }
+    }
+
+    private static final long TIMEOUT_SECONDS = 30;
+    private static final int STREAM_BUFFER = 1 << 20;
+
+    private final Face face;
+
+    /**
+     * @param face which face to measure
+     */
+    public HayateImpl(Face face) {
+        this.face = face;
+    }
+
+    @Override
+    public String name() {
+        return face.implName;
+    }
+
+    @Override
+    public String description() {
+        return face.description;
+    }
+
+    @Override
+    public boolean measuresAllocation() {
+        return true;
+    }
+
+    @Override
+    public boolean supportsThroughput() {
+        return face == Face.NONBLOCKING;
+    }
+
+    static Context context(Spec spec, boolean streaming) {
+        int maxFrame = Math.max(Context.DEFAULT_MAX_FRAME_LENGTH, spec.size() + Sofh.HEADER_LENGTH);
+        Context context = new Context().name("bench").maxFrameLength(maxFrame).connectTimeout(30, TimeUnit.SECONDS);
+        if (streaming) {
+            // Room for many frames per system call in both directions.
+            context.sendBufferCapacity(Math.max(STREAM_BUFFER, 2 * maxFrame)).receiveBufferCapacity(Math.max(STREAM_BUFFER, 2 * maxFrame));
+        }
+        return context;
+    }
+
+    private static ProtocolFactory<DirectBuffer> protocol() {
+        return ProtocolFactory.of(DirectBufferCodec::new);
+    }
+
+    @Override
+    public Server pongServer(Spec spec) {
+        return new Pong(spec, false);
+    }
+
+    @Override
+    public Server throughputSource(Spec spec) {
+        return new Pong(spec, true);
+    }
+
+    @Override
+    public PingClient pingClient(Spec spec, String address) throws Exception {
+        UnsafeBuffer payload = new UnsafeBuffer(Loopback.payload(spec.size()));
+        Context context = context(spec, false);
+        switch (face) {
+            case NONBLOCKING: {
+                dev.hayate.nonblocking.Clt<DirectBuffer> clt =
+                        dev.hayate.nonblocking.Clt.connect(Loopback.port(address), protocol(), context);
+                return new SyncPing(clt::close, () -> clt.send(payload, TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                        () -> clt.recv(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
+            case BLOCKING: {
+                dev.hayate.blocking.Clt<DirectBuffer> clt =
+                        dev.hayate.blocking.Clt.connect(Loopback.port(address), protocol(), context);
+                return new SyncPing(clt::close, () -> clt.send(payload, TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                        () -> clt.recv(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
+            default: {
+                AsyncRuntime runtime = new AsyncRuntime.Builder().name("bench-ping").build();
+                dev.hayate.async.Clt<DirectBuffer> clt = dev.hayate.async.Clt
+                        .connect(Loopback.port(address), protocol(), context, runtime).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return new PingClient() {
+                    @Override
+                    public void roundTrip() throws Exception {
+                        clt.send(payload).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                        clt.recv().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    }
+
+                    @Override
+                    public void close() {
+                        clt.close();
+                        clt.closeFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(failure -> null).join();
+                        runtime.close();
+                    }
+                };
+            }
+        }
+    }
+
+    /** The two waiting faces seen alike by the measuring loop. */
+    private static final class SyncPing implements PingClient {
+        interface Send {
+            Status send();
+        }
+
+        interface Recv {
+            DirectBuffer recv();
+        }
+
+        private final Runnable close;
+        private final Send send;
+        private final Recv recv;
+
+        SyncPing(Runnable close, Send send, Recv recv) {
+            this.close = close;
+            this.send = send;
+            this.recv = recv;
+        }
+
+        @Override
+        public void roundTrip() throws IOException {
+            Status status = send.send();
+            if (status != Status.OK) {
+                throw new IOException("send: " + status);
+            }
+            if (recv.recv() == null) {
+                throw new EOFException("no echo: the server closed or timed out");
+            }
+        }
+
+        @Override
+        public void close() {
+            close.run();
+        }
+    }
+
+    @Override
+    public Sink throughputSink(Spec spec, String address) throws Exception {
+        dev.hayate.nonblocking.Clt<DirectBuffer> clt =
+                dev.hayate.nonblocking.Clt.connect(Loopback.port(address), protocol(), context(spec, true));
+        return new Sink() {
+            @Override
+            public long receive() {
+                long bytes = 0;
+                DirectBuffer message;
+                while ((message = clt.recv()) != null) {
+                    bytes += message.capacity();
+                }
+                if (bytes == 0 && clt.isClosed()) {
+                    return -1;
+                }
+                return bytes;
+            }
+
+            @Override
+            public void close() {
+                clt.close();
+            }
+        };
+    }
+
+    /** Child side: echo (ping-pong) or source (throughput). */
+    private final class Pong implements Server {
+        private final Spec spec;
+        private final boolean source;
+        private dev.hayate.nonblocking.Svc<DirectBuffer> nonblocking;
+        private dev.hayate.blocking.Svc<DirectBuffer> blocking;
+        private dev.hayate.async.Svc<DirectBuffer> async;
+        private AsyncRuntime runtime;
+
+        Pong(Spec spec, boolean source) {
+            this.spec = spec;
+            this.source = source;
+        }
+
+        @Override
+        public String bind() throws IOException {
+            Context context = context(spec, source);
+            switch (face) {
+                case NONBLOCKING:
+                    nonblocking = dev.hayate.nonblocking.Svc.bind(Loopback.ephemeral(), protocol(), context);
+                    return Integer.toString(((java.net.InetSocketAddress) nonblocking.localAddress()).getPort());
+                case BLOCKING:
+                    blocking = dev.hayate.blocking.Svc.bind(Loopback.ephemeral(), protocol(), context);
+                    return Integer.toString(((java.net.InetSocketAddress) blocking.localAddress()).getPort());
+                default:
+                    runtime = new AsyncRuntime.Builder().name("bench-pong").build();
+                    async = dev.hayate.async.Svc.bind(Loopback.ephemeral(), protocol(), context, runtime);
+                    return Integer.toString(((java.net.InetSocketAddress) async.localAddress()).getPort());
+            }
+        }
+
+        @Override
+        public void serve() throws Exception {
+            switch (face) {
+                case NONBLOCKING: {
+                    dev.hayate.nonblocking.Clt<DirectBuffer> clt;
+                    while ((clt = nonblocking.accept()) == null) {
+                        Thread.onSpinWait();
+                    }
+                    if (source) {
+                        stream(clt);
+                    } else {
+                        DirectBuffer message;
+                        while ((message = clt.recv(TIMEOUT_SECONDS, TimeUnit.SECONDS)) != null) {
+                            if (clt.send(message, TIMEOUT_SECONDS, TimeUnit.SECONDS) != Status.OK) {
+                                break;
+                            }
+                        }
+                    }
+                    clt.close();
+                    break;
+                }
+                case BLOCKING: {
+                    dev.hayate.blocking.Clt<DirectBuffer> clt = blocking.accept();
+                    DirectBuffer message;
+                    while ((message = clt.recv()) != null) {
+                        if (clt.send(message) != Status.OK) {
+                            break;
+                        }
+                    }
+                    clt.close();
+                    break;
+                }
+                default: {
+                    dev.hayate.async.Clt<DirectBuffer> clt = async.accept().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    echo(clt);
+                    clt.closeFuture().get();
+                    break;
+                }
+            }
+        }
+
+        private void echo(dev.hayate.async.Clt<DirectBuffer> clt) {
+            // The received view is detached by the async face, so it can be sent after the future completes.
+            clt.recv().thenCompose(clt::send).whenComplete((sent, failure) -> {
+                if (failure == null) {
+                    echo(clt);
+                }
+            });
+        }
+
+        private void stream(dev.hayate.nonblocking.Clt<DirectBuffer> clt) {
+            UnsafeBuffer payload = new UnsafeBuffer(Loopback.payload(spec.size()));
+            long deadline = System.nanoTime() + spec.sendNanos();
+            while (System.nanoTime() - deadline < 0) {
+                Status status = clt.offer(payload);
+                if (status == Status.BACK_PRESSURED) {
+                    clt.flush();
+                } else if (status != Status.OK) {
+                    return; // the normal end: the receiver has measured enough and closed the connection
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (nonblocking != null) {
+                nonblocking.close();
+            }
+            if (blocking != null) {
+                blocking.close();
+            }
+            if (async != null) {
+                async.close();
+            }
+            if (runtime != null) {
+                runtime.close();
+            }
+        }
+    }
+}
