@@ -212,7 +212,11 @@ public final class Connection<T> implements AutoCloseable
         }
         writer.commit(bodyLength);
         messagesSent++;
-        lastSendNanos = clock.nanoTime();
+        if (timed)
+        {
+            // Only heartbeats and the liveness rule need the time; others skip the clock read.
+            lastSendNanos = clock.nanoTime();
+        }
         protocol.onSent(message);
         callback.onSent(id, message);
         return !writeNow || flushOnce() ? Status.OK : Status.CLOSED;
@@ -472,7 +476,10 @@ public final class Connection<T> implements AutoCloseable
             return null;
         }
         messagesReceived++;
-        lastReceiveNanos = clock.nanoTime();
+        if (timed)
+        {
+            lastReceiveNanos = clock.nanoTime();
+        }
         protocol.onRecv(message);
         callback.onRecv(id, message);
         final T reply = protocol.autoReply(message);
