@@ -105,12 +105,12 @@ public final class Acceptor<T> implements AutoCloseable
     {
         try
         {
-            Handshakes.run(connection, context);
+            Handshakes.run(connection, context, handshakeFailures::incrementAndGet);
             establish(connection);
         }
         catch (final HandshakeException ex)
         {
-            handshakeFailures.incrementAndGet();
+            // Counted and closed by the handshake runner; nothing to hand out.
         }
         finally
         {

@@ -43,7 +43,7 @@ public final class Connector
         final Connection<T> connection = new Connection<>(ConId.Role.INITIATOR, transport, protocols, callback, context);
         if (Handshakes.needed(connection))
         {
-            Handshakes.run(connection, context);
+            Handshakes.run(connection, context, () -> { });
         }
         return connection;
     }

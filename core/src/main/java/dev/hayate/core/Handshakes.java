@@ -28,10 +28,13 @@ public final class Handshakes
      *
      * @param connection to run it on.
      * @param context    the endpoint's configuration: clock and handshake timeout.
+     * @param onFailure  runs before the connection is closed on failure (counters), so nobody who sees the
+     *                   close can see the count lag behind.
      * @param <T>        the message type.
      * @throws HandshakeException if the protocol rejected the connection, the peer closed, or time ran out.
      */
-    public static <T> void run(final Connection<T> connection, final Context context) throws HandshakeException
+    public static <T> void run(final Connection<T> connection, final Context context, final Runnable onFailure)
+        throws HandshakeException
     {
         final Deadline deadline = Deadline.after(context.handshakeTimeoutNanos(), TimeUnit.NANOSECONDS,
             context.nanoClock());
@@ -83,11 +86,13 @@ public final class Handshakes
             {
                 why = "handshake rejected: " + ex.getMessage();
             }
+            onFailure.run();
             connection.closeWith(CloseReason.HANDSHAKE_FAILED, why);
             throw new HandshakeException(connection.id() + ": " + why, ex);
         }
         if (connection.isClosed())
         {
+            onFailure.run();
             throw new HandshakeException(connection.id() + ": closed during the handshake (" +
                 connection.closeReason() + "): " + connection.closeDetail(), null);
         }
