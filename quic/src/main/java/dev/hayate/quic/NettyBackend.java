@@ -509,6 +509,7 @@ final class NettyBackend implements Backend
         private final ChannelFutureListener writeListener = this::onWritten;
         private volatile boolean readSuspended;
         private boolean finWritten;
+        private int writesInFlight;
 
         NettyStream(final QuicStreamChannel channel, final QuicStream stream)
         {
@@ -596,6 +597,11 @@ final class NettyBackend implements Backend
         @Override
         public void channelInactive(final ChannelHandlerContext ctx)
         {
+            // Netty closes a stream once FIN went both ways, possibly before its input-shutdown event reached us.
+            if (channel.isInputShutdown())
+            {
+                stream.deliverFin();
+            }
             // The connection's own close reports a better reason; only a lone stream close is handled here.
             if (channel.parent().isActive())
             {
@@ -606,6 +612,7 @@ final class NettyBackend implements Backend
 
         private void onWritten(final ChannelFuture future)
         {
+            writesInFlight--;
             if (!future.isSuccess() && !stream.sendFailed())
             {
                 final Throwable cause = future.cause();
@@ -637,7 +644,9 @@ final class NettyBackend implements Backend
                 return;
             }
             boolean wrote = false;
-            while (channel.isWritable())
+            // One write is allowed while unwritable with nothing in flight: a peer's STOP_SENDING makes the
+            // stream unwritable without failing anything, and only a write attempt surfaces it.
+            while (channel.isWritable() || writesInFlight == 0)
             {
                 final byte[] chunk = stream.pollSendChunk();
                 if (chunk == null)
@@ -646,6 +655,7 @@ final class NettyBackend implements Backend
                 }
                 final ByteBuf buffer = channel.alloc().directBuffer(chunk.length);
                 buffer.writeBytes(chunk);
+                writesInFlight++;
                 channel.write(buffer).addListener(writeListener);
                 wrote = true;
             }
@@ -653,6 +663,7 @@ final class NettyBackend implements Backend
             {
                 finWritten = true;
                 stream.finSent();
+                writesInFlight++;
                 channel.write(new DefaultQuicStreamFrame(Unpooled.EMPTY_BUFFER, true)).addListener(writeListener);
                 wrote = true;
             }

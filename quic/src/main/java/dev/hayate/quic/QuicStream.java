@@ -43,6 +43,8 @@ public final class QuicStream implements AutoCloseable
     private final Condition receiveChanged = lock.newCondition();
     private volatile BackendStream backend;
     private volatile Runnable readinessListener;
+    private Runnable peerDoneListener;
+    private boolean peerDone;
 
     // Guarded by lock.
     private final ArrayDeque<byte[]> sendQueue = new ArrayDeque<>();
@@ -186,6 +188,7 @@ public final class QuicStream implements AutoCloseable
             if (taken > 0)
             {
                 bytesSent += taken;
+                connection.countSent(taken);
                 sendChanged.signalAll();
             }
         }
@@ -195,7 +198,6 @@ public final class QuicStream implements AutoCloseable
         }
         if (taken > 0)
         {
-            connection.countSent(taken);
             final BackendStream b = backend;
             if (b != null)
             {
@@ -441,6 +443,56 @@ public final class QuicStream implements AutoCloseable
         readinessListener = listener;
     }
 
+    /**
+     * Runs {@code listener} once the peer finished its side (FIN), reset it, or the connection closed;
+     * at once if that already happened.
+     */
+    void peerDoneListener(final Runnable listener)
+    {
+        final boolean now;
+        lock.lock();
+        try
+        {
+            now = peerDone;
+            if (!now)
+            {
+                peerDoneListener = listener;
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        if (now)
+        {
+            listener.run();
+        }
+    }
+
+    private void markPeerDone()
+    {
+        final Runnable listener;
+        lock.lock();
+        try
+        {
+            if (peerDone)
+            {
+                return;
+            }
+            peerDone = true;
+            listener = peerDoneListener;
+            peerDoneListener = null;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        if (listener != null)
+        {
+            listener.run();
+        }
+    }
+
     int readyOps()
     {
         int ops = 0;
@@ -645,6 +697,8 @@ public final class QuicStream implements AutoCloseable
         try
         {
             bytesReceived += chunk.length;
+            // Counted before the data is visible, so a reader that got it also sees it counted.
+            connection.countReceived(chunk.length);
             if (discardIncoming || receiveError != null)
             {
                 return;
@@ -657,7 +711,6 @@ public final class QuicStream implements AutoCloseable
         {
             lock.unlock();
         }
-        connection.countReceived(chunk.length);
         notifyReadiness();
     }
 
@@ -679,6 +732,7 @@ public final class QuicStream implements AutoCloseable
         }
         reportIfClosed();
         notifyReadiness();
+        markPeerDone();
     }
 
     boolean hasReceiveRoom()
@@ -725,6 +779,7 @@ public final class QuicStream implements AutoCloseable
         {
             connection.onStreamError(this, reset);
         }
+        markPeerDone();
     }
 
     void onPeerStopSending(final long errorCode)
@@ -760,6 +815,7 @@ public final class QuicStream implements AutoCloseable
     void onConnectionClosed(final QuicException cause)
     {
         fail(cause, cause, true);
+        markPeerDone();
     }
 
     private boolean failReceive(final QuicException error)
@@ -767,7 +823,7 @@ public final class QuicStream implements AutoCloseable
         lock.lock();
         try
         {
-            if (receiveError != null || finReceived && receiveQueue.isEmpty())
+            if (receiveError != null || finReceived)
             {
                 return false;
             }
@@ -804,7 +860,7 @@ public final class QuicStream implements AutoCloseable
             }
             sendQueue.clear();
             sendQueued = 0;
-            if (receiveError == null && !(finReceived && receiveQueue.isEmpty()))
+            if (receiveError == null && !(keepFin && finReceived))
             {
                 receiveError = receiveFailure;
                 lastError = receiveFailure;
