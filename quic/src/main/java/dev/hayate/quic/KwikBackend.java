@@ -82,7 +82,10 @@ final class KwikBackend implements Backend
         this.config = config;
         this.endpoint = endpoint;
         watchdog = daemon(this::watch, "hayate-kwik-watchdog");
-        watchdog.start();
+        if (config.kwikStallWorkaround())
+        {
+            watchdog.start();
+        }
     }
 
     private static Thread daemon(final Runnable task, final String name)

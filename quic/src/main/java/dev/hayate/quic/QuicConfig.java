@@ -54,6 +54,7 @@ public final class QuicConfig implements Cloneable
     private long connectionWindowBytes = 32L << 20;
     private int maxPeerStreams = 128;
     private Duration kwikStallCheckInterval = Duration.ofMillis(10);
+    private boolean kwikStallWorkaround = true;
 
     /**
      * @param backend implementation to use; default {@link Backend#AUTO}.
@@ -296,6 +297,17 @@ public final class QuicConfig implements Cloneable
         return this;
     }
 
+    /**
+     * @param on whether the kwik backend runs its stall watchdog (default true). Off only to reproduce
+     *           kwik's lost wake-up in benchmarks; without it bulk transfers over kwik stall.
+     * @return this.
+     */
+    public QuicConfig kwikStallWorkaround(final boolean on)
+    {
+        this.kwikStallWorkaround = on;
+        return this;
+    }
+
     private static Duration positive(final Duration value, final String name)
     {
         if (value == null || value.isNegative() || value.isZero())
@@ -406,6 +418,11 @@ public final class QuicConfig implements Cloneable
     Duration kwikStallCheckInterval()
     {
         return kwikStallCheckInterval;
+    }
+
+    boolean kwikStallWorkaround()
+    {
+        return kwikStallWorkaround;
     }
 
     /**

@@ -349,6 +349,15 @@ public final class QuicEndpoint implements AutoCloseable
         connection.closeListener(connections::remove);
     }
 
+    /**
+     * @return how many times, in this JVM, the kwik backend's watchdog kicked a stream to work around
+     *         kwik's lost wake-up (see {@link QuicConfig#kwikStallCheckInterval}); for tests and benchmarks.
+     */
+    public static long kwikStallKicks()
+    {
+        return KwikBackend.KICKS.get();
+    }
+
     static long millis(final long nanos)
     {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
