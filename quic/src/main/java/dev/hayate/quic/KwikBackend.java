@@ -23,12 +23,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import tech.kwik.core.ConnectionListener;
 import tech.kwik.core.ConnectionTerminatedEvent;
 import tech.kwik.core.QuicClientConnection;
+import tech.kwik.core.common.EncryptionLevel;
+import tech.kwik.core.frame.QuicFrame;
+import tech.kwik.core.impl.QuicConnectionImpl;
 import tech.kwik.core.log.NullLogger;
 import tech.kwik.core.server.ApplicationProtocolConnection;
 import tech.kwik.core.server.ApplicationProtocolConnectionFactory;
 import tech.kwik.core.server.ServerConnectionConfig;
 import tech.kwik.core.server.ServerConnector;
 import tech.kwik.core.server.impl.ServerConnectionImpl;
+import tech.kwik.core.stream.FlowControlUpdateListener;
 
 /**
  * The backend over kwik (pure Java). kwik's streams are blocking {@code InputStream}/{@code OutputStream}s,
@@ -44,12 +48,16 @@ import tech.kwik.core.server.impl.ServerConnectionImpl;
  * until the next write, and a writer blocked on a full buffer waits until the idle timeout. (Diagnosed
  * on this project from measurements; the upstream code is unchanged in 0.10.9.)
  *
- * <p>Any write to the stream schedules a new request, and a zero-length write neither blocks nor adds
- * bytes. So a watchdog ({@link QuicConfig#kwikStallCheckInterval}) kicks a stream with a zero-length
- * write when its writer thread has been blocked inside kwik for longer than the interval (backing off
- * to 500 ms while the block lasts, as a legitimate block on flow control also looks like this), and a
- * few times after a write, in case the last bytes of a burst were stranded. A kick is harmless when no
- * stall exists: the request finds nothing to send.
+ * <p>kwik's stream output also listens for flow-control updates through the public
+ * {@code FlowControlUpdateListener} interface, and its {@code streamNotBlocked} schedules a new request
+ * without adding anything to the buffer. So a watchdog ({@link QuicConfig#kwikStallCheckInterval})
+ * "kicks" a stream that way, and then asks the connection to flush (an empty send request with flush
+ * set, through {@code QuicConnectionImpl}'s public {@code send}), so the sender thread wakes and serves
+ * it. It kicks when the stream's writer thread has been blocked inside kwik for longer than the interval
+ * (backing off to 500 ms while the block lasts, as a legitimate block on flow control also looks like
+ * this), and a few times after a write, in case the last bytes of a burst were stranded. A kick is
+ * harmless when no stall exists: the request finds nothing to send. (A zero-length write would also
+ * schedule a request, but it leaves an empty buffer in kwik's queue that holds back a later FIN.)
  *
  * <p>Limits of kwik seen through this backend: the error code of a peer's {@code RESET_STREAM} or
  * {@code STOP_SENDING} is not reported by kwik, so {@link QuicException#errorCode()} is
@@ -62,9 +70,10 @@ final class KwikBackend implements Backend
     /** Kicks made so far by all kwik backends in this JVM, for tests and benchmarks. */
     static final AtomicLong KICKS = new AtomicLong();
 
-    private static final byte[] EMPTY = new byte[0];
     private static final long MAX_KICK_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final int IDLE_KICKS = 3;
+    private static final java.util.function.Function<Integer, QuicFrame> NO_FRAME = maxSize -> null;
+    private static final java.util.function.Consumer<QuicFrame> IGNORE_LOST = frame -> { };
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
     private final QuicConfig config;
@@ -120,7 +129,7 @@ final class KwikBackend implements Backend
                 .build();
             final ServerConnector connector = ServerConnector.builder()
                 .withSocket(socket)
-                .withKeyStore(keyStore, "hayate", password)
+                .withKeyStore(keyStore, "hayate", password, identity.ecCurve())
                 .withConfiguration(connectionConfig)
                 .withLogger(new NullLogger())
                 .build();
@@ -303,7 +312,7 @@ final class KwikBackend implements Backend
         void onPeerStream(final tech.kwik.core.QuicStream kwikStream)
         {
             final QuicStream stream = new QuicStream(owner, kwikStream.getStreamId(), false, config);
-            new KwikStream(kwikStream, stream).start();
+            new KwikStream(connection, kwikStream, stream).start();
             owner.onPeerStream(stream);
         }
 
@@ -334,7 +343,7 @@ final class KwikBackend implements Backend
                 throw new QuicException(QuicException.Kind.INTERNAL, "interrupted while opening a stream");
             }
             final QuicStream stream = new QuicStream(owner, kwikStream.getStreamId(), true, config);
-            new KwikStream(kwikStream, stream).start();
+            new KwikStream(connection, kwikStream, stream).start();
             owner.onLocalStream(stream);
             return stream;
         }
@@ -426,6 +435,7 @@ final class KwikBackend implements Backend
     private final class KwikStream implements BackendStream
     {
         private final tech.kwik.core.QuicStream kwikStream;
+        private final tech.kwik.core.QuicConnection connection;
         private final QuicStream stream;
         private final OutputStream out;
         private final InputStream in;
@@ -440,8 +450,10 @@ final class KwikBackend implements Backend
         private long blockedKickDelay;
         private long lastBlockedKick;
 
-        KwikStream(final tech.kwik.core.QuicStream kwikStream, final QuicStream stream)
+        KwikStream(final tech.kwik.core.QuicConnection connection, final tech.kwik.core.QuicStream kwikStream,
+            final QuicStream stream)
         {
+            this.connection = connection;
             this.kwikStream = kwikStream;
             this.stream = stream;
             this.out = kwikStream.getOutputStream();
@@ -609,14 +621,22 @@ final class KwikBackend implements Backend
                 {
                     return;
                 }
+                if (!(out instanceof FlowControlUpdateListener))
+                {
+                    return;
+                }
                 try
                 {
-                    out.write(EMPTY, 0, 0);
+                    ((FlowControlUpdateListener)out).streamNotBlocked(kwikStream.getStreamId());
+                    if (connection instanceof QuicConnectionImpl)
+                    {
+                        ((QuicConnectionImpl)connection).send(NO_FRAME, 1, EncryptionLevel.App, IGNORE_LOST, true);
+                    }
                     KICKS.incrementAndGet();
                 }
-                catch (final IOException ex)
+                catch (final RuntimeException ex)
                 {
-                    // The stream closed meanwhile: nothing to kick.
+                    // The stream or connection closed meanwhile: nothing to kick.
                 }
             }
         }

@@ -152,9 +152,10 @@ final class NettyBackend implements Backend
     public QuicConnection connect(final InetSocketAddress remote, final String serverName, final long timeoutNanos)
         throws IOException
     {
+        final javax.net.ssl.X509TrustManager trust = config.trustAnyCertificate() ? Tls.trustingAnything() :
+            Tls.trustingCa(config.trustedCaPem(), serverName);
         final QuicSslContext ssl = QuicSslContextBuilder.forClient()
-            .trustManager(config.trustAnyCertificate() ? Tls.trustingAnything() :
-                Tls.trustingCa(config.trustedCaPem(), serverName))
+            .trustManager(trust)
             // Our trust manager checks the name itself, the same way for both backends.
             .endpointIdentificationAlgorithm(null)
             .applicationProtocols(config.applicationProtocol())
@@ -193,8 +194,11 @@ final class NettyBackend implements Backend
             catch (final ExecutionException ex)
             {
                 final Throwable cause = ex.getCause();
+                final java.security.cert.CertificateException rejection =
+                    trust instanceof Tls.NameChecking ? ((Tls.NameChecking)trust).rejection() : null;
                 throw new QuicException(QuicException.Kind.HANDSHAKE, QuicException.NO_CODE,
-                    "handshake with " + remote + " (" + serverName + ") failed: " + describe(cause), cause);
+                    "handshake with " + remote + " (" + serverName + ") failed: " +
+                    (rejection != null ? rejection.getMessage() + " (" + describe(cause) + ")" : describe(cause)), cause);
             }
             final Channel udp = datagram;
             quic.closeFuture().addListener(f -> udp.close());

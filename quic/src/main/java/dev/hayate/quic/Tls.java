@@ -66,9 +66,32 @@ final class Tls
             return toPem(chain.toArray());
         }
 
+        /**
+         * @return the key as unencrypted PKCS#8 ("PRIVATE KEY"), which every tool reads for any key type.
+         */
         String keyPem()
         {
-            return toPem(key);
+            try
+            {
+                return toPem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null).generate());
+            }
+            catch (final org.bouncycastle.util.io.pem.PemGenerationException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }
+
+        /**
+         * @return kwik's name for the curve of an EC key, or null for other keys.
+         */
+        String ecCurve()
+        {
+            if (!(key instanceof java.security.interfaces.ECKey))
+            {
+                return null;
+            }
+            final int bits = ((java.security.interfaces.ECKey)key).getParams().getCurve().getField().getFieldSize();
+            return bits <= 256 ? "secp256r1" : bits <= 384 ? "secp384r1" : "secp521r1";
         }
 
         KeyStore keyStore(final String alias, final char[] password) throws IOException
@@ -88,7 +111,8 @@ final class Tls
     }
 
     /**
-     * RSA-2048 because every TLS 1.3 stack here signs with RSA-PSS (kwik's agent15 included), with the
+     * ECDSA P-256: generated in about a millisecond (RSA-2048 takes hundreds on a busy machine) and
+     * supported by both backends' TLS 1.3 (BoringSSL and kwik's agent15). The certificate has the
      * names as subject alternative names (DNS or IP) and a one-year validity starting an hour ago, so a
      * clock a little behind still accepts it.
      */
@@ -96,8 +120,8 @@ final class Tls
     {
         try
         {
-            final KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048, RANDOM);
+            final KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"), RANDOM);
             final KeyPair pair = generator.generateKeyPair();
             final X500Name subject = new X500Name("CN=" + names.get(0).replace(",", "\\,") + ",O=Hayate self-signed");
             final Instant now = Instant.now();
@@ -115,9 +139,9 @@ final class Tls
             // A self-signed certificate is its own CA: clients put it in their CA bundle.
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             builder.addExtension(Extension.keyUsage, true,
-                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyCertSign));
+                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign));
             final X509CertificateHolder holder = builder.build(
-                new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate()));
+                new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
             final X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(holder);
             return new Identity(pair.getPrivate(), List.of(certificate));
         }
@@ -141,7 +165,8 @@ final class Tls
             final PrivateKey key;
             if (object instanceof PEMKeyPair)
             {
-                key = converter.getKeyPair((PEMKeyPair)object).getPrivate();
+                // A SEC1 "EC PRIVATE KEY" may omit the public key, which getKeyPair would need.
+                key = converter.getPrivateKey(((PEMKeyPair)object).getPrivateKeyInfo());
             }
             else if (object instanceof PrivateKeyInfo)
             {
@@ -258,10 +283,15 @@ final class Tls
         return name.indexOf(':') >= 0 || name.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     }
 
-    private static final class NameChecking implements X509TrustManager
+    /**
+     * Remembers why it rejected a chain, because a TLS stack in C (BoringSSL) reports only a generic
+     * verification failure.
+     */
+    static final class NameChecking implements X509TrustManager
     {
         private final X509TrustManager delegate;
         private final String serverName;
+        private volatile CertificateException rejection;
 
         NameChecking(final X509TrustManager delegate, final String serverName)
         {
@@ -284,13 +314,23 @@ final class Tls
             }
             catch (final CertificateException ex)
             {
-                throw new CertificateException("server certificate '" + chain[0].getSubjectX500Principal().getName() +
+                rejection = new CertificateException("server certificate '" + chain[0].getSubjectX500Principal().getName() +
                     "' is not trusted by the configured CA bundle: " + ex.getMessage(), ex);
+                throw rejection;
             }
             if (serverName != null && !names(chain[0], serverName))
             {
-                throw new CertificateException("server certificate does not name '" + serverName + "'");
+                rejection = new CertificateException("server certificate does not name '" + serverName + "'");
+                throw rejection;
             }
+        }
+
+        /**
+         * @return why the last chain was rejected, or null.
+         */
+        CertificateException rejection()
+        {
+            return rejection;
         }
 
         @Override

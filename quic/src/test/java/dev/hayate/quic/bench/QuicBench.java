@@ -20,6 +20,7 @@ import dev.hayate.quic.QuicConnection;
 import dev.hayate.quic.QuicEndpoint;
 import dev.hayate.quic.QuicException;
 import dev.hayate.quic.QuicStream;
+import dev.hayate.quic.RawNettyQuic;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -77,10 +78,11 @@ public final class QuicBench
     private static void throughput(final long bytes) throws Exception
     {
         System.out.printf(Locale.ROOT, "%n== one-stream bulk transfer of %d MiB, one direction ==%n", bytes >> 20);
-        System.out.printf(Locale.ROOT, "%-12s %10s %10s%n", "transport", "seconds", "MiB/s");
+        System.out.printf(Locale.ROOT, "%-28s %10s %10s%n", "transport", "seconds", "MiB/s");
         report("tcp", tcpTransfer(bytes), bytes);
-        report("netty-quic", quicTransfer(new QuicConfig().backend(QuicConfig.Backend.NETTY), bytes), bytes);
-        report("kwik", quicTransfer(new QuicConfig().backend(QuicConfig.Backend.KWIK), bytes), bytes);
+        report("netty-quic (raw, no Hayate)", RawNettyQuic.transfer(bytes), bytes);
+        report("hayate-quic, netty backend", quicTransfer(new QuicConfig().backend(QuicConfig.Backend.NETTY), bytes), bytes);
+        report("hayate-quic, kwik backend", quicTransfer(new QuicConfig().backend(QuicConfig.Backend.KWIK), bytes), bytes);
         System.out.printf(Locale.ROOT, "kwik watchdog kicks so far: %d%n", QuicEndpoint.kwikStallKicks());
     }
 
@@ -88,11 +90,11 @@ public final class QuicBench
     {
         if (nanos < 0)
         {
-            System.out.printf(Locale.ROOT, "%-12s %10s %10s%n", name, "STALLED", "-");
+            System.out.printf(Locale.ROOT, "%-28s %10s %10s%n", name, "STALLED", "-");
             return;
         }
         final double seconds = nanos / 1e9;
-        System.out.printf(Locale.ROOT, "%-12s %10.2f %10.1f%n", name, seconds, (bytes / 1048576.0) / seconds);
+        System.out.printf(Locale.ROOT, "%-28s %10.2f %10.1f%n", name, seconds, (bytes / 1048576.0) / seconds);
     }
 
     private static long tcpTransfer(final long bytes) throws Exception
@@ -228,15 +230,16 @@ public final class QuicBench
     {
         System.out.printf(Locale.ROOT, "%n== ping-pong round trip, 64-byte messages, %d samples after %d warm-up (us) ==%n",
             count, count / 5);
-        System.out.printf(Locale.ROOT, "%-12s %8s %8s %8s %8s%n", "transport", "p50", "p90", "p99", "max");
+        System.out.printf(Locale.ROOT, "%-28s %8s %8s %8s %8s%n", "transport", "p50", "p90", "p99", "max");
         print("tcp", tcpPingPong(count));
-        print("netty-quic", quicPingPong(new QuicConfig().backend(QuicConfig.Backend.NETTY), count));
-        print("kwik", quicPingPong(new QuicConfig().backend(QuicConfig.Backend.KWIK), count));
+        print("netty-quic (raw, no Hayate)", RawNettyQuic.pingPong(count));
+        print("hayate-quic, netty backend", quicPingPong(new QuicConfig().backend(QuicConfig.Backend.NETTY), count));
+        print("hayate-quic, kwik backend", quicPingPong(new QuicConfig().backend(QuicConfig.Backend.KWIK), count));
     }
 
     private static void print(final String name, final Histogram histogram)
     {
-        System.out.printf(Locale.ROOT, "%-12s %8.1f %8.1f %8.1f %8.1f%n", name,
+        System.out.printf(Locale.ROOT, "%-28s %8.1f %8.1f %8.1f %8.1f%n", name,
             histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(90) / 1000.0,
             histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0);
     }
