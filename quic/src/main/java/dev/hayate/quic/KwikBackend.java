@@ -171,13 +171,15 @@ final class KwikBackend implements Backend
             .maxOpenPeerInitiatedUnidirectionalStreams(0)
             .socketFactory(address -> new DatagramSocket(new InetSocketAddress(localIp, 0)))
             .logger(new NullLogger());
+        Tls.NameChecking trust = null;
         if (config.trustAnyCertificate())
         {
             builder.noServerCertificateCheck();
         }
         else
         {
-            builder.customTrustManager(Tls.trustingCa(config.trustedCaPem(), serverName));
+            trust = Tls.trustingCa(config.trustedCaPem(), serverName);
+            builder.customTrustManager(trust);
         }
         final QuicClientConnection client = builder.build();
         final KwikConnection connection = new KwikConnection(client, owner);
@@ -190,8 +192,10 @@ final class KwikBackend implements Backend
         catch (final IOException ex)
         {
             client.close();
+            final java.security.cert.CertificateException rejection = trust == null ? null : trust.rejection();
             throw new QuicException(QuicException.Kind.HANDSHAKE, QuicException.NO_CODE,
-                "handshake with " + remote + " (" + serverName + ") failed: " + describe(ex), ex);
+                "handshake with " + remote + " (" + serverName + ") failed: " +
+                (rejection != null ? rejection.getMessage() + " (" + describe(ex) + ")" : describe(ex)), ex);
         }
         connection.established();
         return owner;

@@ -55,19 +55,25 @@ import io.netty.util.concurrent.Future;
 final class NettyBackend implements Backend
 {
     private static final AttributeKey<NettyConnection> CONNECTION = AttributeKey.valueOf("hayate.quic.connection");
+    /** Largest UDP payload sent or accepted: Ethernet's 1500 less IPv6 and UDP headers. */
+    private static final int MAX_DATAGRAM = 1452;
+    /** Datagrams handed to the kernel in one send with segmentation offload. */
+    private static final int GSO_SEGMENTS = 16;
 
     private final QuicConfig config;
     private final QuicEndpoint endpoint;
     private final EventLoopGroup group;
+    private final boolean epoll;
     private volatile Channel serverChannel;
 
     NettyBackend(final QuicConfig config, final QuicEndpoint endpoint)
     {
         this.config = config;
         this.endpoint = endpoint;
+        epoll = config.nettyEpoll() && epollAvailable();
         // Daemon threads: a forgotten endpoint must not keep the JVM alive.
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("hayate-quic-netty", true),
-            NioIoHandler.newFactory());
+            epoll ? io.netty.channel.epoll.EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
     static boolean available()
@@ -80,6 +86,42 @@ final class NettyBackend implements Backend
         {
             return false;
         }
+    }
+
+    private static boolean epollAvailable()
+    {
+        try
+        {
+            return io.netty.channel.epoll.Epoll.isAvailable();
+        }
+        catch (final Throwable ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * A UDP socket bootstrap: epoll with recvmmsg batches where available, NIO otherwise; large socket
+     * buffers, because a burst that overflows the receive buffer is loss, and loss halves the
+     * congestion window.
+     */
+    private Bootstrap datagramBootstrap(final ChannelHandler codec)
+    {
+        final Bootstrap bootstrap = new Bootstrap().group(group)
+            .option(ChannelOption.SO_RCVBUF, 4 << 20)
+            .option(ChannelOption.SO_SNDBUF, 4 << 20)
+            .handler(codec);
+        if (epoll)
+        {
+            bootstrap.channel(io.netty.channel.epoll.EpollDatagramChannel.class)
+                .option(io.netty.channel.epoll.EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new io.netty.channel.FixedRecvByteBufAllocator(MAX_DATAGRAM * 16));
+        }
+        else
+        {
+            bootstrap.channel(NioDatagramChannel.class);
+        }
+        return bootstrap;
     }
 
     static String unavailabilityReason()
@@ -98,7 +140,7 @@ final class NettyBackend implements Backend
     @Override
     public String name()
     {
-        return "netty-quic";
+        return epoll ? "netty-quic-epoll" : "netty-quic-nio";
     }
 
     private <B extends QuicCodecBuilder<B>> B transportParameters(final B builder)
@@ -110,8 +152,11 @@ final class NettyBackend implements Backend
             .initialMaxStreamDataBidirectionalRemote(config.streamWindowBytes())
             .initialMaxStreamsBidirectional(config.maxPeerStreams())
             .initialMaxStreamsUnidirectional(0)
-            .maxRecvUdpPayloadSize(65527)
-            .maxSendUdpPayloadSize(1452);
+            .maxRecvUdpPayloadSize(MAX_DATAGRAM)
+            .maxSendUdpPayloadSize(MAX_DATAGRAM)
+            .congestionControlAlgorithm(io.netty.handler.codec.quic.QuicCongestionControlAlgorithm.valueOf(
+                System.getProperty("hayate.quic.cc", "CUBIC")))
+            .initialCongestionWindowPackets(Integer.getInteger("hayate.quic.icw", 10));
     }
 
     @Override
@@ -122,7 +167,13 @@ final class NettyBackend implements Backend
             .forServer(identity.key(), null, identity.chain().toArray(new X509Certificate[0]))
             .applicationProtocols(config.applicationProtocol())
             .build();
-        final ChannelHandler codec = transportParameters(new QuicServerCodecBuilder())
+        final QuicServerCodecBuilder builder = transportParameters(new QuicServerCodecBuilder());
+        if (epoll)
+        {
+            builder.option(io.netty.handler.codec.quic.QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
+                io.netty.handler.codec.quic.EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS));
+        }
+        final ChannelHandler codec = builder
             .sslContext(ssl)
             .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
             .handler(new ConnectionHandler(false))
@@ -130,10 +181,7 @@ final class NettyBackend implements Backend
             .build();
         try
         {
-            final Channel channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                .handler(codec).bind(config.bindAddress()).sync().channel();
+            final Channel channel = datagramBootstrap(codec).bind(config.bindAddress()).sync().channel();
             serverChannel = channel;
             return (InetSocketAddress)channel.localAddress();
         }
@@ -169,12 +217,15 @@ final class NettyBackend implements Backend
         {
             final InetSocketAddress local = new InetSocketAddress(
                 remote.getAddress().isLoopbackAddress() ? remote.getAddress() : config.bindAddress().getAddress(), 0);
-            datagram = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                .handler(codec).bind(local).sync().channel();
+            datagram = datagramBootstrap(codec).bind(local).sync().channel();
             final ConnectionHandler handler = new ConnectionHandler(true);
-            final Future<QuicChannel> future = QuicChannel.newBootstrap(datagram)
+            final io.netty.handler.codec.quic.QuicChannelBootstrap quicBootstrap = QuicChannel.newBootstrap(datagram);
+            if (epoll)
+            {
+                quicBootstrap.option(io.netty.handler.codec.quic.QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
+                    io.netty.handler.codec.quic.EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS));
+            }
+            final Future<QuicChannel> future = quicBootstrap
                 .handler(handler)
                 .streamHandler(new StreamInitializer())
                 .remoteAddress(remote)
@@ -186,7 +237,7 @@ final class NettyBackend implements Backend
             }
             catch (final TimeoutException ex)
             {
-                future.cancel(false);
+                // Not cancelled: closing the socket (finally) fails the attempt inside Netty cleanly.
                 throw new QuicException(QuicException.Kind.HANDSHAKE, QuicException.NO_CODE,
                     "handshake with " + remote + " (" + serverName + ") timed out after " +
                     QuicEndpoint.millis(timeoutNanos) + " ms", ex);

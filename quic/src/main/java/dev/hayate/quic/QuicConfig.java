@@ -55,6 +55,7 @@ public final class QuicConfig implements Cloneable
     private int maxPeerStreams = 128;
     private Duration kwikStallCheckInterval = Duration.ofMillis(10);
     private boolean kwikStallWorkaround = true;
+    private boolean nettyEpoll = true;
 
     /**
      * @param backend implementation to use; default {@link Backend#AUTO}.
@@ -308,6 +309,17 @@ public final class QuicConfig implements Cloneable
         return this;
     }
 
+    /**
+     * @param on whether the Netty backend uses Linux epoll, with batched receives and segmentation
+     *           offload (GSO), where its native library loads (default true); NIO otherwise.
+     * @return this.
+     */
+    public QuicConfig nettyEpoll(final boolean on)
+    {
+        this.nettyEpoll = on;
+        return this;
+    }
+
     private static Duration positive(final Duration value, final String name)
     {
         if (value == null || value.isNegative() || value.isZero())
@@ -423,6 +435,11 @@ public final class QuicConfig implements Cloneable
     boolean kwikStallWorkaround()
     {
         return kwikStallWorkaround;
+    }
+
+    boolean nettyEpoll()
+    {
+        return nettyEpoll;
     }
 
     /**

@@ -224,7 +224,7 @@ final class Tls
      * Trusts chains ending at a certificate of the bundle, then checks that the leaf names
      * {@code serverName} (a DNS name or an IP literal) in its subject alternative names.
      */
-    static X509TrustManager trustingCa(final String caPem, final String serverName) throws IOException
+    static NameChecking trustingCa(final String caPem, final String serverName) throws IOException
     {
         final List<X509Certificate> cas = certificates(caPem);
         if (cas.isEmpty())

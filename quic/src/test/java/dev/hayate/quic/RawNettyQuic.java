@@ -168,6 +168,11 @@ public final class RawNettyQuic
             }).sync();
             final long received = done.get(5, TimeUnit.MINUTES);
             final long took = System.nanoTime() - start;
+            if (Boolean.getBoolean("quic.bench.stats"))
+            {
+                System.out.println("  raw netty client stats: " + endpoints.quic.collectStats().get(1, TimeUnit.SECONDS) +
+                    " path " + endpoints.quic.collectPathStats(0).get(1, TimeUnit.SECONDS));
+            }
             chunk.release();
             if (received != bytes)
             {
