@@ -153,10 +153,7 @@ final class NettyBackend implements Backend
             .initialMaxStreamsBidirectional(config.maxPeerStreams())
             .initialMaxStreamsUnidirectional(0)
             .maxRecvUdpPayloadSize(MAX_DATAGRAM)
-            .maxSendUdpPayloadSize(MAX_DATAGRAM)
-            .congestionControlAlgorithm(io.netty.handler.codec.quic.QuicCongestionControlAlgorithm.valueOf(
-                System.getProperty("hayate.quic.cc", "CUBIC")))
-            .initialCongestionWindowPackets(Integer.getInteger("hayate.quic.icw", 10));
+            .maxSendUdpPayloadSize(MAX_DATAGRAM);
     }
 
     @Override

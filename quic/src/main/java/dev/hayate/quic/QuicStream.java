@@ -588,6 +588,7 @@ public final class QuicStream implements AutoCloseable
     byte[] pollSendChunk()
     {
         final byte[] chunk;
+        final boolean wake;
         lock.lock();
         try
         {
@@ -596,14 +597,24 @@ public final class QuicStream implements AutoCloseable
             {
                 return null;
             }
+            final long before = sendQueued;
             sendQueued -= chunk.length;
-            sendChanged.signalAll();
+            // Writers wake once the queue is half empty, not per chunk: a writer woken for every 64 KiB
+            // costs a context switch each time on a machine whose cores the QUIC stack needs.
+            wake = before > sendLimit / 2 && sendQueued <= sendLimit / 2 || sendQueue.isEmpty();
+            if (wake)
+            {
+                sendChanged.signalAll();
+            }
         }
         finally
         {
             lock.unlock();
         }
-        notifyReadiness();
+        if (wake)
+        {
+            notifyReadiness();
+        }
         return chunk;
     }
 

@@ -29,8 +29,8 @@ import org.HdrHistogram.Histogram;
  * module's API), plus a stall reproduction for kwik with and without the workaround.
  *
  * <pre>
- *   QuicBench [throughput SIZE_MIB] [latency COUNT] [stalls RUNS SIZE_MIB] ...
- *   default: throughput 1024 latency 20000
+ *   QuicBench [repeat N] [only tcp,raw,netty,kwik] [throughput SIZE_MIB] [latency COUNT] [stalls RUNS SIZE_MIB] ...
+ *   default: throughput 1024 latency 20000 (repeat and only apply to the modes after them)
  * </pre>
  *
  * <p>Thread-safety: a program, run from {@code main}.
@@ -39,6 +39,8 @@ public final class QuicBench
 {
     private static final int CHUNK = 256 * 1024;
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static int repeats = 1;
+    private static String only = "";
 
     private QuicBench()
     {
@@ -61,6 +63,12 @@ public final class QuicBench
                 case "throughput":
                     throughput(Long.parseLong(list.get(++i)) << 20);
                     break;
+                case "repeat":
+                    repeats = Integer.parseInt(list.get(++i));
+                    break;
+                case "only":
+                    only = list.get(++i);
+                    break;
                 case "latency":
                     latency(Integer.parseInt(list.get(++i)));
                     break;
@@ -79,11 +87,33 @@ public final class QuicBench
     {
         System.out.printf(Locale.ROOT, "%n== one-stream bulk transfer of %d MiB, one direction ==%n", bytes >> 20);
         System.out.printf(Locale.ROOT, "%-28s %10s %10s%n", "transport", "seconds", "MiB/s");
-        report("tcp", tcpTransfer(bytes), bytes);
-        report("netty-quic (raw, no Hayate)", RawNettyQuic.transfer(bytes), bytes);
-        report("hayate-quic, netty backend", quicTransfer(new QuicConfig().backend(QuicConfig.Backend.NETTY), bytes), bytes);
-        report("hayate-quic, kwik backend", quicTransfer(new QuicConfig().backend(QuicConfig.Backend.KWIK), bytes), bytes);
+        for (int round = 0; round < repeats; round++)
+        {
+            if (wanted("tcp"))
+            {
+                report("tcp", tcpTransfer(bytes), bytes);
+            }
+            if (wanted("raw"))
+            {
+                report("netty-quic (raw, no Hayate)", RawNettyQuic.transfer(bytes), bytes);
+            }
+            if (wanted("netty"))
+            {
+                report("hayate-quic, netty backend", quicTransfer(new QuicConfig().backend(QuicConfig.Backend.NETTY), bytes),
+                    bytes);
+            }
+            if (wanted("kwik"))
+            {
+                report("hayate-quic, kwik backend", quicTransfer(new QuicConfig().backend(QuicConfig.Backend.KWIK), bytes),
+                    bytes);
+            }
+        }
         System.out.printf(Locale.ROOT, "kwik watchdog kicks so far: %d%n", QuicEndpoint.kwikStallKicks());
+    }
+
+    private static boolean wanted(final String name)
+    {
+        return only.isEmpty() || List.of(only.split(",")).contains(name);
     }
 
     private static void report(final String name, final long nanos, final long bytes)
@@ -231,10 +261,25 @@ public final class QuicBench
         System.out.printf(Locale.ROOT, "%n== ping-pong round trip, 64-byte messages, %d samples after %d warm-up (us) ==%n",
             count, count / 5);
         System.out.printf(Locale.ROOT, "%-28s %8s %8s %8s %8s%n", "transport", "p50", "p90", "p99", "max");
-        print("tcp", tcpPingPong(count));
-        print("netty-quic (raw, no Hayate)", RawNettyQuic.pingPong(count));
-        print("hayate-quic, netty backend", quicPingPong(new QuicConfig().backend(QuicConfig.Backend.NETTY), count));
-        print("hayate-quic, kwik backend", quicPingPong(new QuicConfig().backend(QuicConfig.Backend.KWIK), count));
+        for (int round = 0; round < repeats; round++)
+        {
+            if (wanted("tcp"))
+            {
+                print("tcp", tcpPingPong(count));
+            }
+            if (wanted("raw"))
+            {
+                print("netty-quic (raw, no Hayate)", RawNettyQuic.pingPong(count));
+            }
+            if (wanted("netty"))
+            {
+                print("hayate-quic, netty backend", quicPingPong(new QuicConfig().backend(QuicConfig.Backend.NETTY), count));
+            }
+            if (wanted("kwik"))
+            {
+                print("hayate-quic, kwik backend", quicPingPong(new QuicConfig().backend(QuicConfig.Backend.KWIK), count));
+            }
+        }
     }
 
     private static void print(final String name, final Histogram histogram)
