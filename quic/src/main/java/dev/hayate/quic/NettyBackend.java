@@ -514,18 +514,18 @@ final class NettyBackend implements Backend
         {
             if (channel.isActive())
             {
-                try
+                final Future<QuicConnectionPathStats> stats = channel.collectPathStats(0);
+                stats.addListener(f ->
                 {
-                    final QuicConnectionPathStats stats = channel.collectPathStats(0).get(200, TimeUnit.MILLISECONDS);
-                    rttNanos = stats.rtt();
-                }
-                catch (final InterruptedException ex)
+                    if (f.isSuccess())
+                    {
+                        rttNanos = ((QuicConnectionPathStats)f.getNow()).rtt();
+                    }
+                });
+                // On the event loop the answer cannot come while we wait: report the last value instead.
+                if (!channel.eventLoop().inEventLoop())
                 {
-                    Thread.currentThread().interrupt();
-                }
-                catch (final ExecutionException | TimeoutException | RuntimeException ex)
-                {
-                    // Keep the last value: the connection may be closing.
+                    stats.awaitUninterruptibly(200, TimeUnit.MILLISECONDS);
                 }
             }
             return rttNanos;

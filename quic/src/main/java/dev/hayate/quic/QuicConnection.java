@@ -274,6 +274,24 @@ public final class QuicConnection implements AutoCloseable
     }
 
     /**
+     * @return the local UDP address, without the cost of a full {@link #observe()}.
+     */
+    public InetSocketAddress localAddress()
+    {
+        final BackendConnection b = backend;
+        return b == null ? null : b.localAddress();
+    }
+
+    /**
+     * @return the peer's UDP address, without the cost of a full {@link #observe()}.
+     */
+    public InetSocketAddress peerAddress()
+    {
+        final BackendConnection b = backend;
+        return b == null ? null : b.remoteAddress();
+    }
+
+    /**
      * @return events dropped because the queue was full.
      */
     public long droppedEvents()

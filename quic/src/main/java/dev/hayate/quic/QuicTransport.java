@@ -133,13 +133,13 @@ public final class QuicTransport implements Transport
     @Override
     public SocketAddress localAddress()
     {
-        return stream.connection().observe().localAddress();
+        return stream.connection().localAddress();
     }
 
     @Override
     public SocketAddress remoteAddress()
     {
-        return stream.connection().observe().peerAddress();
+        return stream.connection().peerAddress();
     }
 
     @Override
