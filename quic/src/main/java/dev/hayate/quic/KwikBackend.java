@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -182,7 +181,7 @@ final class KwikBackend implements Backend
             builder.customTrustManager(trust);
         }
         final QuicClientConnection client = builder.build();
-        final KwikConnection connection = new KwikConnection(client, owner);
+        final KwikConnection connection = new KwikConnection(client, owner, remote);
         client.setPeerInitiatedStreamCallback(connection::onPeerStream);
         client.setConnectionListener(connection);
         try
@@ -265,7 +264,7 @@ final class KwikBackend implements Backend
             final tech.kwik.core.QuicConnection quicConnection)
         {
             final QuicConnection owner = new QuicConnection(config, false);
-            final KwikConnection connection = new KwikConnection(quicConnection, owner);
+            final KwikConnection connection = new KwikConnection(quicConnection, owner, null);
             quicConnection.setConnectionListener(connection);
             connection.established();
             endpoint.onAccepted(owner);
@@ -289,12 +288,15 @@ final class KwikBackend implements Backend
     {
         final tech.kwik.core.QuicConnection connection;
         final QuicConnection owner;
-        private final AtomicBoolean terminated = new AtomicBoolean();
+        // kwik reports the server name resolved, not the address datagrams go to: keep the latter.
+        private final InetSocketAddress serverAddress;
 
-        KwikConnection(final tech.kwik.core.QuicConnection connection, final QuicConnection owner)
+        KwikConnection(final tech.kwik.core.QuicConnection connection, final QuicConnection owner,
+            final InetSocketAddress serverAddress)
         {
             this.connection = connection;
             this.owner = owner;
+            this.serverAddress = serverAddress;
         }
 
         void established()
@@ -355,7 +357,6 @@ final class KwikBackend implements Backend
         @Override
         public void close(final long errorCode, final String reason)
         {
-            terminated.set(true);
             // kwik's close may wait on its sender; never block the caller (which may be a kwik thread).
             try
             {
@@ -421,9 +422,9 @@ final class KwikBackend implements Backend
         @Override
         public InetSocketAddress remoteAddress()
         {
-            if (connection instanceof QuicClientConnection)
+            if (serverAddress != null)
             {
-                return ((QuicClientConnection)connection).getServerAddress();
+                return serverAddress;
             }
             if (connection instanceof ServerConnectionImpl)
             {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -268,10 +267,5 @@ public final class QuicTransportProvider implements TransportProvider, AutoClose
             }
         }
         shared.clear();
-    }
-
-    static ByteBuffer preamble()
-    {
-        return ByteBuffer.wrap(new byte[] {QuicTransportServer.PREAMBLE});
     }
 }
