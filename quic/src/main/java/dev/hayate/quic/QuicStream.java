@@ -360,6 +360,11 @@ public final class QuicStream implements AutoCloseable
      * reset and its send side a stop request, both with {@code errorCode}. Local callers blocked on
      * the stream wake with a {@link QuicException.Kind#LOCALLY_CLOSED} failure.
      *
+     * <p>The peer's {@code recv} fails with {@link QuicException.Kind#STREAM_RESET} and, over the Netty
+     * backend, this code (kwik does not report reset codes). The peer's {@code send} fails with
+     * {@link QuicException.Kind#STREAM_STOPPED} once its next write reaches the QUIC stack; a write already
+     * waiting for flow-control credit in quiche may instead wait until its deadline.
+     *
      * @param errorCode application error code the peer sees (0 .. 2^62-1).
      */
     public void stop(final long errorCode)
