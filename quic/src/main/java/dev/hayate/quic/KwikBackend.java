@@ -71,6 +71,7 @@ final class KwikBackend implements Backend
 
     private static final long MAX_KICK_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final int IDLE_KICKS = 3;
+    private static final long CLOSE_REASON_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final java.util.function.Function<Integer, QuicFrame> NO_FRAME = maxSize -> null;
     private static final java.util.function.Consumer<QuicFrame> IGNORE_LOST = frame -> { };
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
@@ -521,7 +522,7 @@ final class KwikBackend implements Backend
             }
             catch (final IOException ex)
             {
-                if (!aborted && !stream.sendFailed() && !owner().isClosed())
+                if (!aborted && !stream.sendFailed() && !connectionClosing())
                 {
                     // kwik reports a peer's STOP_SENDING as a reset output stream, without its code.
                     stream.onPeerStopSending(QuicException.NO_CODE);
@@ -537,6 +538,31 @@ final class KwikBackend implements Backend
         private QuicConnection owner()
         {
             return stream.connection();
+        }
+
+        /**
+         * kwik fails a stream's blocked reads and writes when its connection ends, sometimes before it tells
+         * the connection listener why. Waits briefly for that reason, so the stream reports it rather
+         * than a bare "Connection closed".
+         *
+         * @return true if the connection closed (its own close then fails this stream with the reason).
+         */
+        private boolean connectionClosing()
+        {
+            final long deadline = System.nanoTime() + CLOSE_REASON_WAIT_NANOS;
+            while (!owner().isClosed() && System.nanoTime() - deadline < 0)
+            {
+                try
+                {
+                    Thread.sleep(2);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return owner().isClosed();
         }
 
         private void readLoop()
@@ -568,7 +594,7 @@ final class KwikBackend implements Backend
             }
             catch (final IOException ex)
             {
-                if (aborted || owner().isClosed())
+                if (aborted || connectionClosing())
                 {
                     return;
                 }

@@ -523,9 +523,11 @@ final class NettyBackend implements Backend
                     }
                 });
                 // On the event loop the answer cannot come while we wait: report the last value instead.
-                if (!channel.eventLoop().inEventLoop())
+                if (!channel.eventLoop().inEventLoop() && stats.awaitUninterruptibly(200, TimeUnit.MILLISECONDS) &&
+                    stats.isSuccess())
                 {
-                    stats.awaitUninterruptibly(200, TimeUnit.MILLISECONDS);
+                    // Read it here: the listener may not have run yet when the waiter wakes.
+                    rttNanos = stats.getNow().rtt();
                 }
             }
             return rttNanos;
