@@ -1,0 +1,713 @@
+package dev.hayate.quic;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import tech.kwik.core.ConnectionListener;
+import tech.kwik.core.ConnectionTerminatedEvent;
+import tech.kwik.core.QuicClientConnection;
+import tech.kwik.core.common.EncryptionLevel;
+import tech.kwik.core.frame.QuicFrame;
+import tech.kwik.core.impl.QuicConnectionImpl;
+import tech.kwik.core.log.NullLogger;
+import tech.kwik.core.server.ApplicationProtocolConnection;
+import tech.kwik.core.server.ApplicationProtocolConnectionFactory;
+import tech.kwik.core.server.ServerConnectionConfig;
+import tech.kwik.core.server.ServerConnector;
+import tech.kwik.core.server.impl.ServerConnectionImpl;
+import tech.kwik.core.stream.FlowControlUpdateListener;
+
+/**
+ * The backend over kwik (pure Java). kwik's streams are blocking {@code InputStream}/{@code OutputStream}s,
+ * so every stream gets a reader thread and a writer thread that move bytes between them and the
+ * {@link QuicStream} queues; peer-initiated streams, which kwik announces on its receiver thread, are
+ * handed off the same way.
+ *
+ * <h2>The lost wake-up in kwik 0.10.x, and how it is worked around here</h2>
+ * kwik's stream output schedules a "send stream frame" request only when its counter of queued requests
+ * reads zero, and increments that counter after enqueueing, while the sender thread decrements it when a
+ * request runs. When the decrement lands between the read and the increment, the sender skips
+ * re-scheduling and the counter ends at zero with buffered data and no request: the data sits there
+ * until the next write, and a writer blocked on a full buffer waits until the idle timeout. (Diagnosed
+ * on this project from measurements; the upstream code is unchanged in 0.10.9.)
+ *
+ * <p>kwik's stream output also listens for flow-control updates through the public
+ * {@code FlowControlUpdateListener} interface, and its {@code streamNotBlocked} schedules a new request
+ * without adding anything to the buffer. So a watchdog ({@link QuicConfig#kwikStallCheckInterval})
+ * "kicks" a stream that way, and then asks the connection to flush (an empty send request with flush
+ * set, through {@code QuicConnectionImpl}'s public {@code send}), so the sender thread wakes and serves
+ * it. It kicks when the stream's writer thread has been blocked inside kwik for longer than the interval
+ * (backing off to 500 ms while the block lasts, as a legitimate block on flow control also looks like
+ * this), and a few times after a write, in case the last bytes of a burst were stranded. A kick is
+ * harmless when no stall exists: the request finds nothing to send. (A zero-length write would also
+ * schedule a request, but it leaves an empty buffer in kwik's queue that holds back a later FIN.)
+ *
+ * <p>Limits of kwik seen through this backend: the error code of a peer's {@code RESET_STREAM} or
+ * {@code STOP_SENDING} is not reported by kwik, so {@link QuicException#errorCode()} is
+ * {@link QuicException#NO_CODE} for those.
+ *
+ * <p>Thread-safety: safe for concurrent use.
+ */
+final class KwikBackend implements Backend
+{
+    /** Kicks made so far by all kwik backends in this JVM, for tests and benchmarks. */
+    static final AtomicLong KICKS = new AtomicLong();
+
+    private static final long MAX_KICK_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final int IDLE_KICKS = 3;
+    private static final long CLOSE_REASON_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final java.util.function.Function<Integer, QuicFrame> NO_FRAME = maxSize -> null;
+    private static final java.util.function.Consumer<QuicFrame> IGNORE_LOST = frame -> { };
+    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+
+    private final QuicConfig config;
+    private final QuicEndpoint endpoint;
+    private final Set<KwikStream> streams = ConcurrentHashMap.newKeySet();
+    private final Set<KwikConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Thread watchdog;
+    private final ExecutorService closer = Executors.newCachedThreadPool(r -> daemon(r, "hayate-kwik-close"));
+    private volatile ServerConnector server;
+    private volatile DatagramSocket serverSocket;
+    private volatile boolean closed;
+
+    KwikBackend(final QuicConfig config, final QuicEndpoint endpoint)
+    {
+        this.config = config;
+        this.endpoint = endpoint;
+        watchdog = daemon(this::watch, "hayate-kwik-watchdog");
+        if (config.kwikStallWorkaround())
+        {
+            watchdog.start();
+        }
+    }
+
+    private static Thread daemon(final Runnable task, final String name)
+    {
+        final Thread thread = new Thread(task, name + "-" + THREAD_IDS.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    @Override
+    public String name()
+    {
+        return "kwik";
+    }
+
+    @Override
+    public InetSocketAddress listen() throws IOException
+    {
+        final Tls.Identity identity = endpoint.identity();
+        final char[] password = "hayate".toCharArray();
+        final KeyStore keyStore = identity.keyStore("hayate", password);
+        // kwik's builder only binds the wildcard address and refuses port 0: bind our own socket.
+        final DatagramSocket socket = new DatagramSocket(config.bindAddress());
+        try
+        {
+            final ServerConnectionConfig connectionConfig = ServerConnectionConfig.builder()
+                .maxIdleTimeout((int)Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()))
+                .maxOpenPeerInitiatedBidirectionalStreams(config.maxPeerStreams())
+                .maxOpenPeerInitiatedUnidirectionalStreams(0)
+                .maxConnectionBufferSize(config.connectionWindowBytes())
+                .maxBidirectionalStreamBufferSize(config.streamWindowBytes())
+                .build();
+            final ServerConnector connector = ServerConnector.builder()
+                .withSocket(socket)
+                .withKeyStore(keyStore, "hayate", password, identity.ecCurve())
+                .withConfiguration(connectionConfig)
+                .withLogger(new NullLogger())
+                .build();
+            connector.registerApplicationProtocol(config.applicationProtocol(), new Factory());
+            connector.start();
+            server = connector;
+            serverSocket = socket;
+            return (InetSocketAddress)socket.getLocalSocketAddress();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            socket.close();
+            throw ex;
+        }
+        catch (final Exception ex)
+        {
+            socket.close();
+            throw new IOException("cannot start the kwik server: " + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public QuicConnection connect(final InetSocketAddress remote, final String serverName, final long timeoutNanos)
+        throws IOException
+    {
+        final QuicConnection owner = new QuicConnection(config, true);
+        final InetAddress localIp = remote.getAddress().isLoopbackAddress() ? remote.getAddress() :
+            config.bindAddress().getAddress();
+        final QuicClientConnection.Builder builder = QuicClientConnection.newBuilder()
+            .host(serverName)
+            .port(remote.getPort())
+            // "proxy" is the address datagrams go to; host stays the name for SNI and the certificate.
+            .proxy(remote.getAddress().getHostAddress())
+            .applicationProtocol(config.applicationProtocol())
+            .connectTimeout(Duration.ofNanos(Math.max(1_000_000, timeoutNanos)))
+            .maxIdleTimeout(config.idleTimeout())
+            .defaultStreamReceiveBufferSize(config.streamWindowBytes())
+            .maxOpenPeerInitiatedBidirectionalStreams(config.maxPeerStreams())
+            .maxOpenPeerInitiatedUnidirectionalStreams(0)
+            .socketFactory(address -> new DatagramSocket(new InetSocketAddress(localIp, 0)))
+            .logger(new NullLogger());
+        Tls.NameChecking trust = null;
+        if (config.trustAnyCertificate())
+        {
+            builder.noServerCertificateCheck();
+        }
+        else
+        {
+            trust = Tls.trustingCa(config.trustedCaPem(), serverName);
+            builder.customTrustManager(trust);
+        }
+        final QuicClientConnection client = builder.build();
+        final KwikConnection connection = new KwikConnection(client, owner, remote);
+        client.setPeerInitiatedStreamCallback(connection::onPeerStream);
+        client.setConnectionListener(connection);
+        try
+        {
+            client.connect();
+        }
+        catch (final IOException ex)
+        {
+            client.close();
+            final java.security.cert.CertificateException rejection = trust == null ? null : trust.rejection();
+            throw new QuicException(QuicException.Kind.HANDSHAKE, QuicException.NO_CODE,
+                "handshake with " + remote + " (" + serverName + ") failed: " +
+                (rejection != null ? rejection.getMessage() + " (" + describe(ex) + ")" : describe(ex)), ex);
+        }
+        connection.established();
+        return owner;
+    }
+
+    private static String describe(final Throwable cause)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (Throwable t = cause; t != null && text.length() < 600; t = t.getCause())
+        {
+            if (text.length() > 0)
+            {
+                text.append(" <- ");
+            }
+            text.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+        }
+        return text.toString();
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+        for (final KwikConnection connection : connections)
+        {
+            connection.owner.disconnect(0, "endpoint closed");
+        }
+        final ServerConnector connector = server;
+        if (connector != null)
+        {
+            connector.close();
+        }
+        final DatagramSocket socket = serverSocket;
+        if (socket != null)
+        {
+            socket.close();
+        }
+        watchdog.interrupt();
+        closer.shutdown();
+    }
+
+    private void watch()
+    {
+        final long interval = config.kwikStallCheckInterval().toNanos();
+        while (!closed)
+        {
+            try
+            {
+                TimeUnit.NANOSECONDS.sleep(interval);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            final long now = System.nanoTime();
+            for (final KwikStream stream : streams)
+            {
+                stream.check(now, interval);
+            }
+        }
+    }
+
+    private final class Factory implements ApplicationProtocolConnectionFactory
+    {
+        @Override
+        public ApplicationProtocolConnection createConnection(final String protocol,
+            final tech.kwik.core.QuicConnection quicConnection)
+        {
+            final QuicConnection owner = new QuicConnection(config, false);
+            final KwikConnection connection = new KwikConnection(quicConnection, owner, null);
+            quicConnection.setConnectionListener(connection);
+            connection.established();
+            endpoint.onAccepted(owner);
+            return connection;
+        }
+
+        @Override
+        public int maxConcurrentPeerInitiatedBidirectionalStreams()
+        {
+            return config.maxPeerStreams();
+        }
+
+        @Override
+        public int maxConcurrentPeerInitiatedUnidirectionalStreams()
+        {
+            return 0;
+        }
+    }
+
+    private final class KwikConnection implements BackendConnection, ApplicationProtocolConnection, ConnectionListener
+    {
+        final tech.kwik.core.QuicConnection connection;
+        final QuicConnection owner;
+        // kwik reports the server name resolved, not the address datagrams go to: keep the latter.
+        private final InetSocketAddress serverAddress;
+
+        KwikConnection(final tech.kwik.core.QuicConnection connection, final QuicConnection owner,
+            final InetSocketAddress serverAddress)
+        {
+            this.connection = connection;
+            this.owner = owner;
+            this.serverAddress = serverAddress;
+        }
+
+        void established()
+        {
+            connections.add(this);
+            owner.attach(this);
+            owner.closeListener(c -> connections.remove(this));
+        }
+
+        @Override
+        public void acceptPeerInitiatedStream(final tech.kwik.core.QuicStream stream)
+        {
+            onPeerStream(stream);
+        }
+
+        /**
+         * Called on kwik's receiver thread: only creates objects and starts threads.
+         */
+        void onPeerStream(final tech.kwik.core.QuicStream kwikStream)
+        {
+            final QuicStream stream = new QuicStream(owner, kwikStream.getStreamId(), false, config);
+            new KwikStream(connection, kwikStream, stream).start();
+            owner.onPeerStream(stream);
+        }
+
+        @Override
+        public QuicStream openStream(final QuicConnection owner, final long timeoutNanos) throws IOException
+        {
+            // kwik blocks in createStream while the peer's stream limit is reached; bound it from outside.
+            final Future<tech.kwik.core.QuicStream> future = closer.submit(() -> connection.createStream(true));
+            final tech.kwik.core.QuicStream kwikStream;
+            try
+            {
+                kwikStream = future.get(Math.min(timeoutNanos, TimeUnit.DAYS.toNanos(1)), TimeUnit.NANOSECONDS);
+            }
+            catch (final java.util.concurrent.TimeoutException ex)
+            {
+                future.cancel(true);
+                throw new QuicException(QuicException.Kind.INTERNAL, QuicException.NO_CODE,
+                    "no stream within " + QuicEndpoint.millis(timeoutNanos) + " ms: the peer's stream limit is reached", ex);
+            }
+            catch (final java.util.concurrent.ExecutionException ex)
+            {
+                throw new QuicException(QuicException.Kind.CONNECTION_CLOSED, QuicException.NO_CODE,
+                    "cannot open a stream: " + describe(ex.getCause()), ex.getCause());
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new QuicException(QuicException.Kind.INTERNAL, "interrupted while opening a stream");
+            }
+            final QuicStream stream = new QuicStream(owner, kwikStream.getStreamId(), true, config);
+            new KwikStream(connection, kwikStream, stream).start();
+            owner.onLocalStream(stream);
+            return stream;
+        }
+
+        @Override
+        public void close(final long errorCode, final String reason)
+        {
+            // kwik's close may wait on its sender; never block the caller (which may be a kwik thread).
+            try
+            {
+                closer.execute(() -> connection.close(errorCode, reason));
+            }
+            catch (final java.util.concurrent.RejectedExecutionException ex)
+            {
+                connection.close(errorCode, reason);
+            }
+        }
+
+        @Override
+        public void disconnected(final ConnectionTerminatedEvent event)
+        {
+            final QuicException cause;
+            final ConnectionTerminatedEvent.CloseReason reason = event.closeReason();
+            if (reason == ConnectionTerminatedEvent.CloseReason.IdleTimeout)
+            {
+                cause = new QuicException(QuicException.Kind.CONNECTION_CLOSED, QuicException.NO_CODE,
+                    "connection closed: idle timeout of " + config.idleTimeout().toMillis() + " ms expired", null);
+            }
+            else if (event.closedByPeer())
+            {
+                final Long code = event.hasApplicationError() ? event.applicationErrorCode() : event.transportErrorCode();
+                cause = new QuicException(QuicException.Kind.CONNECTION_CLOSED, code == null ? 0 : code,
+                    "connection closed by peer with " + (event.hasApplicationError() ? "application" : "transport") +
+                    " code " + (code == null ? 0 : code) + ": " +
+                    (event.errorDescription() == null ? "" : event.errorDescription()), null);
+            }
+            else
+            {
+                cause = new QuicException(QuicException.Kind.CONNECTION_CLOSED, QuicException.NO_CODE,
+                    "connection closed (" + reason + ")" +
+                    (event.errorDescription() == null ? "" : ": " + event.errorDescription()), null);
+            }
+            owner.onClosed(cause);
+        }
+
+        @Override
+        public long smoothedRttNanos()
+        {
+            try
+            {
+                return TimeUnit.MILLISECONDS.toNanos(connection.getStats().smoothedRtt());
+            }
+            catch (final RuntimeException ex)
+            {
+                return 0;
+            }
+        }
+
+        @Override
+        public InetSocketAddress localAddress()
+        {
+            if (connection instanceof QuicClientConnection)
+            {
+                return ((QuicClientConnection)connection).getLocalAddress();
+            }
+            final DatagramSocket socket = serverSocket;
+            return socket == null ? null : (InetSocketAddress)socket.getLocalSocketAddress();
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress()
+        {
+            if (serverAddress != null)
+            {
+                return serverAddress;
+            }
+            if (connection instanceof ServerConnectionImpl)
+            {
+                return ((ServerConnectionImpl)connection).getInitialRemoteAddress();
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Two threads per stream: kwik's streams only block.
+     */
+    private final class KwikStream implements BackendStream
+    {
+        private final tech.kwik.core.QuicStream kwikStream;
+        private final tech.kwik.core.QuicConnection connection;
+        private final QuicStream stream;
+        private final OutputStream out;
+        private final InputStream in;
+        private final Object kickLock = new Object();
+        private final CountDownLatch done = new CountDownLatch(2);
+        private volatile boolean outputClosed;
+        private volatile boolean aborted;
+        // Watchdog state: written by the writer thread, read by the watchdog.
+        private volatile long writeStartedNanos;
+        private volatile long lastWriteEndedNanos;
+        private volatile int idleKicks = IDLE_KICKS;
+        private long blockedKickDelay;
+        private long lastBlockedKick;
+
+        KwikStream(final tech.kwik.core.QuicConnection connection, final tech.kwik.core.QuicStream kwikStream,
+            final QuicStream stream)
+        {
+            this.connection = connection;
+            this.kwikStream = kwikStream;
+            this.stream = stream;
+            this.out = kwikStream.getOutputStream();
+            this.in = kwikStream.getInputStream();
+            stream.attach(this);
+        }
+
+        void start()
+        {
+            streams.add(this);
+            final String suffix = "-s" + kwikStream.getStreamId();
+            daemon(this::writeLoop, "hayate-kwik-writer" + suffix).start();
+            daemon(this::readLoop, "hayate-kwik-reader" + suffix).start();
+        }
+
+        private void finished()
+        {
+            done.countDown();
+            if (done.getCount() == 0)
+            {
+                streams.remove(this);
+            }
+        }
+
+        private void writeLoop()
+        {
+            try
+            {
+                while (!aborted)
+                {
+                    final byte[] chunk = stream.takeSendChunk(TimeUnit.MILLISECONDS.toNanos(200));
+                    if (chunk != null)
+                    {
+                        writeStartedNanos = System.nanoTime();
+                        out.write(chunk);
+                        lastWriteEndedNanos = System.nanoTime();
+                        writeStartedNanos = 0;
+                        idleKicks = 0;
+                        continue;
+                    }
+                    if (stream.sendFailed())
+                    {
+                        return;
+                    }
+                    if (stream.finPending())
+                    {
+                        synchronized (kickLock)
+                        {
+                            outputClosed = true;
+                            out.close();
+                        }
+                        stream.finSent();
+                        return;
+                    }
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            catch (final IOException ex)
+            {
+                if (!aborted && !stream.sendFailed() && !connectionClosing())
+                {
+                    // kwik reports a peer's STOP_SENDING as a reset output stream, without its code.
+                    stream.onPeerStopSending(QuicException.NO_CODE);
+                }
+            }
+            finally
+            {
+                writeStartedNanos = 0;
+                finished();
+            }
+        }
+
+        private QuicConnection owner()
+        {
+            return stream.connection();
+        }
+
+        /**
+         * kwik fails a stream's blocked reads and writes when its connection ends, sometimes before it tells
+         * the connection listener why. Waits briefly for that reason, so the stream reports it rather
+         * than a bare "Connection closed".
+         *
+         * @return true if the connection closed (its own close then fails this stream with the reason).
+         */
+        private boolean connectionClosing()
+        {
+            final long deadline = System.nanoTime() + CLOSE_REASON_WAIT_NANOS;
+            while (!owner().isClosed() && System.nanoTime() - deadline < 0)
+            {
+                try
+                {
+                    Thread.sleep(2);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return owner().isClosed();
+        }
+
+        private void readLoop()
+        {
+            final byte[] buffer = new byte[64 * 1024];
+            try
+            {
+                while (!aborted)
+                {
+                    if (!stream.awaitReceiveRoom(TimeUnit.MILLISECONDS.toNanos(200)))
+                    {
+                        continue;
+                    }
+                    final int n = in.read(buffer);
+                    if (n < 0)
+                    {
+                        stream.deliverFin();
+                        return;
+                    }
+                    if (n > 0)
+                    {
+                        stream.deliver(Arrays.copyOf(buffer, n));
+                    }
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            catch (final IOException ex)
+            {
+                if (aborted || connectionClosing())
+                {
+                    return;
+                }
+                final String message = String.valueOf(ex.getMessage());
+                if (message.contains("reset"))
+                {
+                    stream.onPeerReset(QuicException.NO_CODE);
+                }
+                else
+                {
+                    stream.onConnectionClosed(new QuicException(QuicException.Kind.CONNECTION_CLOSED,
+                        QuicException.NO_CODE, "stream " + stream.id() + " failed: " + describe(ex), ex));
+                }
+            }
+            finally
+            {
+                finished();
+            }
+        }
+
+        /**
+         * Runs on the watchdog thread.
+         */
+        void check(final long now, final long interval)
+        {
+            final long started = writeStartedNanos;
+            if (started != 0)
+            {
+                if (blockedKickDelay == 0 || lastBlockedKick - started < 0)
+                {
+                    blockedKickDelay = interval;
+                    lastBlockedKick = started;
+                }
+                if (now - lastBlockedKick >= blockedKickDelay)
+                {
+                    kick();
+                    lastBlockedKick = now;
+                    blockedKickDelay = Math.min(MAX_KICK_BACKOFF_NANOS, blockedKickDelay * 2);
+                }
+                return;
+            }
+            final int kicks = idleKicks;
+            if (kicks < IDLE_KICKS && now - lastWriteEndedNanos >= interval << kicks)
+            {
+                idleKicks = kicks + 1;
+                kick();
+            }
+        }
+
+        private void kick()
+        {
+            synchronized (kickLock)
+            {
+                if (outputClosed || aborted)
+                {
+                    return;
+                }
+                if (!(out instanceof FlowControlUpdateListener))
+                {
+                    return;
+                }
+                try
+                {
+                    ((FlowControlUpdateListener)out).streamNotBlocked(kwikStream.getStreamId());
+                    if (connection instanceof QuicConnectionImpl)
+                    {
+                        ((QuicConnectionImpl)connection).send(NO_FRAME, 1, EncryptionLevel.App, IGNORE_LOST, true);
+                    }
+                    KICKS.incrementAndGet();
+                }
+                catch (final RuntimeException ex)
+                {
+                    // The stream or connection closed meanwhile: nothing to kick.
+                }
+            }
+        }
+
+        @Override
+        public void sendReady()
+        {
+            // The writer thread waits on the stream's own condition, which trySend signals.
+        }
+
+        @Override
+        public void receiveReady()
+        {
+            // The reader thread waits on the stream's own condition, which tryRecv signals.
+        }
+
+        @Override
+        public void abort(final long errorCode)
+        {
+            synchronized (kickLock)
+            {
+                aborted = true;
+                outputClosed = true;
+            }
+            try
+            {
+                kwikStream.resetStream(errorCode);
+            }
+            catch (final RuntimeException ex)
+            {
+                // Already closed.
+            }
+            try
+            {
+                kwikStream.abortReading(errorCode);
+            }
+            catch (final RuntimeException ex)
+            {
+                // Already closed.
+            }
+        }
+    }
+}
