@@ -25,6 +25,8 @@ import dev.hayate.core.transport.InMemoryTransportProvider;
 import dev.hayate.core.transport.TcpTransportProvider;
 import dev.hayate.core.transport.Transport;
 import dev.hayate.core.transport.TransportProvider;
+import dev.hayate.quic.QuicConfig;
+import dev.hayate.quic.QuicTransportProvider;
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -78,7 +80,9 @@ class ConformanceTest
         final long seed = ThreadLocalRandom.current().nextLong();
         final List<Transports> transports = List.of(
             new Transports("tcp", TcpTransportProvider::new),
-            new Transports("in-memory(seed=" + seed + ")", () -> randomSplits(seed)));
+            new Transports("in-memory(seed=" + seed + ")", () -> randomSplits(seed)),
+            new Transports("quic-netty", () -> quic(QuicConfig.Backend.NETTY)),
+            new Transports("quic-kwik", () -> quic(QuicConfig.Backend.KWIK)));
         final List<Arguments> arguments = new ArrayList<>();
         for (final Flavour flavour : Flavours.ALL)
         {
@@ -109,6 +113,17 @@ class ConformanceTest
             }
         }
         return arguments.stream();
+    }
+
+    /**
+     * One QUIC stream per connection; the client trusts any certificate here, since the certificate checks have
+     * their own tests in the quic module.
+     */
+    private static TransportProvider quic(final QuicConfig.Backend backend)
+    {
+        return QuicTransportProvider.of(
+            new QuicConfig().backend(backend).insecureTrustAnyCertificateForDevelopment(),
+            new QuicConfig().backend(backend));
     }
 
     private static InMemoryTransportProvider randomSplits(final long seed)
@@ -163,6 +178,17 @@ class ConformanceTest
         return resource;
     }
 
+    private TransportProvider provider(final Transports transports)
+    {
+        final TransportProvider provider = transports.factory().get();
+        if (provider instanceof AutoCloseable)
+        {
+            // Closed last: its event loops outlive the endpoints tracked after it.
+            resources.add(0, (AutoCloseable)provider);
+        }
+        return provider;
+    }
+
     private static Flavour.Client<byte[]> accepted(final Flavour.Server<byte[]> server) throws IOException
     {
         final Flavour.Client<byte[]> client = server.accept(10, TimeUnit.SECONDS);
@@ -204,7 +230,7 @@ class ConformanceTest
     void shouldPingPongThousandsOfMessages(final String name, final Flavour flavour, final Transports transports)
         throws Exception
     {
-        final TransportProvider transport = transports.factory().get();
+        final TransportProvider transport = provider(transports);
         final Flavour.Server<byte[]> server = track(flavour.bind(ANY_LOOPBACK, BYTES, context(transport)));
         final Flavour.Client<byte[]> client = track(flavour.connect(server.address(), BYTES, context(transport)));
         final Future<Integer> echoed = echo(track(accepted(server)));
@@ -225,7 +251,7 @@ class ConformanceTest
     void shouldSeePeerCloseAsClosedNotAsTimeout(final String name, final Flavour flavour, final Transports transports)
         throws Exception
     {
-        final TransportProvider transport = transports.factory().get();
+        final TransportProvider transport = provider(transports);
         final Flavour.Server<byte[]> server = track(flavour.bind(ANY_LOOPBACK, BYTES, context(transport)));
         final Flavour.Client<byte[]> client = track(flavour.connect(server.address(), BYTES, context(transport)));
         final Flavour.Client<byte[]> peer = track(accepted(server));
@@ -243,7 +269,7 @@ class ConformanceTest
     void shouldTimeOutReceiveWithoutClosing(final String name, final Flavour flavour, final Transports transports)
         throws Exception
     {
-        final TransportProvider transport = transports.factory().get();
+        final TransportProvider transport = provider(transports);
         final Flavour.Server<byte[]> server = track(flavour.bind(ANY_LOOPBACK, BYTES, context(transport)));
         final Flavour.Client<byte[]> client = track(flavour.connect(server.address(), BYTES, context(transport)));
         final Flavour.Client<byte[]> peer = track(accepted(server));
@@ -305,7 +331,7 @@ class ConformanceTest
     void shouldAssembleFrameWrittenInHalvesWithPause(final String name, final Flavour flavour,
         final Transports transports) throws Exception
     {
-        final TransportProvider transport = transports.factory().get();
+        final TransportProvider transport = provider(transports);
         final Flavour.Server<byte[]> server = track(flavour.bind(ANY_LOOPBACK, BYTES, context(transport)));
         final Transport raw = track(transport.connect(server.address(), TimeUnit.SECONDS.toNanos(10)));
         final Flavour.Client<byte[]> peer = track(accepted(server));
@@ -323,7 +349,7 @@ class ConformanceTest
     void shouldReportPeerThatClosedInsideAFrame(final String name, final Flavour flavour, final Transports transports)
         throws Exception
     {
-        final TransportProvider transport = transports.factory().get();
+        final TransportProvider transport = provider(transports);
         final Flavour.Server<byte[]> server = track(flavour.bind(ANY_LOOPBACK, BYTES, context(transport)));
         final Transport raw = transport.connect(server.address(), TimeUnit.SECONDS.toNanos(10));
         final Flavour.Client<byte[]> peer = track(accepted(server));
@@ -340,7 +366,7 @@ class ConformanceTest
     void shouldCloseOnlyTheConnectionThatBrokeTheFraming(final String name, final Flavour flavour,
         final Transports transports) throws Exception
     {
-        final TransportProvider transport = transports.factory().get();
+        final TransportProvider transport = provider(transports);
         final Flavour.Server<byte[]> server = track(flavour.bind(ANY_LOOPBACK, BYTES, context(transport)));
         final Flavour.Client<byte[]> good = track(flavour.connect(server.address(), BYTES, context(transport)));
         final Flavour.Client<byte[]> goodPeer = track(accepted(server));
@@ -368,7 +394,7 @@ class ConformanceTest
     void shouldRefuseConnectionsBeyondTheGate(final String name, final Flavour flavour, final Transports transports)
         throws Exception
     {
-        final TransportProvider transport = transports.factory().get();
+        final TransportProvider transport = provider(transports);
         final Flavour.Server<byte[]> server = track(flavour.bind(ANY_LOOPBACK, BYTES, context(transport).maxConnections(2)));
         final Flavour.Client<byte[]> first = track(flavour.connect(server.address(), BYTES, context(transport)));
         track(flavour.connect(server.address(), BYTES, context(transport)));
@@ -400,7 +426,7 @@ class ConformanceTest
     void shouldSendAndReceiveConcurrentlyFromTwoThreads(final String name, final Flavour flavour,
         final Transports transports) throws Exception
     {
-        final TransportProvider transport = transports.factory().get();
+        final TransportProvider transport = provider(transports);
         final Flavour.Server<byte[]> server = track(flavour.bind(ANY_LOOPBACK, BYTES, context(transport)));
         final Flavour.Client<byte[]> client = track(flavour.connect(server.address(), BYTES, context(transport)));
         final Future<Integer> echoed = echo(track(accepted(server)));
@@ -432,7 +458,7 @@ class ConformanceTest
     void shouldDeliverEverythingSentBeforeGracefulClose(final String name, final Flavour flavour,
         final Transports transports) throws Exception
     {
-        final TransportProvider transport = transports.factory().get();
+        final TransportProvider transport = provider(transports);
         final Flavour.Server<byte[]> server = track(flavour.bind(ANY_LOOPBACK, BYTES, context(transport)));
         final Flavour.Client<byte[]> client = track(flavour.connect(server.address(), BYTES, context(transport)));
         final Flavour.Client<byte[]> peer = track(accepted(server));
