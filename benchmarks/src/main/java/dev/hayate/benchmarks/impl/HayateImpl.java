@@ -11,6 +11,8 @@ import dev.hayate.core.DirectBufferCodec;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
 import dev.hayate.core.frame.Sofh;
+import dev.hayate.quic.QuicConfig;
+import dev.hayate.quic.QuicTransportProvider;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +30,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>blocking: both wait in the kernel ({@code epoll_wait}).
  *   <li>async: client and server on {@code CompletableFuture}s with the default runtime (one I/O thread, futures
  *       completed on the completion pool): what a user gets without tuning.
+ *   <li>quic: the nonblocking face over one QUIC stream ({@code QuicTransportProvider}, Netty's native codec; the
+ *       client trusts the server's self-signed certificate without checking it, as a benchmark may).
  * </ul>
  *
- * <p>Throughput (nonblocking only): the source {@code offer}s frames and flushes when the send buffer is full, so
+ * <p>Throughput (nonblocking and quic): the source {@code offer}s frames and flushes when the send buffer is full, so
  * many frames leave per system call; the sink counts payload bytes.
  */
 public final class HayateImpl implements JvmImpl {
@@ -38,7 +42,8 @@ public final class HayateImpl implements JvmImpl {
     public enum Face {
         NONBLOCKING("hayate-nonblocking", "Hayate nonblocking Clt/Svc, both sides busy-spin, SOFH frames, zero-copy payload view"),
         BLOCKING("hayate-blocking", "Hayate blocking Clt/Svc, both sides wait in the kernel (epoll_wait), SOFH frames"),
-        ASYNC("hayate-async", "Hayate async Clt/Svc: CompletableFuture per send and recv, default runtime");
+        ASYNC("hayate-async", "Hayate async Clt/Svc: CompletableFuture per send and recv, default runtime"),
+        QUIC("hayate-quic", "Hayate nonblocking Clt/Svc over one QUIC stream (Netty native QUIC backend), both sides busy-spin");
 
         final String implName;
         final String description;
@@ -78,7 +83,17 @@ public final class HayateImpl implements JvmImpl {
 
     @Override
     public boolean supportsThroughput() {
-        return face == Face.NONBLOCKING;
+        return face == Face.NONBLOCKING || face == Face.QUIC;
+    }
+
+    private Context context(Spec spec, boolean streaming, boolean server) {
+        Context context = context(spec, streaming);
+        if (face == Face.QUIC) {
+            QuicConfig config = new QuicConfig().backend(QuicConfig.Backend.NETTY);
+            context.transportProvider(server ? QuicTransportProvider.server(config)
+                    : QuicTransportProvider.client(config.insecureTrustAnyCertificateForDevelopment()));
+        }
+        return context;
     }
 
     static Context context(Spec spec, boolean streaming) {
@@ -108,8 +123,9 @@ public final class HayateImpl implements JvmImpl {
     @Override
     public PingClient pingClient(Spec spec, String address) throws Exception {
         UnsafeBuffer payload = new UnsafeBuffer(Loopback.payload(spec.size()));
-        Context context = context(spec, false);
+        Context context = context(spec, false, false);
         switch (face) {
+            case QUIC:
             case NONBLOCKING: {
                 dev.hayate.nonblocking.Clt<DirectBuffer> clt =
                         dev.hayate.nonblocking.Clt.connect(Loopback.port(address), protocol(), context);
@@ -184,7 +200,7 @@ public final class HayateImpl implements JvmImpl {
     @Override
     public Sink throughputSink(Spec spec, String address) throws Exception {
         dev.hayate.nonblocking.Clt<DirectBuffer> clt =
-                dev.hayate.nonblocking.Clt.connect(Loopback.port(address), protocol(), context(spec, true));
+                dev.hayate.nonblocking.Clt.connect(Loopback.port(address), protocol(), context(spec, true, false));
         return new Sink() {
             @Override
             public long receive() {
@@ -222,8 +238,9 @@ public final class HayateImpl implements JvmImpl {
 
         @Override
         public String bind() throws IOException {
-            Context context = context(spec, source);
+            Context context = context(spec, source, true);
             switch (face) {
+                case QUIC:
                 case NONBLOCKING:
                     nonblocking = dev.hayate.nonblocking.Svc.bind(Loopback.ephemeral(), protocol(), context);
                     return Integer.toString(((java.net.InetSocketAddress) nonblocking.localAddress()).getPort());
@@ -240,6 +257,7 @@ public final class HayateImpl implements JvmImpl {
         @Override
         public void serve() throws Exception {
             switch (face) {
+                case QUIC:
                 case NONBLOCKING: {
                     dev.hayate.nonblocking.Clt<DirectBuffer> clt;
                     while ((clt = nonblocking.accept()) == null) {

@@ -22,7 +22,7 @@ class ImplsTest {
     @Test
     void shouldRegisterEveryPeerOnceByName() {
         List<String> names = Impls.all(null).stream().map(Impl::name).toList();
-        assertEquals(List.of("hayate-nonblocking", "hayate-blocking", "hayate-async", "c-busy", "c-block", "nio-busy", "socket", "netty", "netty-epoll", "aeron-udp",
+        assertEquals(List.of("hayate-nonblocking", "hayate-blocking", "hayate-async", "hayate-quic", "c-busy", "c-block", "nio-busy", "socket", "netty", "netty-epoll", "aeron-udp",
                 "aeron-ipc"), names);
         assertEquals(names.size(), new HashSet<>(names).size());
         for (Impl i : Impls.all(null)) {
@@ -31,7 +31,7 @@ class ImplsTest {
         }
         Set<String> throughput = new HashSet<>();
         Impls.all(null).stream().filter(Impl::supportsThroughput).forEach(i -> throughput.add(i.name()));
-        assertEquals(Set.of("hayate-nonblocking", "nio-busy", "netty"), throughput);
+        assertEquals(Set.of("hayate-nonblocking", "hayate-quic", "nio-busy", "netty"), throughput);
     }
 
     @Test
