@@ -17,6 +17,7 @@ import dev.hayate.codec.orderentry.sbe.TimeInForce;
 import dev.hayate.core.Codec;
 import dev.hayate.core.Context;
 import dev.hayate.core.Status;
+import dev.hayate.core.transport.TransportProvider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,11 +32,22 @@ final class RecordClient implements AutoCloseable
 
     RecordClient(final SocketAddress gateway) throws IOException
     {
+        this(gateway, null);
+    }
+
+    RecordClient(final SocketAddress gateway, final TransportProvider transport) throws IOException
+    {
+        final Context context = new Context().name("record-client").maxFrameLength(4_096)
+            .connectTimeout(5, TimeUnit.SECONDS);
+        if (transport != null)
+        {
+            context.transportProvider(transport);
+        }
         this.clt = Clt.connect(gateway, id ->
         {
             final Codec<OrderEntryMessage> codec = OrderEntryCodecs.records();
             return () -> codec;
-        }, new Context().name("record-client").maxFrameLength(4_096).connectTimeout(5, TimeUnit.SECONDS));
+        }, context);
     }
 
     void send(final OrderEntryMessage message)
