@@ -23,6 +23,11 @@ final class RawClient implements AutoCloseable
         socket.connect(address, 5_000);
     }
 
+    int localPort()
+    {
+        return socket.getLocalPort();
+    }
+
     void write(final byte[] bytes) throws IOException
     {
         socket.getOutputStream().write(bytes);
