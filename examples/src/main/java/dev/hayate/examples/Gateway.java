@@ -36,7 +36,7 @@ import dev.hayate.core.transport.TransportProvider;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 /**
@@ -90,6 +90,7 @@ public final class Gateway implements AutoCloseable
     private final Acceptor<SbeMessage> acceptor;
     private final PollHandler<SbeMessage> pollHandler;
     private final Map<String, GatewaySession> sessions;
+    private final GatewaySession[] sessionList;
     private final MatchingEngine engine;
     private final AtomicLong nextSessionId = new AtomicLong(1);
     private final SbeMessage journalView = new SbeMessage();
@@ -139,6 +140,7 @@ public final class Gateway implements AutoCloseable
         config.users.forEach((user, password) -> table.put(user,
             new GatewaySession(user, password.getBytes(java.nio.charset.StandardCharsets.US_ASCII), config, this)));
         this.sessions = Collections.unmodifiableMap(table);
+        this.sessionList = table.values().toArray(new GatewaySession[0]);
         final LongHashSet symbolKeys = new LongHashSet();
         config.symbols.forEach(symbol -> symbolKeys.add(OrderEntry.symbolKey(symbol)));
         this.engine = new MatchingEngine(this, symbolKeys, config.wallClock);
@@ -247,7 +249,7 @@ public final class Gateway implements AutoCloseable
             refusedReported = refused;
             work++;
         }
-        for (final GatewaySession session : sessions.values())
+        for (final GatewaySession session : sessionList)
         {
             if (session.expireIfIdle(now))
             {
@@ -635,7 +637,7 @@ public final class Gateway implements AutoCloseable
         private long sessionExpiryMs = 60_000;
         private int maxLiveOrders = 1_024;
         private NanoClock clock = SystemNanoClock.INSTANCE;
-        private EpochNanoClock wallClock = new SystemEpochNanoClock();
+        private EpochNanoClock wallClock = new OffsetEpochNanoClock();
         private TransportProvider transportProvider;
         private Consumer<String> events = line -> { };
 

@@ -18,7 +18,7 @@ import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 
 /**
  * The trading workload of {@code ./hayate trader}: sends N LIMIT/DAY orders through a {@link TraderSession},
@@ -71,7 +71,8 @@ public final class Trader
     private final OrderAcceptedDecoder acceptedDecoder = new OrderAcceptedDecoder();
     private final ExecutionReportDecoder reportDecoder = new ExecutionReportDecoder();
     private final RejectDecoder rejectDecoder = new RejectDecoder();
-    private final SystemEpochNanoClock wallClock = new SystemEpochNanoClock();
+    // Epoch time from nanoTime plus a sampled offset: SystemEpochNanoClock makes an Instant per call.
+    private final OffsetEpochNanoClock wallClock = new OffsetEpochNanoClock();
     private final TraderSession.Handler handler = this::onMessage;
     private long filled;
     private long partialFills;
