@@ -46,7 +46,7 @@ final class TraderCommand implements Callable<Integer>
     @Option(names = "--orders", defaultValue = "10000", description = "Orders to send (default ${DEFAULT-VALUE}).")
     private int orders;
 
-    @Option(names = "--window", defaultValue = "64",
+    @Option(names = "--window", defaultValue = "16",
         description = "Most orders in flight without their final report (default ${DEFAULT-VALUE}).")
     private int window;
 
@@ -65,9 +65,9 @@ final class TraderCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        if (orders < 1 || orders > 50_000_000 || window < 1)
+        if (orders < 1 || orders > 10_000_000 || window < 1)
         {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--orders must be 1..50000000, --window >= 1");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--orders must be 1..10000000, --window >= 1");
         }
         final TraderSession.Config config = new TraderSession.Config()
             .gateway(gateway)

@@ -127,8 +127,9 @@ class ExamplesMainTest
         }
         assertFalse(gateway.isAlive(), "the gateway command stops when its thread is interrupted");
         assertEquals(0, gatewayExit.get(), gatewayErr::toString);
-        assertTrue(printed.stream().anyMatch(line -> line.endsWith("gateway: stopped: 1 failed login(s), 0 " +
-            "connection(s) refused by the gate")), printed::toString);
+        // The rejected login is counted as its handshake thread unwinds, which may be just after the stop.
+        assertTrue(printed.stream().anyMatch(line -> line.matches(".* gateway: stopped: [01] failed login\\(s\\), 0 " +
+            "connection\\(s\\) refused by the gate")), printed::toString);
     }
 
     @Test
