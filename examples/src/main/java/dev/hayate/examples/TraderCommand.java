@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import dev.hayate.codec.orderentry.sbe.ExecutionReportDecoder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,6 +61,10 @@ final class TraderCommand implements Callable<Integer>
     @Option(names = "--spin", description = "Busy-spin while waiting (lowest latency, burns a core); default: back off.")
     private boolean spin;
 
+    @Option(names = "--drop-every", defaultValue = "0", paramLabel = "N",
+        description = "Simulate a network failure every N execution reports, to watch recovery (default: never).")
+    private int dropEvery;
+
     @Override
     public Integer call()
     {
@@ -91,8 +96,16 @@ final class TraderCommand implements Callable<Integer>
         out.printf("  session   %d over %s, heartbeat %d ms, SBE order entry in SOFH frames%n", session.sessionId(),
             session.describeConnection(), session.gatewayHeartbeatMs());
         out.flush();
+        final int[] reports = new int[1];
+        final Trader.Observer dropper = dropEvery <= 0 ? null : message ->
+        {
+            if (message.templateId() == ExecutionReportDecoder.TEMPLATE_ID && ++reports[0] % dropEvery == 0)
+            {
+                session.dropConnection();
+            }
+        };
         final Trader.Result result = new Trader(session, orders, window, TimeUnit.SECONDS.toMillis(timeoutSeconds), spin,
-            null).run();
+            dropper).run();
         result.print(out);
         return result.allAnswered() ? 0 : 1;
     }

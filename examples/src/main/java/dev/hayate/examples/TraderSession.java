@@ -371,11 +371,15 @@ public final class TraderSession implements AutoCloseable
 
         void rejected(final LoginRejectedException rejection)
         {
-            if (!rejection.isTransient() && logins > 0)
+            // The first login's rejection is thrown to the caller of connect; later ones happen in the background.
+            if (logins > 0)
             {
-                fatal(rejection.getMessage());
+                if (!rejection.isTransient())
+                {
+                    fatal(rejection.getMessage());
+                }
+                config.events.accept(rejection.getMessage());
             }
-            config.events.accept(rejection.getMessage());
         }
 
         void loggedIn(final long session, final long nextSeqNo, final long heartbeatMs, final int resentNow)
