@@ -102,10 +102,10 @@ public final class Gateway implements AutoCloseable
     private final long maxWaitNanos;
     private volatile boolean running = true;
     private volatile boolean looping;
+    private volatile Thread loopThread;
     private boolean resourcesClosed;
     private long nextHousekeepingNanos;
     private long refusedReported;
-    private Thread thread;
 
     /**
      * Binds and gets ready; nothing is served until {@link #start()}, {@link #run()} or {@link #doWork}.
@@ -167,7 +167,7 @@ public final class Gateway implements AutoCloseable
      */
     public Gateway start()
     {
-        thread = new Thread(this::run, "gateway");
+        final Thread thread = new Thread(this::run, "gateway");
         thread.setDaemon(true);
         looping = true;
         thread.start();
@@ -181,6 +181,7 @@ public final class Gateway implements AutoCloseable
      */
     public void run()
     {
+        loopThread = Thread.currentThread();
         looping = true;
         int idle = 0;
         try
@@ -587,7 +588,7 @@ public final class Gateway implements AutoCloseable
     {
         running = false;
         pollHandler.wakeup();
-        if (looping && Thread.currentThread() != thread)
+        if (looping && Thread.currentThread() != loopThread)
         {
             try
             {

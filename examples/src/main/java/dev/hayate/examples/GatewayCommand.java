@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hayate gateway}: runs a {@link Gateway} on the calling thread until the process is stopped (Ctrl-C) or
- * the thread is interrupted, printing one line per session event.
+ * {@code hayate gateway}: runs a {@link Gateway} on the calling thread until the process is stopped (Ctrl-C,
+ * SIGTERM) or the thread is interrupted, printing one line per session event. Exit code 0 when stopped, 2 if it
+ * cannot listen.
  *
  * <p>Thread-safety: a command, run once.
  */
@@ -95,7 +96,17 @@ final class GatewayCommand implements Callable<Integer>
             config.symbols(symbols);
         }
         final CountDownLatch done = new CountDownLatch(1);
-        final Gateway gateway = new Gateway(config);
+        final Gateway gateway;
+        try
+        {
+            gateway = new Gateway(config);
+        }
+        catch (final java.io.IOException ex)
+        {
+            spec.commandLine().getErr().println("gateway: cannot listen on " + listen + ": " + ex.getMessage());
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
         try
         {
             final Thread hook = new Thread(() ->
