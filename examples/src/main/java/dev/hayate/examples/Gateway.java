@@ -228,6 +228,7 @@ public final class Gateway implements AutoCloseable
             if (!session.backlogged)
             {
                 backlog.remove(i);
+                session.inBacklog = false;
             }
         }
         final long now = clock.nanoTime();
@@ -332,9 +333,10 @@ public final class Gateway implements AutoCloseable
 
     private void markBacklogged(final GatewaySession session)
     {
-        if (!session.backlogged)
+        session.backlogged = true;
+        if (!session.inBacklog)
         {
-            session.backlogged = true;
+            session.inBacklog = true;
             backlog.add(session);
         }
     }

@@ -73,6 +73,7 @@ final class GatewaySession
     long replayFrom;
     long replayTo;
     boolean backlogged;
+    boolean inBacklog;
     long duplicatesIgnored;
 
     GatewaySession(final String username, final byte[] password, final Gateway.Config config, final Gateway gateway)

@@ -296,6 +296,31 @@ class RecoveryTest
     }
 
     @Test
+    void shouldCatchUpABackPressuredTraderFromTheJournal() throws Exception
+    {
+        // The gateway's sends back up after a few messages; the journal (default size) holds the rest until the
+        // trader reads again.
+        final InMemoryTransportProvider memory = new InMemoryTransportProvider().pipeCapacity(512);
+        start(config -> config.transportProvider(memory).bufferCapacity(1_024));
+        try (RecordClient client = new RecordClient(fixture.address(), memory))
+        {
+            client.send(RecordClient.login(CAROL, PASSWORD, 0));
+            client.expect(LoginAccepted.class);
+            for (int i = 1; i <= 60; i++)
+            {
+                client.send(RecordClient.order(i, i, 10));
+            }
+            final List<OrderEntryMessage> answers = client.take(120);
+            for (int i = 0; i < 120; i++)
+            {
+                assertEquals(i + 1, seqNo(answers.get(i)), "all of them, in order, once the trader reads");
+            }
+            assertNull(client.recv(100));
+        }
+        assertTrue(fixture.gateway.sessionStats(CAROL).open());
+    }
+
+    @Test
     void shouldLogOutATraderThatFallsFurtherBehindThanTheJournal() throws Exception
     {
         // Small pipes and buffers so the gateway's sends back up quickly; a journal of 16 messages.
