@@ -194,6 +194,27 @@ class ProtocolHooksTest
         assertEquals(count, serverProtocol.onRecv.get());
     }
 
+    @Test
+    void shouldReportAMessageTakenAsOkEvenWhenWritingItThenFails() throws Exception
+    {
+        // A session protocol numbers and journals a message in onSend/onSent: the status must say it was taken,
+        // or the caller sends it again and the peer gets it twice under two numbers.
+        final TestProtocol clientProtocol = new TestProtocol();
+        final Context memory = context().transportProvider(new InMemoryTransportProvider());
+        final Flavour.Server<byte[]> server = track(Flavours.NONBLOCKING.bind(ANY_LOOPBACK,
+            ProtocolFactory.of(ByteArrayCodec::new), memory));
+        final dev.hayate.nonblocking.Clt<byte[]> client = track(
+            dev.hayate.nonblocking.Clt.connect(server.address(), id -> clientProtocol, memory));
+        server.accept(10, TimeUnit.SECONDS).close();
+
+        assertEquals(Status.OK, client.send(ascii("taken, then the write fails")), "taken: onSend and onSent ran");
+        assertEquals(1, clientProtocol.onSent.get());
+        assertTrue(client.isClosed(), "the failed write closed the connection");
+        assertEquals(CloseReason.IO_ERROR, client.closeReason());
+        assertEquals(Status.CLOSED, client.send(ascii("not taken")));
+        assertEquals(1, clientProtocol.onSend.get(), "nothing more was taken");
+    }
+
     /**
      * Server side of a login handshake: the first message must be "LOGIN:secret".
      */

@@ -81,7 +81,9 @@ public final class Acceptor<T> implements AutoCloseable
      */
     public Connection<T> tryAccept() throws IOException
     {
-        final Transport transport = server.accept();
+        // The JDK's accept allocates even when nothing is pending; the readiness check does not, and services
+        // call this in every duty cycle.
+        final Transport transport = server.awaitAcceptable(0) ? server.accept() : null;
         if (transport != null)
         {
             final Connection<T> connection = admit(transport);

@@ -138,8 +138,10 @@ public final class Connection<T> implements AutoCloseable
      * Takes one message if there is room, and writes what the transport accepts now.
      *
      * @param message to send; the codec encodes it during the call, so it may be reused at once.
-     * @return {@link Status#OK} if the frame was taken, {@link Status#BACK_PRESSURED} if unsent bytes leave
-     * no room (nothing was taken, the protocol's {@code onSend} did not run), {@link Status#CLOSED}.
+     * @return {@link Status#OK} if the frame was taken (the protocol's {@code onSend} and {@code onSent} ran; if
+     * writing it then failed, the connection is now closed and the next call returns {@link Status#CLOSED}),
+     * {@link Status#BACK_PRESSURED} if unsent bytes leave no room (nothing was taken, the protocol's {@code onSend}
+     * did not run), {@link Status#CLOSED} (nothing was taken).
      * @throws IllegalArgumentException if the message does not fit in a frame of the maximum length.
      */
     public Status trySend(final T message)
@@ -219,7 +221,14 @@ public final class Connection<T> implements AutoCloseable
         }
         protocol.onSent(message);
         callback.onSent(id, message);
-        return !writeNow || flushOnce() ? Status.OK : Status.CLOSED;
+        // The frame is taken (onSend and onSent ran): that is what OK reports. A write that fails now closes the
+        // connection and the next call says CLOSED; answering CLOSED here would invite a second copy of a message
+        // a session protocol has already numbered and journaled.
+        if (writeNow)
+        {
+            flushOnce();
+        }
+        return Status.OK;
     }
 
     /**

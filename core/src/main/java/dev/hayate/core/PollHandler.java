@@ -65,6 +65,7 @@ public final class PollHandler<T> implements AutoCloseable
     private final List<Acceptor<T>> acceptors = new ArrayList<>();
     private final ArrayDeque<Member<T>> ready = new ArrayDeque<>();
     private final IoPoller.Handler onReady = this::onReady;
+    private boolean acceptReady;
     private volatile boolean running = true;
 
     /**
@@ -111,6 +112,7 @@ public final class PollHandler<T> implements AutoCloseable
                 final Acceptor<T> acceptor = (Acceptor<T>)joiner;
                 acceptors.add(acceptor);
                 acceptor.register(poller, acceptor);
+                acceptReady = true;
             }
             else
             {
@@ -152,6 +154,10 @@ public final class PollHandler<T> implements AutoCloseable
         if (attachment instanceof Member)
         {
             enqueue((Member<T>)attachment);
+        }
+        else if (attachment instanceof Acceptor)
+        {
+            acceptReady = true;
         }
     }
 
@@ -246,11 +252,15 @@ public final class PollHandler<T> implements AutoCloseable
 
     private int acceptAll() throws IOException
     {
+        // Only when the kernel said a connection is pending, or a handshake may have finished: an accept that finds
+        // nothing still allocates inside the JDK, and this runs every duty cycle.
+        final boolean pending = acceptReady;
+        acceptReady = false;
         int accepted = 0;
         for (int i = 0; i < acceptors.size(); i++)
         {
             final Acceptor<T> acceptor = acceptors.get(i);
-            if (acceptor.isClosed())
+            if (acceptor.isClosed() || !pending && !acceptor.hasAdmissionsInProgress())
             {
                 continue;
             }

@@ -63,8 +63,9 @@ public final class SendHalf<T>
      * @param message       to send.
      * @param deadlineNanos on the context's clock, or {@link WaitStrategy#FOREVER}.
      * @return {@link Status#OK} once the frame is taken — written, or partly unwritten at the deadline (the
-     * rest goes out with later calls; never retry after OK); {@link Status#TIMED_OUT} if it could not be
-     * taken in time (nothing sent, safe to retry); {@link Status#CLOSED}.
+     * rest goes out with later calls), or lost with a connection that died while writing it (the next call
+     * says {@link Status#CLOSED}): never send it again after OK; {@link Status#TIMED_OUT} if it could not be
+     * taken in time (nothing sent, safe to retry); {@link Status#CLOSED} (nothing taken).
      */
     public Status sendUntil(final T message, final long deadlineNanos)
     {
@@ -76,11 +77,13 @@ public final class SendHalf<T>
                 return Status.TIMED_OUT;
             }
         }
-        if (status != Status.OK)
+        if (status == Status.OK)
         {
-            return status;
+            // Taken is taken: even if the connection dies while writing it, OK tells the caller not to send it
+            // again (a session protocol has numbered it); the next call reports the close.
+            flushUntil(deadlineNanos);
         }
-        return flushUntil(deadlineNanos) == Status.CLOSED ? Status.CLOSED : Status.OK;
+        return status;
     }
 
     /**
