@@ -50,7 +50,7 @@ class SmokeTest {
             assertTrue(v > 0 && v >= previous, () -> k + " out of order in " + m);
             previous = v;
         }
-        assertEquals(null, m.get("alloc_bytes_per_msg"), "peers report no allocation");
+        assertTrue(m.get("alloc_bytes_per_msg") instanceof Number, () -> "Java peers are measured too, as a control: " + m);
     }
 
     @Test

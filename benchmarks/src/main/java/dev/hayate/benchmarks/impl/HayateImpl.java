@@ -77,11 +77,6 @@ public final class HayateImpl implements JvmImpl {
     }
 
     @Override
-    public boolean measuresAllocation() {
-        return true;
-    }
-
-    @Override
     public boolean supportsThroughput() {
         return face == Face.NONBLOCKING || face == Face.QUIC;
     }

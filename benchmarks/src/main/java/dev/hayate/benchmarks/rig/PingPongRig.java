@@ -17,8 +17,15 @@ import org.HdrHistogram.Histogram;
  *                                        sent = now(); roundTrip(); end = now()
  *                                        record(end - intended)        -&gt; latency
  *                                        recordService(end - sent)     -&gt; service time
+ *                             (counter read again at the midpoint) ...
  *                                                                      (allocation counter read again)
  * </pre>
+ *
+ * <p><b>Allocation.</b> The figure reported per message is the steady state: bytes allocated by the measuring
+ * thread during the second half of the measured round trips, divided by their number. One-off costs that land
+ * early in the measured part (a deoptimisation that materialises scalar-replaced objects the first time a rare
+ * branch is taken, a class initialised late) would otherwise show as a small per-message figure that shrinks as
+ * the count grows; the whole-run total is kept beside it.
  *
  * <p><b>Coordinated omission.</b> Unpaced, the next message leaves when the previous echo arrives, so a stall
  * delays the messages that would have been sent during it and the histogram records the stall once. With a fixed
@@ -48,9 +55,13 @@ public final class PingPongRig {
      *
      * @param latency        round trips in nanoseconds (from the intended send time when paced)
      * @param serviceTime    when paced, round trips from the actual send time; otherwise the same as latency
-     * @param allocatedBytes bytes allocated by the measuring thread during the measured part, or -1 when not asked
+     * @param allocatedBytes      bytes allocated by the measuring thread during the measured part, or -1 when not
+     *                            asked
+     * @param steadyBytes         bytes allocated during the second half of the measured round trips, or -1
+     * @param steadyRoundTrips    round trips in that second half
      */
-    public record Measurement(Histogram latency, Histogram serviceTime, long allocatedBytes) {
+    public record Measurement(Histogram latency, Histogram serviceTime, long allocatedBytes, long steadyBytes,
+            long steadyRoundTrips) {
     }
 
     /**
@@ -91,11 +102,18 @@ public final class PingPongRig {
         com.sun.management.ThreadMXBean threads = measureAllocation ? allocationCounter() : null;
         long threadId = self.getId();
         long allocBefore = threads == null ? 0 : threads.getThreadAllocatedBytes(threadId);
+        long midpoint = plan.count() / 2;
+        long allocMid = -1;
+        long midCount = 0;
 
         if (plan.paced()) {
             double interval = 1e9 / plan.rate();
             long start = clock.nanoTime();
             for (long i = 0; i < plan.count(); i++) {
+                if (i == midpoint && threads != null) {
+                    allocMid = threads.getThreadAllocatedBytes(threadId);
+                    midCount = i;
+                }
                 long intended = start + (long) (i * interval);
                 clock.awaitUntil(intended);
                 long sent = clock.nanoTime();
@@ -112,6 +130,10 @@ public final class PingPongRig {
             }
         } else {
             for (long i = 0; i < plan.count(); i++) {
+                if (i == midpoint && threads != null) {
+                    allocMid = threads.getThreadAllocatedBytes(threadId);
+                    midCount = i;
+                }
                 long t0 = clock.nanoTime();
                 client.roundTrip();
                 long end = clock.nanoTime();
@@ -125,8 +147,14 @@ public final class PingPongRig {
             }
         }
 
-        long allocated = threads == null ? -1 : threads.getThreadAllocatedBytes(threadId) - allocBefore;
-        return new Measurement(latency, service, allocated);
+        long allocEnd = threads == null ? -1 : threads.getThreadAllocatedBytes(threadId);
+        long allocated = threads == null ? -1 : allocEnd - allocBefore;
+        long measured = latency.getTotalCount();
+        // A run cut short by its time limit before the midpoint has no second half: fall back to the whole run.
+        boolean halves = allocMid >= 0 && measured > midCount;
+        long steady = threads == null ? -1 : halves ? allocEnd - allocMid : allocated;
+        long steadyTrips = halves ? measured - midCount : measured;
+        return new Measurement(latency, service, allocated, steady, steadyTrips);
     }
 
     private static void record(Histogram h, long nanos) {
@@ -148,14 +176,14 @@ public final class PingPongRig {
      * @param impl implementation name
      * @param plan the plan it ran
      * @param m    what it measured
-     * @return the result, with the number of round trips actually measured; allocation per message is
-     *         {@code null} when it was not measured
+     * @return the result, with the number of round trips actually measured; allocation per message is the
+     *         steady state (second half of the measured run), {@code null} when it was not measured
      */
     public static PingPongResult result(String impl, PingPongPlan plan, Measurement m) {
         long measured = m.latency().getTotalCount();
         return new PingPongResult(impl, plan.size(), measured, plan.rate(),
                 Percentiles.ofNanos(m.latency()),
                 plan.paced() ? Percentiles.ofNanos(m.serviceTime()) : null,
-                m.allocatedBytes() < 0 ? null : (double) m.allocatedBytes() / measured);
+                m.steadyBytes() < 0 || m.steadyRoundTrips() == 0 ? null : (double) m.steadyBytes() / m.steadyRoundTrips());
     }
 }
