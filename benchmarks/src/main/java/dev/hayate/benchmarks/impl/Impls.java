@@ -26,6 +26,7 @@ public final class Impls {
                 new HayateImpl(HayateImpl.Face.NONBLOCKING),
                 new HayateImpl(HayateImpl.Face.BLOCKING),
                 new HayateImpl(HayateImpl.Face.ASYNC),
+                new HayateImpl(HayateImpl.Face.ASYNC_DIRECT),
                 new HayateImpl(HayateImpl.Face.QUIC),
                 new CPingPongImpl(true, cPingPong),
                 new CPingPongImpl(false, cPingPong),
