@@ -56,7 +56,8 @@ public class FrameReaderBenchmark {
         }
         loop = LoopTransport.pair(FRAMES * frameLength);
         ByteBuffer receive = ByteBuffer.allocateDirect(FRAMES * frameLength);
-        reader = new FrameReader(new UnsafeBuffer(receive), receive, 64 * 1024, Sofh.SBE_1_0_LITTLE_ENDIAN);
+        reader = new FrameReader(new UnsafeBuffer(receive), receive, Math.min(64 * 1024, receive.capacity()),
+                Sofh.SBE_1_0_LITTLE_ENDIAN);
     }
 
     /**

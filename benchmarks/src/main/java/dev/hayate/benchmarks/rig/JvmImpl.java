@@ -79,7 +79,7 @@ public interface JvmImpl extends Impl {
      * @throws Exception when it cannot be created
      */
     default Server throughputSource(Spec spec) throws Exception {
-        throw new UnsupportedOperationException(name() + " has no throughput sides");
+        throw new IllegalStateException(name() + " has no throughput sides: check supportsThroughput() first");
     }
 
     /**
@@ -92,6 +92,6 @@ public interface JvmImpl extends Impl {
      * @throws Exception when it cannot connect
      */
     default Sink throughputSink(Spec spec, String address) throws Exception {
-        throw new UnsupportedOperationException(name() + " has no throughput sides");
+        throw new IllegalStateException(name() + " has no throughput sides: check supportsThroughput() first");
     }
 }
