@@ -105,7 +105,7 @@ class QuicConnectionEngineTest
         {
             final ProtocolFactory<String> protocols = ProtocolFactory.of(TextCodec::new);
             final int count = 2000;
-            final CompletableFuture<Integer> svc = CompletableFuture.supplyAsync(() ->
+            final CompletableFuture<Integer> svc = QuicTestSupport.supplyAsync(() ->
             {
                 try
                 {
@@ -131,7 +131,7 @@ class QuicConnectionEngineTest
             try (Connection<String> clt = new Connection<>(ConId.Role.INITIATOR, transport, protocols, Callback.none(),
                 new Context().name("clt")))
             {
-                final CompletableFuture<Void> sender = CompletableFuture.runAsync(() ->
+                final CompletableFuture<Void> sender = QuicTestSupport.runAsync(() ->
                 {
                     try
                     {

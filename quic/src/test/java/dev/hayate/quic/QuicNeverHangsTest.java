@@ -45,7 +45,7 @@ class QuicNeverHangsTest
         try (QuicTestSupport.Pair pair = new QuicTestSupport.Pair(backend))
         {
             final AtomicLong received = new AtomicLong();
-            final CompletableFuture<Long> receiver = CompletableFuture.supplyAsync(() ->
+            final CompletableFuture<Long> receiver = QuicTestSupport.supplyAsync(() ->
             {
                 try
                 {

@@ -42,8 +42,8 @@ class QuicStreamTest
         try (QuicTestSupport.Pair pair = new QuicTestSupport.Pair(backend))
         {
             final QuicStream stream = pair.clientConnection.openStream();
-            final CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> sendPattern(stream, seed, total));
-            final CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> echo(pair.serverConnection));
+            final CompletableFuture<Void> sender = QuicTestSupport.runAsync(() -> sendPattern(stream, seed, total));
+            final CompletableFuture<Void> echo = QuicTestSupport.runAsync(() -> echo(pair.serverConnection));
             final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
             final byte[] want = new byte[64 * 1024];
             long received = 0;
@@ -180,7 +180,7 @@ class QuicStreamTest
             assertTrue(src.position() > 0 && src.position() < big.length, "position " + src.position());
             final QuicStream accepted = pair.serverConnection.acceptStream(WAIT);
             assertNotNull(accepted);
-            final CompletableFuture<Long> drained = CompletableFuture.supplyAsync(() -> drain(accepted));
+            final CompletableFuture<Long> drained = QuicTestSupport.supplyAsync(() -> drain(accepted));
             assertTrue(stream.send(src, WAIT), "send did not resume once the peer read");
             stream.finish();
             assertEquals(big.length, drained.get(60, TimeUnit.SECONDS));
@@ -387,7 +387,7 @@ class QuicStreamTest
             stream.send(HELLO);
             final QuicStream accepted = pair.serverConnection.acceptStream(WAIT);
             readExactly(accepted, HELLO.length);
-            final CompletableFuture<QuicException> blocked = CompletableFuture.supplyAsync(() ->
+            final CompletableFuture<QuicException> blocked = QuicTestSupport.supplyAsync(() ->
             {
                 try
                 {
@@ -492,7 +492,7 @@ class QuicStreamTest
     void shouldWakeAcceptWhenEndpointCloses(final QuicConfig.Backend backend) throws Exception
     {
         final QuicEndpoint server = QuicEndpoint.server(new QuicConfig().backend(backend));
-        final CompletableFuture<Throwable> accept = CompletableFuture.supplyAsync(() ->
+        final CompletableFuture<Throwable> accept = QuicTestSupport.supplyAsync(() ->
         {
             try
             {

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Shared helpers for the QUIC tests: backends available here, a server/client pair, exact reads.
  */
-final class QuicTestSupport
+public final class QuicTestSupport
 {
     static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -86,5 +86,35 @@ final class QuicTestSupport
     static void assertEndOfStream(final QuicStream stream) throws QuicException
     {
         assertEquals(-1, stream.recv(ByteBuffer.allocate(16), WAIT), "expected end of stream");
+    }
+
+    /**
+     * A thread per task: the tests start blocking tasks that wait for each other, which the default
+     * asynchronous pool may run on too few threads (on two cores with JDK 25 it deadlocked them).
+     */
+    public static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors.newCachedThreadPool(task ->
+    {
+        final Thread thread = new Thread(task, "quic-test");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
+     * @param task blocking work
+     * @return its future, on a thread of its own
+     */
+    public static java.util.concurrent.CompletableFuture<Void> runAsync(final Runnable task)
+    {
+        return java.util.concurrent.CompletableFuture.runAsync(task, THREADS);
+    }
+
+    /**
+     * @param task blocking work
+     * @param <T>  its result
+     * @return its future, on a thread of its own
+     */
+    public static <T> java.util.concurrent.CompletableFuture<T> supplyAsync(final java.util.function.Supplier<T> task)
+    {
+        return java.util.concurrent.CompletableFuture.supplyAsync(task, THREADS);
     }
 }

@@ -129,7 +129,7 @@ class QuicTransportTest
             assertFalse(link.accepted.awaitReadable(TimeUnit.MILLISECONDS.toNanos(100)));
             assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(95));
             assertFalse(link.accepted.awaitReadable(0));
-            final CompletableFuture<Void> later = CompletableFuture.runAsync(() ->
+            final CompletableFuture<Void> later = QuicTestSupport.runAsync(() ->
             {
                 try
                 {
@@ -169,7 +169,7 @@ class QuicTransportTest
             assertTrue(big.hasRemaining(), "4 MiB fit into 128 KiB of buffers and windows");
             assertFalse(link.client.awaitWritable(TimeUnit.MILLISECONDS.toNanos(100)));
             final int written = big.position();
-            final CompletableFuture<Void> reader = CompletableFuture.runAsync(() ->
+            final CompletableFuture<Void> reader = QuicTestSupport.runAsync(() ->
             {
                 try
                 {
@@ -193,7 +193,7 @@ class QuicTransportTest
     {
         try (Link link = new Link(backend))
         {
-            final CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() ->
+            final CompletableFuture<Throwable> waiter = QuicTestSupport.supplyAsync(() ->
             {
                 try
                 {
@@ -235,7 +235,7 @@ class QuicTransportTest
                 }
             };
             assertEquals(0, poller.poll(0, handler));
-            final CompletableFuture<Void> writer = CompletableFuture.runAsync(() ->
+            final CompletableFuture<Void> writer = QuicTestSupport.runAsync(() ->
             {
                 try
                 {
@@ -291,7 +291,7 @@ QuicTransportProvider clientSide = QuicTransportProvider.client(new QuicConfig()
             assertThrows(IOException.class, () ->
                 clientSide.connect(silent.getLocalSocketAddress(), TimeUnit.MILLISECONDS.toNanos(500)));
             assertTrue(System.nanoTime() - start < 5 * SECOND);
-            final CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() ->
+            final CompletableFuture<Throwable> waiter = QuicTestSupport.supplyAsync(() ->
             {
                 try
                 {

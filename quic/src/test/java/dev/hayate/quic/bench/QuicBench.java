@@ -1,5 +1,7 @@
 package dev.hayate.quic.bench;
 
+import dev.hayate.quic.QuicTestSupport;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -132,7 +134,7 @@ public final class QuicBench
         try (ServerSocketChannel server = ServerSocketChannel.open())
         {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            final CompletableFuture<Long> receiver = CompletableFuture.supplyAsync(() ->
+            final CompletableFuture<Long> receiver = QuicTestSupport.supplyAsync(() ->
             {
                 try (SocketChannel channel = server.accept())
                 {
@@ -190,7 +192,7 @@ public final class QuicBench
             final QuicConnection connection = client.connect(server.localAddress(), "localhost");
             final QuicConnection accepted = server.accept(Duration.ofSeconds(10));
             final AtomicLong received = new AtomicLong();
-            final CompletableFuture<Boolean> receiver = CompletableFuture.supplyAsync(() -> receive(accepted, received));
+            final CompletableFuture<Boolean> receiver = QuicTestSupport.supplyAsync(() -> receive(accepted, received));
             final QuicStream stream = connection.openStream();
             final ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
             final long start = System.nanoTime();
@@ -295,7 +297,7 @@ public final class QuicBench
         try (ServerSocketChannel server = ServerSocketChannel.open())
         {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            final CompletableFuture<Void> echo = CompletableFuture.runAsync(() ->
+            final CompletableFuture<Void> echo = QuicTestSupport.runAsync(() ->
             {
                 try (SocketChannel channel = server.accept())
                 {
@@ -361,7 +363,7 @@ public final class QuicBench
             final QuicConnection connection = client.connect(server.localAddress(), "localhost");
             final QuicConnection accepted = server.accept(Duration.ofSeconds(10));
             final QuicStream stream = connection.openStream();
-            final CompletableFuture<Void> echo = CompletableFuture.runAsync(() ->
+            final CompletableFuture<Void> echo = QuicTestSupport.runAsync(() ->
             {
                 try
                 {
