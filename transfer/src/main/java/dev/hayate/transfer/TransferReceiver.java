@@ -1,0 +1,781 @@
+package dev.hayate.transfer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.hayate.blocking.Clt;
+import dev.hayate.blocking.Svc;
+import dev.hayate.core.Context;
+import dev.hayate.core.buffer.BufferPool;
+import dev.hayate.core.transport.TcpTransportProvider;
+import dev.hayate.core.transport.TransportProvider;
+import dev.hayate.transfer.crypto.ChecksumAlgorithm;
+import dev.hayate.transfer.crypto.ChunkDecompressor;
+import dev.hayate.transfer.crypto.ChunkHasher;
+import dev.hayate.transfer.crypto.CodePhrase;
+import dev.hayate.transfer.crypto.FileChecksum;
+import dev.hayate.transfer.files.HostilePathException;
+import dev.hayate.transfer.files.IncomingFile;
+import dev.hayate.transfer.files.Manifest;
+import dev.hayate.transfer.files.ManifestEntry;
+import dev.hayate.transfer.files.ManifestException;
+import dev.hayate.transfer.files.OverwritePolicy;
+import dev.hayate.transfer.files.Plan;
+import dev.hayate.transfer.files.ReceiveFolder;
+import dev.hayate.transfer.files.SafePaths;
+import dev.hayate.transfer.wire.Flags;
+import dev.hayate.transfer.wire.Kind;
+import dev.hayate.transfer.wire.TransferCodec;
+import dev.hayate.transfer.wire.TransferMessage;
+
+/**
+ * Receives files and folders from a {@link TransferSender}: listens, pairs on the code phrase (one attempt: a
+ * wrong code ends the receive, so nobody can guess online), validates the offered manifest, asks for consent,
+ * then writes each file to a part file beside its target and moves it into place only when its whole-file
+ * checksum matches the sender's.
+ *
+ * <pre>
+ *   caller's thread: receive frame ─ check its place ─ open (AEAD) into a pooled buffer ─▶ [bounded queue]
+ *   writer thread:   LZ4 decompress ─ hash ─ write at the next offset of the part file ─ verify ─ move into place
+ * </pre>
+ *
+ * Memory in flight: {@code pipelineDepth} slots of two chunk buffers each plus the connection's two frame
+ * buffers, all from the shared {@link BufferPool}. Nothing is sized from a length the peer sends: the manifest's
+ * sizes are bounded by the frame length of each chunk.
+ *
+ * <p>Thread-safety: configuration is immutable; one {@link #receive} at a time per instance; {@link #cancel()}
+ * may be called from any thread.
+ */
+public final class TransferReceiver
+{
+    private static final int MAX_MANIFEST_BYTES = 64 << 20;
+
+    private final SocketAddress listen;
+    private final CodePhrase code;
+    private final TransportProvider transport;
+    private final Path outputDir;
+    private final OverwritePolicy policy;
+    private final boolean resume;
+    private final int maxChunkSize;
+    private final TransferListener listener;
+    private final Duration acceptTimeout;
+    private final Duration idleTimeout;
+    private final int pipelineDepth;
+    private final BufferPool pool;
+    private final Manifest.Limits limits;
+    private final CountDownLatch bound = new CountDownLatch(1);
+    private volatile SocketAddress boundAddress;
+    private volatile boolean cancelled;
+
+    private TransferReceiver(final Builder b)
+    {
+        this.listen = Objects.requireNonNull(b.listen, "listen: the address to bind");
+        this.code = Objects.requireNonNull(b.code, "code");
+        this.transport = b.transport;
+        this.outputDir = Objects.requireNonNull(b.outputDir, "output folder");
+        this.policy = b.policy;
+        this.resume = b.resume;
+        this.maxChunkSize = b.maxChunkSize;
+        this.listener = b.listener;
+        this.acceptTimeout = b.acceptTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.pipelineDepth = b.pipelineDepth;
+        this.pool = b.pool;
+        this.limits = b.limits;
+    }
+
+    /** @return a builder with the defaults: TCP, refuse to overwrite, resume on. */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /**
+     * Waits for a sender, pairs, asks {@code consent}, and receives.
+     *
+     * @param consent decides on the offer.
+     * @return what was received; every file listed is in place and matched its checksum.
+     * @throws TransferException with the class of failure; nothing half-written is presented as complete.
+     */
+    public TransferResult receive(final ConsentCallback consent) throws TransferException
+    {
+        cancelled = false;
+        try
+        {
+            return new Run().run(consent);
+        }
+        catch (final TransferException ex)
+        {
+            listener.onStage(Stage.FAILED, ex.getMessage());
+            listener.onFailed(ex);
+            throw ex;
+        }
+        finally
+        {
+            bound.countDown();
+        }
+    }
+
+    /**
+     * Receives on a new thread. Cancelling the future cancels the transfer (the sender is told).
+     *
+     * @param consent decides on the offer (called on the receiving thread).
+     * @return completes with the result, or exceptionally with a {@link TransferException}.
+     */
+    public CompletableFuture<TransferResult> receiveAsync(final ConsentCallback consent)
+    {
+        final CompletableFuture<TransferResult> future = new CompletableFuture<>()
+        {
+            @Override
+            public boolean cancel(final boolean mayInterruptIfRunning)
+            {
+                TransferReceiver.this.cancel();
+                return super.cancel(mayInterruptIfRunning);
+            }
+        };
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                future.complete(receive(consent));
+            }
+            catch (final Throwable ex)
+            {
+                future.completeExceptionally(ex);
+            }
+        }, "hayate-transfer-receive");
+        thread.setDaemon(true);
+        thread.start();
+        return future;
+    }
+
+    /**
+     * Waits until the receiver listens (for an ephemeral port) and returns the bound address.
+     *
+     * @param timeout longest wait.
+     * @return the address, or null if it failed before binding or time ran out.
+     * @throws InterruptedException if interrupted.
+     */
+    public SocketAddress awaitBound(final Duration timeout) throws InterruptedException
+    {
+        bound.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return boundAddress;
+    }
+
+    /** Cancels the running receive from any thread: the sender is told, part files stay for resume. */
+    public void cancel()
+    {
+        cancelled = true;
+    }
+
+    private final class Run
+    {
+        private final long startNanos = System.nanoTime();
+        private volatile TransferException writerFailure;
+        private volatile boolean writerDone;
+
+        TransferResult run(final ConsentCallback consent) throws TransferException
+        {
+            if (!Files.isDirectory(outputDir))
+            {
+                throw new TransferException(Failure.IO, "output folder " + outputDir + " is not a directory");
+            }
+            final Proposal receiving = new Proposal();
+            final ConcurrentLinkedQueue<TransferProtocol> attempts = new ConcurrentLinkedQueue<>();
+            final SecureRandom random = new SecureRandom();
+            final Context context = new Context()
+                .name("transfer-receiver")
+                .transportProvider(transport)
+                .bufferPool(pool)
+                .maxFrameLength(maxChunkSize + TransferCodec.SEALED_OVERHEAD + 64)
+                .handshakeTimeout(idleTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                .maxConnections(1)
+                .conclude();
+            final Clt<TransferMessage> clt;
+            try (Svc<TransferMessage> svc = Svc.bind(listen, id ->
+            {
+                final TransferProtocol p = new TransferProtocol(false, code, receiving.value, random, listener);
+                attempts.add(p);
+                return p;
+            }, context))
+            {
+                boundAddress = svc.localAddress();
+                bound.countDown();
+                listener.onStage(Stage.CONNECTING, "listening on " + boundAddress);
+                clt = accept(svc, attempts);
+            }
+            catch (final IOException ex)
+            {
+                if (ex instanceof TransferException te)
+                {
+                    throw te;
+                }
+                throw new TransferException(Failure.NETWORK, "cannot listen on " + listen + ": " + ex.getMessage(),
+                    false, ex);
+            }
+            final TransferProtocol protocol = (TransferProtocol)clt.connection().protocol();
+            final Negotiated negotiated = protocol.negotiated();
+            final Clt.Halves<TransferMessage> halves = clt.split();
+            try (SealedLink link = new SealedLink(halves.sender(), halves.recver(), protocol.opener(),
+                negotiated.chunkSize(), () -> cancelled))
+            {
+                try
+                {
+                    return transfer(link, negotiated, consent);
+                }
+                catch (final TransferException ex)
+                {
+                    if (!ex.fromPeer())
+                    {
+                        link.sendFailure(ex);
+                    }
+                    throw ex;
+                }
+                finally
+                {
+                    protocol.destroyKeys();
+                }
+            }
+        }
+
+        private Clt<TransferMessage> accept(final Svc<TransferMessage> svc,
+            final ConcurrentLinkedQueue<TransferProtocol> attempts) throws IOException
+        {
+            final long deadline = System.nanoTime() + acceptTimeout.toNanos();
+            while (true)
+            {
+                if (cancelled)
+                {
+                    throw new TransferException(Failure.CANCELLED, "cancelled while waiting for the sender");
+                }
+                final Clt<TransferMessage> clt = svc.accept(100, TimeUnit.MILLISECONDS);
+                if (clt != null)
+                {
+                    return clt;
+                }
+                for (final TransferProtocol attempt : attempts)
+                {
+                    final Exception failure = attempt.failure();
+                    if (failure instanceof TransferException te && te.failure() == Failure.WRONG_CODE)
+                    {
+                        // One guess per code: a wrong code ends this receive, as magic-wormhole does.
+                        throw te;
+                    }
+                }
+                if (System.nanoTime() - deadline > 0)
+                {
+                    throw new TransferException(Failure.TIMEOUT, "no sender paired within " +
+                        acceptTimeout.toSeconds() + " s");
+                }
+            }
+        }
+
+        private TransferResult transfer(final SealedLink link, final Negotiated negotiated,
+            final ConsentCallback consent) throws TransferException
+        {
+            final int chunkSize = negotiated.chunkSize();
+            final byte[] blob = link.recvBlob(Kind.OFFER, MAX_MANIFEST_BYTES, idleTimeout.toNanos());
+            final Manifest manifest;
+            final Plan plan;
+            final ReceiveFolder folder;
+            final ChecksumAlgorithm algorithm = negotiated.checksum();
+            try
+            {
+                manifest = Manifest.decode(blob, 0, blob.length, limits);
+                folder = new ReceiveFolder(outputDir, policy, resume && negotiated.resume(),
+                    (chunk, digests, offset) -> verifyChunk(algorithm, chunk, digests, offset));
+                plan = folder.plan(manifest, chunkSize, Negotiated.checksumId(algorithm), algorithm.digestLength());
+            }
+            catch (final ManifestException | HostilePathException ex)
+            {
+                throw new TransferException(Failure.HOSTILE_MANIFEST, "refused the offer: " + ex.getMessage(),
+                    false, ex);
+            }
+            catch (final IOException ex)
+            {
+                throw new TransferException(Failure.IO, ex.getMessage(), false, ex);
+            }
+            final Offer offer = new Offer(manifest, plan);
+            listener.onStage(Stage.OFFER, offer.fileCount() + " files, " + offer.totalBytes() + " bytes");
+            if (plan.isRefused())
+            {
+                throw new TransferException(Failure.CONFLICT, "already exists (refusing to overwrite): " +
+                    String.join(", ", plan.conflicts().stream().map(SafePaths::printable).toList()));
+            }
+            if (!consent.accept(offer))
+            {
+                link.sendBlob(Kind.CONSENT, Consent.reject("declined by the receiver", manifest.size()).encode());
+                throw new TransferException(Failure.REJECTED, "declined");
+            }
+            final long[] resumeChunks = new long[manifest.size()];
+            for (int i = 0; i < manifest.size(); i++)
+            {
+                resumeChunks[i] = manifest.entry(i).isFile() ? plan.resumeChunks(i) : 0;
+            }
+            try
+            {
+                folder.createDirectories(plan);
+            }
+            catch (final IOException ex)
+            {
+                throw new TransferException(Failure.IO, ex.getMessage(), false, ex);
+            }
+            link.sendBlob(Kind.CONSENT, Consent.accept(resumeChunks).encode());
+            listener.onStage(Stage.TRANSFERRING, "");
+
+            final BlockingQueue<ChunkSlot> free = new ArrayBlockingQueue<>(pipelineDepth);
+            final BlockingQueue<ChunkSlot> ready = new ArrayBlockingQueue<>(pipelineDepth + 1);
+            final List<ChunkSlot> slots = new ArrayList<>();
+            final TransferResult.FileResult[] results = new TransferResult.FileResult[manifest.size()];
+            Thread writer = null;
+            try
+            {
+                for (int i = 0; i < pipelineDepth; i++)
+                {
+                    final ChunkSlot slot = new ChunkSlot(pool, chunkSize, TimeUnit.SECONDS.toNanos(5));
+                    slots.add(slot);
+                    free.add(slot);
+                }
+                writer = new Thread(() -> writeAll(folder, plan, manifest, negotiated, free, ready, results),
+                    "hayate-transfer-writer");
+                writer.setDaemon(true);
+                writer.start();
+
+                int file = nextFile(manifest, -1);
+                long chunk = file < 0 ? 0 : plan.resumeChunks(file);
+                while (true)
+                {
+                    checkWriter();
+                    final TransferMessage m = link.recv(idleTimeout.toNanos());
+                    if (m == null)
+                    {
+                        throw new TransferException(Failure.TIMEOUT, "the sender went silent for " +
+                            idleTimeout.toSeconds() + " s");
+                    }
+                    final byte kind = m.kind();
+                    if (kind == Kind.DONE)
+                    {
+                        if (file >= 0)
+                        {
+                            throw new TransferException(Failure.INTEGRITY, "truncated: the sender finished before " +
+                                SafePaths.printable(manifest.entry(file).path()));
+                        }
+                        link.openSmall(m);
+                        put(ready, take(free).end());
+                        break;
+                    }
+                    if (file < 0 || m.fileIndex() != file)
+                    {
+                        throw new TransferException(Failure.INTEGRITY, "spliced: " + Kind.name(kind) + " of entry " +
+                            m.fileIndex() + " where " + (file < 0 ? "the end" : "entry " + file) + " was due");
+                    }
+                    final ManifestEntry entry = manifest.entry(file);
+                    final long chunks = entry.chunkCount(chunkSize);
+                    if (kind == Kind.CHUNK)
+                    {
+                        if (m.chunkIndex() != chunk || chunk >= chunks)
+                        {
+                            throw new TransferException(Failure.INTEGRITY, "chunk " + m.chunkIndex() + " of " +
+                                SafePaths.printable(entry.path()) + " where chunk " + chunk + " was due");
+                        }
+                        final boolean last = chunk == chunks - 1;
+                        if (((m.flags() & Flags.LAST) != 0) != last)
+                        {
+                            throw new TransferException(Failure.INTEGRITY, "chunk " + chunk + " of " +
+                                SafePaths.printable(entry.path()) + " has a wrong last-chunk flag");
+                        }
+                        final ChunkSlot slot = take(free).chunk(file, chunk);
+                        slot.plain.clear();
+                        final int n = link.open(m, slot.plain);
+                        slot.plain.limit(n).position(0);
+                        slot.flags = m.flags();
+                        slot.plainLength = (int)Math.min(chunkSize, entry.size() - chunk * chunkSize);
+                        slot.payload = slot.plain;
+                        put(ready, slot);
+                        chunk++;
+                    }
+                    else if (kind == Kind.FILE_END)
+                    {
+                        if (chunk != chunks)
+                        {
+                            throw new TransferException(Failure.INTEGRITY, "truncated: " +
+                                SafePaths.printable(entry.path()) + " ended after " + chunk + " of " + chunks +
+                                " chunks");
+                        }
+                        final byte[] body = link.openSmall(m);
+                        if (body.length != 8 + algorithm.digestLength() ||
+                            ByteBuffer.wrap(body).getLong() != chunks)
+                        {
+                            throw new TransferException(Failure.PROTOCOL, "malformed end of " +
+                                SafePaths.printable(entry.path()));
+                        }
+                        put(ready, take(free).fileEnd(file, chunks, Arrays.copyOfRange(body, 8, body.length)));
+                        file = nextFile(manifest, file);
+                        chunk = file < 0 ? 0 : plan.resumeChunks(file);
+                    }
+                    else
+                    {
+                        throw new TransferException(Failure.PROTOCOL, "unexpected " + m);
+                    }
+                }
+                listener.onStage(Stage.VERIFYING, "");
+                final long deadline = System.nanoTime() + idleTimeout.toNanos();
+                while (!writerDone)
+                {
+                    checkWriter();
+                    if (cancelled)
+                    {
+                        throw new TransferException(Failure.CANCELLED, "cancelled");
+                    }
+                    if (System.nanoTime() - deadline > 0)
+                    {
+                        throw new TransferException(Failure.TIMEOUT, "writing the last file took too long");
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+                }
+                checkWriter();
+                folder.finishDirectories(plan);
+                link.sendSmall(Kind.DONE, -1, 0, new byte[0]);
+                final List<TransferResult.FileResult> files = new ArrayList<>();
+                final List<String> directories = new ArrayList<>();
+                for (int i = 0; i < manifest.size(); i++)
+                {
+                    if (manifest.entry(i).isFile())
+                    {
+                        files.add(results[i]);
+                    }
+                    else
+                    {
+                        directories.add(manifest.entry(i).path());
+                    }
+                }
+                listener.onStage(Stage.DONE, "");
+                return new TransferResult(List.copyOf(files), List.copyOf(directories), manifest.totalBytes(),
+                    plan.resumedBytes(), 0, Duration.ofNanos(System.nanoTime() - startNanos), negotiated);
+            }
+            finally
+            {
+                if (!writerDone)
+                {
+                    cancelled = true;
+                }
+                TransferSender.stop(writer);
+                for (final ChunkSlot slot : slots)
+                {
+                    slot.close();
+                }
+            }
+        }
+
+        private void checkWriter() throws TransferException
+        {
+            if (writerFailure != null)
+            {
+                throw writerFailure;
+            }
+        }
+
+        private ChunkSlot take(final BlockingQueue<ChunkSlot> queue) throws TransferException
+        {
+            while (true)
+            {
+                checkWriter();
+                if (cancelled)
+                {
+                    throw new TransferException(Failure.CANCELLED, "cancelled");
+                }
+                try
+                {
+                    final ChunkSlot slot = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (slot != null)
+                    {
+                        return slot;
+                    }
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new TransferException(Failure.CANCELLED, "interrupted");
+                }
+            }
+        }
+
+        private void put(final BlockingQueue<ChunkSlot> queue, final ChunkSlot slot) throws TransferException
+        {
+            // The ready queue holds one more than there are slots, so this never waits.
+            if (!queue.offer(slot))
+            {
+                throw new IllegalStateException("pipeline queue full");
+            }
+        }
+
+        private void writeAll(final ReceiveFolder folder, final Plan plan, final Manifest manifest,
+            final Negotiated negotiated, final BlockingQueue<ChunkSlot> free, final BlockingQueue<ChunkSlot> ready,
+            final TransferResult.FileResult[] results)
+        {
+            final ChecksumAlgorithm algorithm = negotiated.checksum();
+            final ChunkHasher hasher = algorithm.newChunkHasher();
+            final ChunkDecompressor decompressor = new ChunkDecompressor();
+            final byte[] digest = new byte[algorithm.digestLength()];
+            final int chunkSize = negotiated.chunkSize();
+            final long total = manifest.totalBytes();
+            long done = plan.resumedBytes();
+            IncomingFile incoming = null;
+            FileChecksum fileChecksum = null;
+            try
+            {
+                while (true)
+                {
+                    final ChunkSlot slot = ready.take();
+                    if (slot.type == ChunkSlot.END)
+                    {
+                        free.add(slot);
+                        writerDone = true;
+                        return;
+                    }
+                    if (incoming == null)
+                    {
+                        incoming = folder.open(plan, slot.fileIndex);
+                        fileChecksum = algorithm.newFileChecksum();
+                        final byte[] stored = incoming.storedDigests();
+                        for (int at = 0; at + digest.length <= stored.length; at += digest.length)
+                        {
+                            fileChecksum.addChunkDigest(stored, at);
+                        }
+                    }
+                    if (slot.type == ChunkSlot.CHUNK)
+                    {
+                        ByteBuffer data = slot.plain;
+                        if ((slot.flags & Flags.COMPRESSED) != 0)
+                        {
+                            slot.other.clear();
+                            decompressor.decompress(slot.plain, slot.other, slot.plainLength, chunkSize);
+                            slot.other.limit(slot.plainLength).position(0);
+                            data = slot.other;
+                        }
+                        else if (data.remaining() != slot.plainLength)
+                        {
+                            throw new TransferException(Failure.INTEGRITY, "chunk " + slot.chunkIndex + " of " +
+                                SafePaths.printable(incoming.path()) + " has " + data.remaining() + " bytes, " +
+                                slot.plainLength + " expected");
+                        }
+                        hasher.digest(data, digest, 0);
+                        fileChecksum.addChunkDigest(digest, 0);
+                        incoming.write(data, digest, 0);
+                        done += slot.plainLength;
+                        final int fileIndex = slot.fileIndex;
+                        free.add(slot);
+                        listener.onProgress(done, total, fileIndex);
+                        continue;
+                    }
+                    // FILE_END: compare, then move into place.
+                    final byte[] mine = fileChecksum.finish();
+                    final byte[] theirs = slot.fileChecksum;
+                    final int fileIndex = slot.fileIndex;
+                    free.add(slot);
+                    if (!java.security.MessageDigest.isEqual(mine, theirs))
+                    {
+                        final String path = incoming.path();
+                        incoming.abandon(false);
+                        incoming = null;
+                        throw new TransferException(Failure.CHECKSUM_MISMATCH, "checksum mismatch for " +
+                            SafePaths.printable(path) + ": sender " + ChecksumAlgorithm.hex(theirs) + ", received " +
+                            ChecksumAlgorithm.hex(mine) + "; the file was not kept");
+                    }
+                    final Path target = incoming.complete();
+                    final ManifestEntry entry = manifest.entry(fileIndex);
+                    results[fileIndex] = new TransferResult.FileResult(entry.path(), target, entry.size(),
+                        ChecksumAlgorithm.hex(mine), incoming.resumeOffset());
+                    incoming = null;
+                }
+            }
+            catch (final TransferException ex)
+            {
+                writerFailure = ex;
+            }
+            catch (final IOException ex)
+            {
+                writerFailure = new TransferException(Failure.IO, ex.getMessage(), false, ex);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            catch (final RuntimeException ex)
+            {
+                writerFailure = new TransferException(Failure.INTEGRITY, "chunk rejected: " + ex.getMessage(),
+                    false, ex);
+            }
+            finally
+            {
+                if (incoming != null)
+                {
+                    incoming.abandon(resume && negotiated.resume());
+                }
+            }
+        }
+    }
+
+    private static int nextFile(final Manifest manifest, final int after)
+    {
+        for (int i = after + 1; i < manifest.size(); i++)
+        {
+            if (manifest.entry(i).isFile())
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean verifyChunk(final ChecksumAlgorithm algorithm, final ByteBuffer chunk, final byte[] digests,
+        final int offset)
+    {
+        final byte[] digest = new byte[algorithm.digestLength()];
+        algorithm.newChunkHasher().digest(chunk, digest, 0);
+        return Arrays.equals(digest, 0, digest.length, digests, offset, offset + digest.length);
+    }
+
+    /** The receiver's side of negotiation: the largest chunk it accepts and whether it resumes. */
+    private final class Proposal
+    {
+        final Negotiated value = new Negotiated(dev.hayate.transfer.crypto.CipherSuite.AES_256_GCM,
+            ChecksumAlgorithm.XXH64, true, resume, maxChunkSize);
+    }
+
+    /**
+     * Configures a {@link TransferReceiver}.
+     *
+     * <p>Thread-safety: none; build on one thread.
+     */
+    public static final class Builder
+    {
+        private SocketAddress listen = new InetSocketAddress("127.0.0.1", 0);
+        private CodePhrase code;
+        private TransportProvider transport = new TcpTransportProvider();
+        private Path outputDir;
+        private OverwritePolicy policy = OverwritePolicy.REFUSE;
+        private boolean resume = true;
+        private int maxChunkSize = Negotiated.MAX_CHUNK_SIZE;
+        private TransferListener listener = TransferListener.NONE;
+        private Duration acceptTimeout = Duration.ofMinutes(10);
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private int pipelineDepth = 4;
+        private BufferPool pool = BufferPool.shared();
+        private Manifest.Limits limits = Manifest.Limits.DEFAULT;
+
+        private Builder()
+        {
+        }
+
+        /** @param address where to listen (port 0 for an ephemeral port). @return this. */
+        public Builder listen(final SocketAddress address)
+        {
+            this.listen = Objects.requireNonNull(address);
+            return this;
+        }
+
+        /** @param phrase the code phrase both sides use. @return this. */
+        public Builder code(final CodePhrase phrase)
+        {
+            this.code = phrase;
+            return this;
+        }
+
+        /** @param provider the transport (TCP by default; a {@code QuicTransportProvider} for QUIC). @return this. */
+        public Builder transport(final TransportProvider provider)
+        {
+            this.transport = Objects.requireNonNull(provider);
+            return this;
+        }
+
+        /** @param folder where files go; must exist. @return this. */
+        public Builder outputDir(final Path folder)
+        {
+            this.outputDir = folder;
+            return this;
+        }
+
+        /** @param overwrite what to do with existing targets (REFUSE by default). @return this. */
+        public Builder overwrite(final OverwritePolicy overwrite)
+        {
+            this.policy = Objects.requireNonNull(overwrite);
+            return this;
+        }
+
+        /** @param on resume from part files of an earlier attempt. @return this. */
+        public Builder resume(final boolean on)
+        {
+            this.resume = on;
+            return this;
+        }
+
+        /** @param l told of stages and progress. @return this. */
+        public Builder listener(final TransferListener l)
+        {
+            this.listener = Objects.requireNonNull(l);
+            return this;
+        }
+
+        /** @param timeout how long to wait for a sender. @return this. */
+        public Builder acceptTimeout(final Duration timeout)
+        {
+            this.acceptTimeout = TransferSender.positive(timeout, "accept timeout");
+            return this;
+        }
+
+        /** @param timeout how long the sender may stay silent. @return this. */
+        public Builder idleTimeout(final Duration timeout)
+        {
+            this.idleTimeout = TransferSender.positive(timeout, "idle timeout");
+            return this;
+        }
+
+        /** @param slots chunks in flight between the network and the writer. @return this. */
+        public Builder pipelineDepth(final int slots)
+        {
+            if (slots < 1 || slots > 64)
+            {
+                throw new IllegalArgumentException("pipeline depth " + slots + " outside 1..64");
+            }
+            this.pipelineDepth = slots;
+            return this;
+        }
+
+        /** @param bufferPool where chunk and connection buffers come from. @return this. */
+        public Builder bufferPool(final BufferPool bufferPool)
+        {
+            this.pool = Objects.requireNonNull(bufferPool);
+            return this;
+        }
+
+        /** @param manifestLimits bounds on the offered manifest. @return this. */
+        public Builder manifestLimits(final Manifest.Limits manifestLimits)
+        {
+            this.limits = Objects.requireNonNull(manifestLimits);
+            return this;
+        }
+
+        /** @return the receiver. @throws NullPointerException if the code or the output folder is missing. */
+        public TransferReceiver build()
+        {
+            return new TransferReceiver(this);
+        }
+    }
+}
