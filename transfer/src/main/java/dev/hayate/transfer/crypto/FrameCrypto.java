@@ -1,0 +1,119 @@
+package dev.hayate.transfer.crypto;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+
+/**
+ * One cipher with its reusable nonce and associated-data buffers: the per-thread engine behind
+ * {@link ChunkSealer.Worker} and {@link ChunkOpener}.
+ *
+ * <p>Nonce (12 bytes, big-endian):
+ * <pre>
+ *  0          4                               12
+ *  +----------+-------------------------------+
+ *  | direction| sequence                      |
+ *  +----------+-------------------------------+
+ * </pre>
+ * Associated data (42 bytes, big-endian):
+ * <pre>
+ *  0                16         20   21    22         26                34               42
+ *  +----------------+----------+----+-----+----------+-----------------+----------------+
+ *  | session id     | direction|kind|flags| file idx | chunk index     | sequence       |
+ *  +----------------+----------+----+-----+----------+-----------------+----------------+
+ * </pre>
+ *
+ * <p>Thread-safety: not thread-safe; one instance per thread.
+ */
+final class FrameCrypto
+{
+    static final int AD_LENGTH = 42;
+
+    private final CipherSuite suite;
+    private final AeadKey key;
+    private final Cipher cipher;
+    private final byte[] nonce = new byte[CipherSuite.NONCE_LENGTH];
+    private final ByteBuffer nonceView = ByteBuffer.wrap(nonce);
+    private final byte[] ad = new byte[AD_LENGTH];
+    private final ByteBuffer adView = ByteBuffer.wrap(ad);
+    private final int direction;
+
+    FrameCrypto(final CipherSuite suite, final AeadKey key, final byte[] sessionId, final Role direction)
+    {
+        this.suite = suite;
+        this.key = key;
+        this.cipher = suite.newCipher();
+        this.direction = direction.directionConstant();
+        System.arraycopy(sessionId, 0, ad, 0, sessionId.length);
+        adView.putInt(16, this.direction);
+        nonceView.putInt(0, this.direction);
+    }
+
+    int seal(
+        final long sequence,
+        final byte kind,
+        final int fileIndex,
+        final long chunkIndex,
+        final byte flags,
+        final ByteBuffer plaintext,
+        final ByteBuffer out)
+    {
+        final int needed = plaintext.remaining() + CipherSuite.TAG_LENGTH;
+        if (out.remaining() < needed)
+        {
+            throw new IllegalArgumentException("out has " + out.remaining() + " bytes left, sealing needs " + needed);
+        }
+        prepare(sequence, kind, fileIndex, chunkIndex, flags);
+        try
+        {
+            cipher.init(Cipher.ENCRYPT_MODE, key, suite.parameters(nonce));
+            cipher.updateAAD(ad, 0, AD_LENGTH);
+            return cipher.doFinal(plaintext, out);
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("sealing failed", ex);
+        }
+    }
+
+    /**
+     * @return the plaintext length, or -1 when the tag does not verify.
+     */
+    int open(
+        final long sequence,
+        final byte kind,
+        final int fileIndex,
+        final long chunkIndex,
+        final byte flags,
+        final ByteBuffer sealed,
+        final ByteBuffer out)
+    {
+        prepare(sequence, kind, fileIndex, chunkIndex, flags);
+        try
+        {
+            cipher.init(Cipher.DECRYPT_MODE, key, suite.parameters(nonce));
+            cipher.updateAAD(ad, 0, AD_LENGTH);
+            return cipher.doFinal(sealed, out);
+        }
+        catch (final AEADBadTagException ex)
+        {
+            return -1;
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("opening failed", ex);
+        }
+    }
+
+    private void prepare(final long sequence, final byte kind, final int fileIndex, final long chunkIndex, final byte flags)
+    {
+        nonceView.putLong(4, sequence);
+        ad[20] = kind;
+        ad[21] = flags;
+        adView.putInt(22, fileIndex);
+        adView.putLong(26, chunkIndex);
+        adView.putLong(34, sequence);
+    }
+}
