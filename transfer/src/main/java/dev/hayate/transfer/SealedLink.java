@@ -12,7 +12,7 @@ import dev.hayate.core.Status;
 import dev.hayate.transfer.crypto.ChunkIntegrityException;
 import dev.hayate.transfer.crypto.ChunkOpener;
 import dev.hayate.transfer.wire.ByteBufferViews;
-import dev.hayate.transfer.wire.Flags;
+import dev.hayate.transfer.crypto.ChunkFlags;
 import dev.hayate.transfer.wire.Kind;
 import dev.hayate.transfer.wire.TransferMessage;
 
@@ -66,7 +66,7 @@ final class SealedLink implements AutoCloseable
             final int length = Math.min(chunkSize, blob.length - at);
             final boolean last = at + length == blob.length;
             whole.limit(at + length).position(at);
-            send(outgoing.sealed(kind, last ? Flags.LAST : 0, -1, part++, length, whole));
+            send(outgoing.sealed(kind, last ? ChunkFlags.LAST : 0, -1, part++, length, whole));
             at += length;
         }
         while (at < blob.length);
@@ -76,7 +76,7 @@ final class SealedLink implements AutoCloseable
     void sendSmall(final byte kind, final int fileIndex, final long index, final byte[] body) throws TransferException
     {
         final ByteBuffer plain = ByteBuffer.wrap(body);
-        send(outgoing.sealed(kind, Flags.LAST, fileIndex, index, body.length, plain));
+        send(outgoing.sealed(kind, ChunkFlags.LAST, fileIndex, index, body.length, plain));
     }
 
     /** Sends one chunk of file content from the slot. */
@@ -163,7 +163,8 @@ final class SealedLink implements AutoCloseable
     /**
      * Authenticates and decrypts a received sealed message into {@code plain} at its position.
      *
-     * @return the plaintext length; {@code plain}'s position is unchanged.
+     * @return the plaintext length ({@code plain}'s position is unchanged), or {@link ChunkOpener#GAP} for an
+     * authentic frame ahead of its turn: nothing delivered, and the next frame opened names the violation.
      */
     int open(final TransferMessage m, final ByteBuffer plain) throws TransferException
     {
@@ -201,14 +202,18 @@ final class SealedLink implements AutoCloseable
             {
                 throw new TransferException(Failure.TIMEOUT, "no " + Kind.name(kind) + " from the peer in time");
             }
+            controlPlain.clear();
+            final int n = open(m, controlPlain);
+            if (n == ChunkOpener.GAP)
+            {
+                continue;
+            }
             if (m.kind() != kind || m.chunkIndex() != part)
             {
                 throw new TransferException(Failure.PROTOCOL, "expected part " + part + " of the " +
                     Kind.name(kind) + ", got " + m);
             }
-            final boolean last = (m.flags() & Flags.LAST) != 0;
-            controlPlain.clear();
-            final int n = open(m, controlPlain);
+            final boolean last = (m.flags() & ChunkFlags.LAST) != 0;
             if (blob.size() + n > maxBytes)
             {
                 throw new TransferException(Failure.PROTOCOL, "the " + Kind.name(kind) + " exceeds " + maxBytes +
@@ -225,11 +230,19 @@ final class SealedLink implements AutoCloseable
         }
     }
 
-    /** Opens a small message into a fresh array (control messages only). */
+    /**
+     * Opens a small message into a fresh array (control messages only).
+     *
+     * @return the plaintext, or null for a frame ahead of its turn (see {@link #open}).
+     */
     byte[] openSmall(final TransferMessage m) throws TransferException
     {
         controlPlain.clear();
         final int n = open(m, controlPlain);
+        if (n == ChunkOpener.GAP)
+        {
+            return null;
+        }
         final byte[] bytes = new byte[n];
         controlPlain.get(0, bytes);
         return bytes;
@@ -240,6 +253,10 @@ final class SealedLink implements AutoCloseable
         try
         {
             final byte[] body = openSmall(m);
+            if (body == null)
+            {
+                return new TransferException(Failure.INTEGRITY, "an error frame arrived ahead of its turn");
+            }
             final ByteBuffer b = ByteBuffer.wrap(body);
             final int code = body.length >= 2 ? b.getShort() & 0xFFFF : 0;
             final String reason = new String(body, Math.min(2, body.length), Math.max(0, body.length - 2),
@@ -264,6 +281,18 @@ final class SealedLink implements AutoCloseable
             utf8 = text.getBytes(StandardCharsets.UTF_8);
         }
         return ByteBuffer.allocate(2 + utf8.length).putShort((short)failure.wireCode()).put(utf8).array();
+    }
+
+    /** @return the opener, for the receiver's file-position checks. */
+    ChunkOpener opener()
+    {
+        return opener;
+    }
+
+    /** Maps an integrity violation found outside {@link #open}. */
+    static TransferException integrity(final ChunkIntegrityException ex)
+    {
+        return new TransferException(Failure.INTEGRITY, ex.getMessage(), false, ex);
     }
 
     @Override

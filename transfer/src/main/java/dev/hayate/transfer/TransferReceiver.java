@@ -26,6 +26,8 @@ import dev.hayate.core.buffer.BufferPool;
 import dev.hayate.core.transport.TcpTransportProvider;
 import dev.hayate.core.transport.TransportProvider;
 import dev.hayate.transfer.crypto.ChecksumAlgorithm;
+import dev.hayate.transfer.crypto.ChunkIntegrityException;
+import dev.hayate.transfer.crypto.ChunkOpener;
 import dev.hayate.transfer.crypto.ChunkDecompressor;
 import dev.hayate.transfer.crypto.ChunkHasher;
 import dev.hayate.transfer.crypto.CodePhrase;
@@ -39,7 +41,7 @@ import dev.hayate.transfer.files.OverwritePolicy;
 import dev.hayate.transfer.files.Plan;
 import dev.hayate.transfer.files.ReceiveFolder;
 import dev.hayate.transfer.files.SafePaths;
-import dev.hayate.transfer.wire.Flags;
+import dev.hayate.transfer.crypto.ChunkFlags;
 import dev.hayate.transfer.wire.Kind;
 import dev.hayate.transfer.wire.TransferCodec;
 import dev.hayate.transfer.wire.TransferMessage;
@@ -358,7 +360,7 @@ public final class TransferReceiver
                 writer.start();
 
                 int file = nextFile(manifest, -1);
-                long chunk = file < 0 ? 0 : plan.resumeChunks(file);
+                long chunk = file < 0 ? 0 : beginFile(link, plan, file);
                 while (true)
                 {
                     checkWriter();
@@ -369,70 +371,84 @@ public final class TransferReceiver
                             idleTimeout.toSeconds() + " s");
                     }
                     final byte kind = m.kind();
-                    if (kind == Kind.DONE)
-                    {
-                        if (file >= 0)
-                        {
-                            throw new TransferException(Failure.INTEGRITY, "truncated: the sender finished before " +
-                                SafePaths.printable(manifest.entry(file).path()));
-                        }
-                        link.openSmall(m);
-                        put(ready, take(free).end());
-                        break;
-                    }
-                    if (file < 0 || m.fileIndex() != file)
-                    {
-                        throw new TransferException(Failure.INTEGRITY, "spliced: " + Kind.name(kind) + " of entry " +
-                            m.fileIndex() + " where " + (file < 0 ? "the end" : "entry " + file) + " was due");
-                    }
-                    final ManifestEntry entry = manifest.entry(file);
-                    final long chunks = entry.chunkCount(chunkSize);
                     if (kind == Kind.CHUNK)
                     {
-                        if (m.chunkIndex() != chunk || chunk >= chunks)
-                        {
-                            throw new TransferException(Failure.INTEGRITY, "chunk " + m.chunkIndex() + " of " +
-                                SafePaths.printable(entry.path()) + " where chunk " + chunk + " was due");
-                        }
-                        final boolean last = chunk == chunks - 1;
-                        if (((m.flags() & Flags.LAST) != 0) != last)
-                        {
-                            throw new TransferException(Failure.INTEGRITY, "chunk " + chunk + " of " +
-                                SafePaths.printable(entry.path()) + " has a wrong last-chunk flag");
-                        }
-                        final ChunkSlot slot = take(free).chunk(file, chunk);
+                        // Open first: the tag, the sequence and the position are checked before anything else.
+                        final ChunkSlot slot = take(free);
                         slot.plain.clear();
                         final int n = link.open(m, slot.plain);
+                        if (n == ChunkOpener.GAP)
+                        {
+                            free.add(slot);
+                            continue;
+                        }
+                        if (file < 0 || m.fileIndex() != file || m.chunkIndex() != chunk)
+                        {
+                            free.add(slot);
+                            throw new TransferException(Failure.INTEGRITY, "spliced: chunk " + m.chunkIndex() +
+                                " of entry " + m.fileIndex() + " where " + (file < 0 ? "the end" : "chunk " + chunk +
+                                " of entry " + file) + " was due");
+                        }
+                        final ManifestEntry entry = manifest.entry(file);
+                        slot.chunk(file, chunk);
                         slot.plain.limit(n).position(0);
                         slot.flags = m.flags();
                         slot.plainLength = (int)Math.min(chunkSize, entry.size() - chunk * chunkSize);
                         slot.payload = slot.plain;
                         put(ready, slot);
                         chunk++;
+                        continue;
                     }
-                    else if (kind == Kind.FILE_END)
+                    final byte[] body = link.openSmall(m);
+                    if (body == null)
                     {
-                        if (chunk != chunks)
-                        {
-                            throw new TransferException(Failure.INTEGRITY, "truncated: " +
-                                SafePaths.printable(entry.path()) + " ended after " + chunk + " of " + chunks +
-                                " chunks");
-                        }
-                        final byte[] body = link.openSmall(m);
-                        if (body.length != 8 + algorithm.digestLength() ||
-                            ByteBuffer.wrap(body).getLong() != chunks)
-                        {
-                            throw new TransferException(Failure.PROTOCOL, "malformed end of " +
-                                SafePaths.printable(entry.path()));
-                        }
-                        put(ready, take(free).fileEnd(file, chunks, Arrays.copyOfRange(body, 8, body.length)));
-                        file = nextFile(manifest, file);
-                        chunk = file < 0 ? 0 : plan.resumeChunks(file);
+                        continue;
                     }
-                    else
+                    if (kind == Kind.DONE)
+                    {
+                        try
+                        {
+                            link.opener().finish();
+                        }
+                        catch (final ChunkIntegrityException ex)
+                        {
+                            throw SealedLink.integrity(ex);
+                        }
+                        if (file >= 0)
+                        {
+                            throw new TransferException(Failure.INTEGRITY, "truncated: the sender finished before " +
+                                SafePaths.printable(manifest.entry(file).path()));
+                        }
+                        put(ready, take(free).end());
+                        break;
+                    }
+                    if (kind != Kind.FILE_END)
                     {
                         throw new TransferException(Failure.PROTOCOL, "unexpected " + m);
                     }
+                    if (file < 0 || m.fileIndex() != file)
+                    {
+                        throw new TransferException(Failure.INTEGRITY, "spliced: end of entry " + m.fileIndex() +
+                            " where " + (file < 0 ? "the end" : "entry " + file) + " was due");
+                    }
+                    final ManifestEntry entry = manifest.entry(file);
+                    final long chunks = entry.chunkCount(chunkSize);
+                    if (body.length != 8 + algorithm.digestLength() || ByteBuffer.wrap(body).getLong() != chunks)
+                    {
+                        throw new TransferException(Failure.PROTOCOL, "malformed end of " +
+                            SafePaths.printable(entry.path()));
+                    }
+                    try
+                    {
+                        link.opener().endFile(file, chunks);
+                    }
+                    catch (final ChunkIntegrityException ex)
+                    {
+                        throw SealedLink.integrity(ex);
+                    }
+                    put(ready, take(free).fileEnd(file, chunks, Arrays.copyOfRange(body, 8, body.length)));
+                    file = nextFile(manifest, file);
+                    chunk = file < 0 ? 0 : beginFile(link, plan, file);
                 }
                 listener.onStage(Stage.VERIFYING, "");
                 final long deadline = System.nanoTime() + idleTimeout.toNanos();
@@ -562,7 +578,7 @@ public final class TransferReceiver
                     if (slot.type == ChunkSlot.CHUNK)
                     {
                         ByteBuffer data = slot.plain;
-                        if ((slot.flags & Flags.COMPRESSED) != 0)
+                        if ((slot.flags & ChunkFlags.COMPRESSED) != 0)
                         {
                             slot.other.clear();
                             decompressor.decompress(slot.plain, slot.other, slot.plainLength, chunkSize);
@@ -630,6 +646,24 @@ public final class TransferReceiver
                 }
             }
         }
+    }
+
+    /** Tells the opener where a file starts (a resumed file starts after its verified chunks). */
+    private static long beginFile(final SealedLink link, final Plan plan, final int file) throws TransferException
+    {
+        final long first = plan.resumeChunks(file);
+        if (first > 0)
+        {
+            try
+            {
+                link.opener().beginFile(file, first);
+            }
+            catch (final ChunkIntegrityException ex)
+            {
+                throw SealedLink.integrity(ex);
+            }
+        }
+        return first;
     }
 
     private static int nextFile(final Manifest manifest, final int after)

@@ -31,7 +31,7 @@ import dev.hayate.transfer.files.Manifest;
 import dev.hayate.transfer.files.ManifestEntry;
 import dev.hayate.transfer.files.SafePaths;
 import dev.hayate.transfer.files.SourceFile;
-import dev.hayate.transfer.wire.Flags;
+import dev.hayate.transfer.crypto.ChunkFlags;
 import dev.hayate.transfer.wire.Kind;
 import dev.hayate.transfer.wire.TransferMessage;
 import dev.hayate.transfer.wire.TransferCodec;
@@ -390,7 +390,10 @@ public final class TransferSender
                     }
                     if (m.kind() == Kind.DONE)
                     {
-                        link.openSmall(m);
+                        if (link.openSmall(m) == null)
+                        {
+                            continue;
+                        }
                         peerDone = true;
                         return;
                     }
@@ -451,7 +454,7 @@ public final class TransferSender
                                 continue;
                             }
                             slot.plainLength = length;
-                            slot.flags = c == chunks - 1 ? Flags.LAST : 0;
+                            slot.flags = c == chunks - 1 ? ChunkFlags.LAST : 0;
                             slot.payload = slot.plain;
                             if (compressor != null)
                             {
@@ -461,7 +464,7 @@ public final class TransferSender
                                 {
                                     slot.other.limit(packed).position(0);
                                     slot.payload = slot.other;
-                                    slot.flags |= Flags.COMPRESSED;
+                                    slot.flags |= ChunkFlags.COMPRESSED;
                                 }
                             }
                             ready.put(slot);

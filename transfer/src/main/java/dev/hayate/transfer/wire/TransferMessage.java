@@ -117,7 +117,7 @@ public final class TransferMessage
      * Makes this a sealed message; the codec seals {@code plaintext} (position to limit) into the frame.
      *
      * @param kind        a {@link Kind}.
-     * @param flags       {@link Flags} bits.
+     * @param flags       {@code ChunkFlags} bits.
      * @param fileIndex   index of the file in the manifest, or -1.
      * @param chunkIndex  index of the chunk in its file, or of the part in a multi-part message.
      * @param plainLength length before compression (equals the plaintext's remaining bytes when not compressed).

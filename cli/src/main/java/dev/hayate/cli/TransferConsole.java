@@ -1,0 +1,218 @@
+package dev.hayate.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+import dev.hayate.transfer.Stage;
+import dev.hayate.transfer.TransferException;
+import dev.hayate.transfer.TransferListener;
+import dev.hayate.transfer.TransferResult;
+import dev.hayate.transfer.files.SafePaths;
+
+/**
+ * What {@code send} and {@code receive} show: a progress bar with rate and ETA on a terminal, a plain line a
+ * second otherwise, or NDJSON events with {@code --json}. Human text goes to standard error, so standard output
+ * stays clean for JSON (and, later, for received text). File names are printed with control and bidi characters
+ * escaped, so a hostile name cannot rewrite the terminal.
+ *
+ * <p>Thread-safety: called by one transfer thread at a time (the listener contract); the progress fields are
+ * only touched there.
+ */
+final class TransferConsole implements TransferListener
+{
+    private final PrintStream human;
+    private final PrintStream json;
+    private final boolean jsonMode;
+    private final boolean terminal;
+    private final long startNanos = System.nanoTime();
+    private long lastDrawNanos;
+    private long firstBytes = -1;
+    private boolean barDrawn;
+
+    TransferConsole(final PrintStream out, final PrintStream err, final boolean jsonMode)
+    {
+        this.human = err;
+        this.json = out;
+        this.jsonMode = jsonMode;
+        this.terminal = System.console() != null && !jsonMode;
+    }
+
+    void info(final String line)
+    {
+        if (!jsonMode)
+        {
+            endBar();
+            human.println(line);
+        }
+    }
+
+    void event(final String name, final String... keyValues)
+    {
+        if (!jsonMode)
+        {
+            return;
+        }
+        final StringBuilder b = new StringBuilder("{\"event\":").append(quote(name));
+        for (int i = 0; i + 1 < keyValues.length; i += 2)
+        {
+            b.append(',').append(quote(keyValues[i])).append(':').append(keyValues[i + 1]);
+        }
+        json.println(b.append('}'));
+        json.flush();
+    }
+
+    @Override
+    public void onStage(final Stage stage, final String detail)
+    {
+        event("stage", "stage", quote(stage.name().toLowerCase(Locale.ROOT)), "detail", quote(detail));
+        if (jsonMode || stage == Stage.FAILED || stage == Stage.DONE)
+        {
+            return;
+        }
+        final String text = switch (stage)
+        {
+            case CONNECTING -> "connecting: " + detail;
+            case PAIRING -> "pairing on the code phrase...";
+            case HANDSHAKING -> "paired: " + detail;
+            case OFFER -> "offer: " + detail;
+            case TRANSFERRING -> "transferring...";
+            case VERIFYING -> "verifying checksums...";
+            default -> stage.name();
+        };
+        info(text);
+    }
+
+    @Override
+    public void onProgress(final long bytesDone, final long bytesTotal, final int fileIndex)
+    {
+        final long now = System.nanoTime();
+        if (firstBytes < 0)
+        {
+            firstBytes = bytesDone;
+            lastDrawNanos = now;
+        }
+        final long interval = terminal ? 100_000_000L : 1_000_000_000L;
+        if (now - lastDrawNanos < interval && bytesDone < bytesTotal)
+        {
+            return;
+        }
+        lastDrawNanos = now;
+        final double seconds = Math.max(1e-3, (now - startNanos) / 1e9);
+        final double rate = (bytesDone - firstBytes) / seconds;
+        final long eta = rate > 0 ? (long)((bytesTotal - bytesDone) / rate) : -1;
+        if (jsonMode)
+        {
+            event("progress", "bytes", Long.toString(bytesDone), "total", Long.toString(bytesTotal),
+                "file", Integer.toString(fileIndex), "bytes_per_s", Long.toString((long)rate));
+            return;
+        }
+        final int percent = bytesTotal == 0 ? 100 : (int)(bytesDone * 100 / bytesTotal);
+        final String numbers = String.format(Locale.ROOT, "%3d%% %s / %s  %s/s  ETA %s", percent,
+            Sizes.format(bytesDone), Sizes.format(bytesTotal), Sizes.format((long)rate), eta < 0 ? "?" : eta + " s");
+        if (terminal)
+        {
+            final int width = 24;
+            final int filled = bytesTotal == 0 ? width : (int)(bytesDone * width / bytesTotal);
+            human.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + numbers + "   ");
+            human.flush();
+            barDrawn = true;
+        }
+        else
+        {
+            human.println(numbers);
+        }
+    }
+
+    private void endBar()
+    {
+        if (barDrawn)
+        {
+            human.println();
+            barDrawn = false;
+        }
+    }
+
+    void done(final TransferResult result, final boolean receiving)
+    {
+        final double seconds = result.elapsed().toNanos() / 1e9;
+        if (jsonMode)
+        {
+            final StringBuilder files = new StringBuilder("[");
+            for (final TransferResult.FileResult f : result.files())
+            {
+                if (files.length() > 1)
+                {
+                    files.append(',');
+                }
+                files.append("{\"path\":").append(quote(f.path())).append(",\"bytes\":").append(f.size())
+                    .append(",\"checksum\":").append(quote(f.checksum())).append(",\"resumed\":").append(f.resumed())
+                    .append(",\"location\":").append(quote(f.location().toString())).append('}');
+            }
+            files.append(']');
+            event("done", "files", files.toString(), "directories", Integer.toString(result.directories().size()),
+                "bytes", Long.toString(result.bytes()), "bytes_resumed", Long.toString(result.bytesResumed()),
+                "seconds", String.format(Locale.ROOT, "%.3f", seconds),
+                "mb_per_s", String.format(Locale.ROOT, "%.1f", result.bytesPerSecond() / 1e6),
+                "checksum", quote(result.negotiated().checksum().name().toLowerCase(Locale.ROOT)));
+            return;
+        }
+        endBar();
+        final List<TransferResult.FileResult> files = result.files();
+        for (final TransferResult.FileResult f : files)
+        {
+            human.println("  " + (receiving ? "received " : "sent     ") + SafePaths.printable(f.path()) + "  " +
+                Sizes.format(f.size()) + "  " + result.negotiated().checksum().name().toLowerCase(Locale.ROOT) +
+                " " + f.checksum() + (f.resumed() > 0 ? "  (resumed " + Sizes.format(f.resumed()) + ")" : ""));
+        }
+        human.println(String.format(Locale.ROOT, "done: %d files, %d folders, %s in %.2f s (%s/s), every checksum matched",
+            files.size(), result.directories().size(), Sizes.format(result.bytes()), seconds,
+            Sizes.format((long)result.bytesPerSecond())));
+    }
+
+    int failed(final TransferException ex)
+    {
+        if (jsonMode)
+        {
+            event("failed", "failure", quote(ex.failure().name().toLowerCase(Locale.ROOT)), "message",
+                quote(ex.getMessage()), "exit", Integer.toString(ex.failure().exitCode()));
+        }
+        else
+        {
+            endBar();
+            human.println("failed (" + ex.failure().name().toLowerCase(Locale.ROOT).replace('_', ' ') + "): " +
+                SafePaths.printable(String.valueOf(ex.getMessage())));
+        }
+        return ex.failure().exitCode();
+    }
+
+    static String quote(final String s)
+    {
+        final StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++)
+        {
+            final char c = s.charAt(i);
+            switch (c)
+            {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default ->
+                {
+                    if (c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) ||
+                        (c >= 0x2066 && c <= 0x2069))
+                    {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int)c));
+                    }
+                    else
+                    {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}
