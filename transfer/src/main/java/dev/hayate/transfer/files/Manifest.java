@@ -96,6 +96,27 @@ public final class Manifest
         }
     }
 
+    /**
+     * Path order with the separator below every other character, so a directory's contents follow it
+     * contiguously ({@code a/}, {@code a/x}, {@code a.txt}).
+     */
+    private static final Comparator<ManifestEntry> TREE_ORDER = (left, right) ->
+    {
+        final String a = left.path();
+        final String b = right.path();
+        final int common = Math.min(a.length(), b.length());
+        for (int i = 0; i < common; i++)
+        {
+            final char x = a.charAt(i) == '/' ? 0 : a.charAt(i);
+            final char y = b.charAt(i) == '/' ? 0 : b.charAt(i);
+            if (x != y)
+            {
+                return x - y;
+            }
+        }
+        return a.length() - b.length();
+    };
+
     private final List<ManifestEntry> entries;
     private final Path[] sources;
     private final List<String> skipped;
@@ -143,7 +164,7 @@ public final class Manifest
      * becomes a tree under its own name ({@code photos/2024/a.jpg}), empty directories included. Symbolic
      * links are never followed: they, special files (devices, pipes, sockets), unreadable directories and
      * names receivers would refuse are left out and listed in {@link #skipped()} with the reason. Entries are
-     * sorted by path (a directory comes before its contents).
+     * sorted by path, component by component (a directory comes right before its contents).
      *
      * @param roots the files and directories named by the user.
      * @return the manifest, with {@link #source(int)} set for every file.
@@ -184,7 +205,7 @@ public final class Manifest
             }
             scanRoot(absolute, rootName, entries, sourceOf, skipped);
         }
-        entries.sort(Comparator.comparing(ManifestEntry::path));
+        entries.sort(TREE_ORDER);
         final Path[] sources = new Path[entries.size()];
         for (int i = 0; i < sources.length; i++)
         {
