@@ -304,7 +304,7 @@ public final class TransferReceiver
                     (chunk, digests, offset) -> verifyChunk(algorithm, chunk, digests, offset));
                 plan = folder.plan(manifest, chunkSize, Negotiated.checksumId(algorithm), algorithm.digestLength());
             }
-            catch (final ManifestException | HostilePathException ex)
+            catch (final ManifestException ex)
             {
                 throw new TransferException(Failure.HOSTILE_MANIFEST, "refused the offer: " + ex.getMessage(),
                     false, ex);
@@ -611,13 +611,13 @@ public final class TransferReceiver
                         incoming.abandon(false);
                         incoming = null;
                         throw new TransferException(Failure.CHECKSUM_MISMATCH, "checksum mismatch for " +
-                            SafePaths.printable(path) + ": sender " + ChecksumAlgorithm.hex(theirs) + ", received " +
-                            ChecksumAlgorithm.hex(mine) + "; the file was not kept");
+                            SafePaths.printable(path) + ": sender " + ChecksumAlgorithm.toHex(theirs) + ", received " +
+                            ChecksumAlgorithm.toHex(mine) + "; the file was not kept");
                     }
                     final Path target = incoming.complete();
                     final ManifestEntry entry = manifest.entry(fileIndex);
                     results[fileIndex] = new TransferResult.FileResult(entry.path(), target, entry.size(),
-                        ChecksumAlgorithm.hex(mine), incoming.resumeOffset());
+                        ChecksumAlgorithm.toHex(mine), incoming.resumeOffset());
                     incoming = null;
                 }
             }

@@ -303,7 +303,7 @@ public final class TransferSender
                     if (entry.isFile())
                     {
                         files.add(new TransferResult.FileResult(entry.path(), manifest.source(i), entry.size(),
-                            ChecksumAlgorithm.hex(checksums[i]), consent.resumeBytes(i, entry, proposal.chunkSize())));
+                            ChecksumAlgorithm.toHex(checksums[i]), consent.resumeBytes(i, entry, proposal.chunkSize())));
                     }
                     else
                     {
@@ -416,6 +416,7 @@ public final class TransferSender
             final ChunkHasher hasher = algorithm.newChunkHasher();
             final byte[] digest = new byte[algorithm.digestLength()];
             final int chunkSize = proposal.chunkSize();
+            final ChunkCompressor compressor = proposal.compress() ? new ChunkCompressor() : null;
             try
             {
                 for (int i = 0; i < manifest.size() && !cancelled; i++)
@@ -428,9 +429,9 @@ public final class TransferSender
                     final long chunks = entry.chunkCount(chunkSize);
                     final long first = consent.resumeChunks(i);
                     final FileChecksum fileChecksum = algorithm.newFileChecksum();
-                    final ChunkCompressor compressor = proposal.compress() ?
-                        new ChunkCompressor(entry.path()) : null;
-                    try (SourceFile source = SourceFile.open(manifest.source(i), entry))
+                    final ChunkCompressor.FileState compression = compressor == null ? null :
+                        compressor.newFileState(entry.path());
+                    try (SourceFile source = new SourceFile(manifest.source(i), entry))
                     {
                         for (long c = 0; c < chunks && !cancelled; c++)
                         {
@@ -456,10 +457,10 @@ public final class TransferSender
                             slot.plainLength = length;
                             slot.flags = c == chunks - 1 ? ChunkFlags.LAST : 0;
                             slot.payload = slot.plain;
-                            if (compressor != null)
+                            if (compression != null)
                             {
                                 slot.other.clear();
-                                final int packed = compressor.compress(slot.plain, slot.other);
+                                final int packed = compressor.compress(compression, slot.plain, slot.other);
                                 if (packed > 0)
                                 {
                                     slot.other.limit(packed).position(0);
