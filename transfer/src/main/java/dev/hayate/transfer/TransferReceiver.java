@@ -209,49 +209,63 @@ public final class TransferReceiver
                 .handshakeTimeout(idleTimeout.toNanos(), TimeUnit.NANOSECONDS)
                 .maxConnections(1)
                 .conclude();
-            final Clt<TransferMessage> clt;
-            try (Svc<TransferMessage> svc = Svc.bind(listen, id ->
+            final Svc<TransferMessage> svc;
+            try
             {
-                final TransferProtocol p = new TransferProtocol(false, code, receiving.value, random, listener);
-                attempts.add(p);
-                return p;
-            }, context))
+                svc = Svc.bind(listen, id ->
+                {
+                    final TransferProtocol p = new TransferProtocol(false, code, receiving.value, random, listener);
+                    attempts.add(p);
+                    return p;
+                }, context);
+            }
+            catch (final IOException ex)
+            {
+                throw new TransferException(Failure.NETWORK, "cannot listen on " + listen + ": " + ex.getMessage(),
+                    false, ex);
+            }
+            // The service stays open for the transfer (closing it closes its connections); its gate admits one
+            // connection, so nobody else gets in meanwhile.
+            try (svc)
             {
                 boundAddress = svc.localAddress();
                 bound.countDown();
                 listener.onStage(Stage.CONNECTING, "listening on " + boundAddress);
-                clt = accept(svc, attempts);
-            }
-            catch (final IOException ex)
-            {
-                if (ex instanceof TransferException te)
-                {
-                    throw te;
-                }
-                throw new TransferException(Failure.NETWORK, "cannot listen on " + listen + ": " + ex.getMessage(),
-                    false, ex);
-            }
-            final TransferProtocol protocol = (TransferProtocol)clt.connection().protocol();
-            final Negotiated negotiated = protocol.negotiated();
-            final Clt.Halves<TransferMessage> halves = clt.split();
-            try (SealedLink link = new SealedLink(halves.sender(), halves.recver(), protocol.opener(),
-                negotiated.chunkSize(), () -> cancelled))
-            {
+                final Clt<TransferMessage> clt;
                 try
                 {
-                    return transfer(link, negotiated, consent);
+                    clt = accept(svc, attempts);
                 }
                 catch (final TransferException ex)
                 {
-                    if (!ex.fromPeer())
-                    {
-                        link.sendFailure(ex);
-                    }
                     throw ex;
                 }
-                finally
+                catch (final IOException ex)
                 {
-                    protocol.destroyKeys();
+                    throw new TransferException(Failure.NETWORK, "accepting failed: " + ex.getMessage(), false, ex);
+                }
+                final TransferProtocol protocol = (TransferProtocol)clt.connection().protocol();
+                final Negotiated negotiated = protocol.negotiated();
+                final Clt.Halves<TransferMessage> halves = clt.split();
+                try (SealedLink link = new SealedLink(halves.sender(), halves.recver(), protocol.opener(),
+                    negotiated.chunkSize(), () -> cancelled))
+                {
+                    try
+                    {
+                        return transfer(link, negotiated, consent);
+                    }
+                    catch (final TransferException ex)
+                    {
+                        if (!ex.fromPeer())
+                        {
+                            link.sendFailure(ex);
+                        }
+                        throw ex;
+                    }
+                    finally
+                    {
+                        protocol.destroyKeys();
+                    }
                 }
             }
         }

@@ -1,0 +1,141 @@
+package dev.hayate.transfer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
+
+import dev.hayate.core.transport.TransportProvider;
+import dev.hayate.transfer.crypto.CodePhrase;
+
+/**
+ * Runs a receiver on an ephemeral loopback port and a sender against it, every wait bounded.
+ */
+final class TransferFixture
+{
+    static final Duration BOUND = Duration.ofSeconds(60);
+
+    private TransferFixture()
+    {
+    }
+
+    record Outcome(TransferResult sent, Throwable sendFailure, TransferResult received, Throwable receiveFailure)
+    {
+        TransferException sendError()
+        {
+            return sendFailure instanceof TransferException te ? te : null;
+        }
+
+        TransferException receiveError()
+        {
+            return receiveFailure instanceof TransferException te ? te : null;
+        }
+    }
+
+    static Outcome run(final List<Path> paths, final Path out, final CodePhrase senderCode,
+        final CodePhrase receiverCode, final UnaryOperator<TransferSender.Builder> senderTweak,
+        final UnaryOperator<TransferReceiver.Builder> receiverTweak, final ConsentCallback consent,
+        final TransportProvider senderTransport, final TransportProvider receiverTransport) throws Exception
+    {
+        final TransferReceiver.Builder rb = TransferReceiver.builder()
+            .listen(new InetSocketAddress("127.0.0.1", 0))
+            .code(receiverCode)
+            .outputDir(out)
+            .acceptTimeout(BOUND)
+            .idleTimeout(Duration.ofSeconds(30));
+        if (receiverTransport != null)
+        {
+            rb.transport(receiverTransport);
+        }
+        final TransferReceiver receiver = receiverTweak.apply(rb).build();
+        final CompletableFuture<TransferResult> receiving = receiver.receiveAsync(consent);
+        final SocketAddress bound = receiver.awaitBound(BOUND);
+        if (bound == null)
+        {
+            receiving.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+            throw new IllegalStateException("receiver never bound");
+        }
+        final TransferSender.Builder sb = TransferSender.builder()
+            .to(bound)
+            .code(senderCode)
+            .connectTimeout(Duration.ofSeconds(20))
+            .idleTimeout(Duration.ofSeconds(30));
+        if (senderTransport != null)
+        {
+            sb.transport(senderTransport);
+        }
+        final TransferSender sender = senderTweak.apply(sb).build();
+        final CompletableFuture<TransferResult> sending = sender.sendAsync(paths);
+        TransferResult sent = null;
+        Throwable sendFailure = null;
+        TransferResult received = null;
+        Throwable receiveFailure = null;
+        try
+        {
+            sent = sending.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            sendFailure = ex.getCause();
+        }
+        catch (final TimeoutException ex)
+        {
+            sender.cancel();
+            sendFailure = ex;
+        }
+        try
+        {
+            received = receiving.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            receiveFailure = ex.getCause();
+        }
+        catch (final TimeoutException ex)
+        {
+            receiver.cancel();
+            receiveFailure = ex;
+        }
+        return new Outcome(sent, sendFailure, received, receiveFailure);
+    }
+
+    static Outcome run(final List<Path> paths, final Path out) throws Exception
+    {
+        final CodePhrase code = CodePhrase.generate(new SecureRandom());
+        return run(paths, out, code, code, b -> b, b -> b, ConsentCallback.ACCEPT_ALL, null, null);
+    }
+
+    static byte[] randomBytes(final long seed, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    static byte[] textBytes(final int length)
+    {
+        final StringBuilder b = new StringBuilder(length + 80);
+        int line = 0;
+        while (b.length() < length)
+        {
+            b.append("line ").append(line++).append(": the quick brown fox jumps over the lazy dog\n");
+        }
+        return b.substring(0, length).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    static void write(final Path file, final byte[] bytes) throws IOException
+    {
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
+    }
+}
