@@ -387,7 +387,12 @@ public final class ReceiveFolder
     private String freeName(final String path, final int slash, final Set<String> claimed) throws IOException
     {
         final String name = path.substring(slash + 1);
-        final int dot = name.lastIndexOf('.');
+        int dot = name.lastIndexOf('.');
+        if (dot > 4 && name.regionMatches(true, dot - 4, ".tar", 0, 4))
+        {
+            // Keep compound archive extensions whole: x (1).tar.gz, not x.tar (1).gz.
+            dot -= 4;
+        }
         final String stem = dot > 0 ? name.substring(0, dot) : name;
         final String extension = dot > 0 ? name.substring(dot) : "";
         final String parent = path.substring(0, slash + 1);
