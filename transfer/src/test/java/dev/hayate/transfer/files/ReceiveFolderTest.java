@@ -342,6 +342,21 @@ class ReceiveFolderTest
     }
 
     @Test
+    void shouldListAFileInTheWayOfADirectoryAsAConflict() throws IOException
+    {
+        final Path out = out();
+        Files.writeString(out.resolve("x"), "a file");
+        for (final OverwritePolicy policy : OverwritePolicy.values())
+        {
+            final Plan plan = new ReceiveFolder(out, policy, false).plan(Manifest.of(List.of(file("x/y.txt", 1),
+                new ManifestEntry("x", ManifestEntry.Kind.DIRECTORY, 0, 0755, MTIME))), CHUNK, DIGEST);
+            assertEquals(List.of("x/y.txt: x exists and is not a directory", "x: exists and is not a directory"),
+                plan.conflicts(), policy.name());
+        }
+        assertEquals("a file", Files.readString(out.resolve("x")));
+    }
+
+    @Test
     void shouldRefuseEntriesNamedLikePartFiles() throws IOException
     {
         final ReceiveFolder folder = new ReceiveFolder(out(), OverwritePolicy.OVERWRITE, false);
