@@ -97,7 +97,7 @@ class ManifestTest
         Files.write(photos.resolve("a.jpg"), new byte[1000]);
         Files.writeString(dir.resolve("photos/\u65e5\u672c\u8a9e.txt"), "\u3053\u3093\u306b\u3061\u306f");
         Files.createFile(dir.resolve("photos/empty.bin"));
-        Files.createSymbolicLink(dir.resolve("photos/link"), Path.of("/etc/passwd"));
+        Files.createSymbolicLink(dir.resolve("photos/link"), dir.resolve("notes.md"));
         Files.createSymbolicLink(dir.resolve("photos/dirlink"), dir);
         Files.setPosixFilePermissions(photos.resolve("a.jpg"), PosixFilePermissions.fromString("rwxr-x---"));
         Files.setLastModifiedTime(photos.resolve("a.jpg"), FileTime.fromMillis(1_600_000_000_123L));
