@@ -41,7 +41,9 @@ import java.util.zip.CRC32C;
  * lengths, so a file resumes from {@code k = min(digests in the sidecar, whole chunks in the part file)}, and
  * chunk {@code k - 1} is read back and checked with the {@link ChunkVerifier}; a mismatch starts the file over.
  * Only the last chunk is read, not the whole file. The part file is then truncated to {@code k} chunks (it is
- * our own file, never a user's).
+ * our own file, never a user's). Nothing is forced to disk per chunk (that would cap the speed); the part file is
+ * forced once, in {@link IncomingFile#complete()}, before it takes the target's name. Entries of an offer whose
+ * names look like part files or sidecars are conflicts under every policy.
  *
  * <h2>Modes</h2>
  * Mode bits are applied best effort, without group or other write permission (a sender cannot make anything
@@ -171,7 +173,7 @@ public final class ReceiveFolder
             SafePaths.validate(path);
             final int slash = path.lastIndexOf('/');
             final String name = path.substring(slash + 1);
-            if (name.endsWith(PART_SUFFIX) || name.endsWith(PART_SUFFIX + SUMS_SUFFIX))
+            if (name.endsWith(PART_SUFFIX) || name.endsWith(PART_SUFFIX + SUMS_SUFFIX) || name.startsWith(PART_SUFFIX + "-"))
             {
                 conflicts.add(SafePaths.printable(path) + ": name reserved for part files");
                 items.add(new Plan.Item(index, entry, path, outputDir.resolve(path), false, false, 0, 0));

@@ -357,12 +357,32 @@ class ReceiveFolderTest
     }
 
     @Test
+    void shouldReceiveAFileWhoseNameIsTooLongForADottedPartName() throws IOException
+    {
+        final Path out = out();
+        final String name = "n".repeat(250) + ".txt";
+        final ReceiveFolder folder = new ReceiveFolder(out, OverwritePolicy.REFUSE, true, SHA256);
+        final Manifest manifest = Manifest.of(List.of(file(name, 1500)));
+        final byte[] data = content(1500, 13);
+        try (IncomingFile file = folder.open(folder.plan(manifest, CHUNK, DIGEST), 0))
+        {
+            assertTrue(file.partFile().getFileName().toString().startsWith(".hayate-part-"));
+            writeChunks(file, data, 0, 1);
+        }
+        final Plan plan = folder.plan(manifest, CHUNK, DIGEST);
+        assertEquals(1, plan.resumeChunks(0));
+        receiveWhole(folder, plan, 0, data);
+        assertArrayEquals(data, Files.readAllBytes(out.resolve(name)));
+        assertEquals(List.of(name), listing(out));
+    }
+
+    @Test
     void shouldRefuseEntriesNamedLikePartFiles() throws IOException
     {
         final ReceiveFolder folder = new ReceiveFolder(out(), OverwritePolicy.OVERWRITE, false);
         final Plan plan = folder.plan(Manifest.of(List.of(file("a.txt", 1), file(".a.txt.hayate-part", 1),
-            file(".a.txt.hayate-part.sums", 1))), CHUNK, DIGEST);
-        assertEquals(2, plan.conflicts().size(), plan.conflicts().toString());
+            file(".a.txt.hayate-part.sums", 1), file(".hayate-part-1234-abcd", 1))), CHUNK, DIGEST);
+        assertEquals(3, plan.conflicts().size(), plan.conflicts().toString());
     }
 
     @Test
