@@ -415,7 +415,14 @@ public final class IncomingFile implements AutoCloseable
             }
             return;
         }
-        Files.delete(part);
+        try
+        {
+            Files.delete(part);
+        }
+        catch (final IOException ignored)
+        {
+            // The target is complete; the leftover hidden link to it is replaced by the next open of this name.
+        }
     }
 
     private void checkOpen()

@@ -147,13 +147,19 @@ public final class Manifest
      *
      * @param entries the entries, in transfer order.
      * @return the manifest.
-     * @throws ManifestException if a path is hostile or two entries collide.
+     * @throws ManifestException if a path is hostile, two entries collide, or the sizes overflow a long.
      */
     public static Manifest of(final List<ManifestEntry> entries) throws ManifestException
     {
+        long total = 0;
         for (final ManifestEntry entry : entries)
         {
             SafePaths.validate(entry.path());
+            total += entry.size();
+            if (total < 0)
+            {
+                throw new ManifestException("the manifest totals more than " + Long.MAX_VALUE + " bytes");
+            }
         }
         checkCollisions(entries);
         return new Manifest(entries, null, List.of());

@@ -18,7 +18,7 @@ public enum OverwritePolicy
     /**
      * A file whose target exists is received as {@code name (1).ext}, {@code name (2).ext}, ... (the first
      * name free on disk and not used by another entry of the offer; the extension is what follows the last
-     * dot, and a name starting with its only dot has none). Directories are merged, not renamed: an existing
+     * dot, or {@code .tar.<x>} for compressed archives, and a name starting with its only dot has none). Directories are merged, not renamed: an existing
      * directory is reused and the files inside it are renamed one by one when they conflict.
      */
     RENAME,

@@ -14,6 +14,8 @@ public final class Plan
     /**
      * The plan for one manifest entry.
      *
+     * <p>Thread-safety: immutable.
+     *
      * @param index        entry index in the manifest.
      * @param entry        the manifest entry.
      * @param targetPath   relative path of the target (differs from the entry's path when renamed).

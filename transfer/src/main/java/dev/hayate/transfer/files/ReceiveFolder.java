@@ -29,19 +29,21 @@ import java.util.zip.CRC32C;
  * bytes use {@code .hayate-part-<hash>} instead). The sidecar starts with a header that identifies what the part
  * file belongs to, so the part of another file (or of another version of it) is never resumed:
  * <pre>
- *   0        4          8              12          16         24            32
- *   +--------+----------+--------------+-----------+----------+-------------+------------------------+
- *   | magic  | version  | digest algo  | digest    | file     | file mtime  | digest 0 | digest 1 |...|
- *   | "HYS1" | int32 =1 | id, int32    | length    | size     | millis      | digestLength bytes each |
- *   |        |          |              | int32     | int64    | int64       |                         |
- *   +--------+----------+--------------+-----------+----------+-------------+------------------------+
- *   chunk size: int32 at 32, then the digests from 36. All integers little-endian.
+ *   0        4          8            12         16         24           32           36
+ *   +--------+----------+------------+----------+----------+------------+------------+----------+----------+---
+ *   | magic  | version  | digest     | digest   | file     | file mtime | chunk size | digest 0 | digest 1 |...
+ *   | "HYS1" | int32 =1 | algorithm  | length   | size     | millis     | int32      |          |          |
+ *   |        |          | id, int32  | int32    | int64    | int64      |            | digestLength bytes each
+ *   +--------+----------+------------+----------+----------+------------+------------+----------+----------+---
+ *   all integers little-endian
  * </pre>
  * Chunks are written before their digests. A crash (even {@code kill -9}) can leave the two of different
  * lengths, so a file resumes from {@code k = min(digests in the sidecar, whole chunks in the part file)}, and
  * chunk {@code k - 1} is read back and checked with the {@link ChunkVerifier}; a mismatch starts the file over.
  * Only the last chunk is read, not the whole file. The part file is then truncated to {@code k} chunks (it is
- * our own file, never a user's).
+ * our own file, never a user's). Nothing is forced to disk per chunk (that would cap the speed); the part file is
+ * forced once, in {@link IncomingFile#complete()}, before it takes the target's name. Entries of an offer whose
+ * names look like part files or sidecars are conflicts under every policy.
  *
  * <h2>Modes</h2>
  * Mode bits are applied best effort, without group or other write permission (a sender cannot make anything
@@ -134,7 +136,8 @@ public final class ReceiveFolder
      * @return the plan.
      * @throws HostilePathException if a path is refused.
      * @throws TransferIOException  if the output folder is missing or not a directory, or a path passes through
-     *                              a symbolic link or a non-directory under it.
+     *                              a symbolic link under it (an existing non-directory in a path's way is a
+     *                              conflict).
      * @throws IOException          if the disk cannot be examined.
      */
     public Plan plan(final Manifest manifest, final int chunkSize, final int digestAlgorithmId,
@@ -144,10 +147,16 @@ public final class ReceiveFolder
         {
             throw new IllegalArgumentException("chunkSize " + chunkSize + " / digestLength " + digestLength);
         }
-        final BasicFileAttributes outputAttributes = Files.readAttributes(outputDir, BasicFileAttributes.class);
-        if (!outputAttributes.isDirectory())
+        try
         {
-            throw new TransferIOException(outputDir.toString(), "not a directory");
+            if (!Files.readAttributes(outputDir, BasicFileAttributes.class).isDirectory())
+            {
+                throw new TransferIOException(outputDir.toString(), "the output folder is not a directory");
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw TransferIOException.of(outputDir.toString(), "cannot use the output folder", ex);
         }
         final List<Plan.Item> items = new ArrayList<>(manifest.size());
         final List<String> conflicts = new ArrayList<>();
@@ -164,16 +173,19 @@ public final class ReceiveFolder
             SafePaths.validate(path);
             final int slash = path.lastIndexOf('/');
             final String name = path.substring(slash + 1);
-            if (name.endsWith(PART_SUFFIX) || name.endsWith(PART_SUFFIX + SUMS_SUFFIX))
+            if (name.endsWith(PART_SUFFIX) || name.endsWith(PART_SUFFIX + SUMS_SUFFIX) || name.startsWith(PART_SUFFIX + "-"))
             {
                 conflicts.add(SafePaths.printable(path) + ": name reserved for part files");
                 items.add(new Plan.Item(index, entry, path, outputDir.resolve(path), false, false, 0, 0));
                 continue;
             }
-            if (slash > 0)
+            final String blocked = slash > 0 ? blockedAncestor(path, slash) : null;
+            if (blocked != null)
             {
-                // Every existing ancestor must be a real directory: no link is ever passed through.
-                SafePaths.resolveInside(outputDir, path.substring(0, slash));
+                conflicts.add(SafePaths.printable(path) + ": " + SafePaths.printable(blocked) +
+                    " exists and is not a directory");
+                items.add(new Plan.Item(index, entry, path, outputDir.resolve(path), false, false, 0, 0));
+                continue;
             }
             final Path target = outputDir.resolve(path);
             final BasicFileAttributes existing = SafePaths.attributesOrNull(target);
@@ -384,10 +396,44 @@ public final class ReceiveFolder
         plan.checkAccepted();
     }
 
+    /**
+     * Examines the existing ancestors of a path without following links.
+     *
+     * @return the first existing ancestor that is not a directory, or null when every existing one is.
+     * @throws TransferIOException if an ancestor is a symbolic link: no link is ever passed through.
+     */
+    private String blockedAncestor(final String path, final int lastSlash) throws IOException
+    {
+        for (int slash = path.indexOf('/'); slash > 0 && slash <= lastSlash; slash = path.indexOf('/', slash + 1))
+        {
+            final String ancestor = path.substring(0, slash);
+            final BasicFileAttributes attributes = SafePaths.attributesOrNull(outputDir.resolve(ancestor));
+            if (attributes == null)
+            {
+                return null;
+            }
+            if (attributes.isSymbolicLink())
+            {
+                throw new TransferIOException(path, "refusing to follow the symbolic link " +
+                    SafePaths.printable(ancestor) + " inside the output folder");
+            }
+            if (!attributes.isDirectory())
+            {
+                return ancestor;
+            }
+        }
+        return null;
+    }
+
     private String freeName(final String path, final int slash, final Set<String> claimed) throws IOException
     {
         final String name = path.substring(slash + 1);
-        final int dot = name.lastIndexOf('.');
+        int dot = name.lastIndexOf('.');
+        if (dot > 4 && name.regionMatches(true, dot - 4, ".tar", 0, 4))
+        {
+            // Keep compound archive extensions whole: x (1).tar.gz, not x.tar (1).gz.
+            dot -= 4;
+        }
         final String stem = dot > 0 ? name.substring(0, dot) : name;
         final String extension = dot > 0 ? name.substring(dot) : "";
         final String parent = path.substring(0, slash + 1);

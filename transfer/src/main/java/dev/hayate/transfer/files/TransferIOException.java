@@ -103,6 +103,15 @@ public class TransferIOException extends IOException
         {
             return "already exists";
         }
+        if (reason.contains("Too many levels of symbolic links") || reason.contains("symbolic link"))
+        {
+            // ELOOP from opening with NOFOLLOW_LINKS: the last component is a link.
+            return "is a symbolic link (not followed)";
+        }
+        if (reason.contains("File name too long"))
+        {
+            return "file name too long for this file system";
+        }
         if (reason.contains("Read-only file system"))
         {
             return "read-only file system";

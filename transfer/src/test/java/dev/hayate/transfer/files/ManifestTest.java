@@ -2,8 +2,11 @@ package dev.hayate.transfer.files;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +97,7 @@ class ManifestTest
         Files.write(photos.resolve("a.jpg"), new byte[1000]);
         Files.writeString(dir.resolve("photos/\u65e5\u672c\u8a9e.txt"), "\u3053\u3093\u306b\u3061\u306f");
         Files.createFile(dir.resolve("photos/empty.bin"));
-        Files.createSymbolicLink(dir.resolve("photos/link"), Path.of("/etc/passwd"));
+        Files.createSymbolicLink(dir.resolve("photos/link"), dir.resolve("notes.md"));
         Files.createSymbolicLink(dir.resolve("photos/dirlink"), dir);
         Files.setPosixFilePermissions(photos.resolve("a.jpg"), PosixFilePermissions.fromString("rwxr-x---"));
         Files.setLastModifiedTime(photos.resolve("a.jpg"), FileTime.fromMillis(1_600_000_000_123L));
@@ -119,6 +122,28 @@ class ManifestTest
         assertEquals(16, manifest.chunkCount(a, 64));
         assertEquals(2, manifest.skipped().size(), manifest.skipped().toString());
         assertTrue(manifest.skipped().stream().allMatch(s -> s.contains("symbolic link")), manifest.skipped().toString());
+    }
+
+    @Test
+    void shouldSkipSpecialFilesAndNamesReceiversWouldRefuse(@TempDir final Path dir) throws IOException
+    {
+        final Path root = Files.createDirectories(dir.resolve("r"));
+        Files.writeString(root.resolve("ok.txt"), "ok");
+        Files.writeString(root.resolve("bad\nname.txt"), "x");
+        Files.writeString(root.resolve("aux.c"), "x");
+        Files.writeString(root.resolve("back\\slash"), "x");
+        Files.createDirectories(root.resolve("con/inner"));
+        try (ServerSocketChannel socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            socket.bind(UnixDomainSocketAddress.of(root.resolve("sock")));
+            final Manifest manifest = Manifest.scan(List.of(root));
+            assertEquals(List.of("r", "r/ok.txt"), manifest.entries().stream().map(ManifestEntry::path).toList());
+            final String skipped = String.join("\n", manifest.skipped());
+            assertEquals(5, manifest.skipped().size(), skipped);
+            assertTrue(skipped.contains("r/sock: special file"), skipped);
+            assertTrue(skipped.contains("bad\\x0Aname.txt: name refused by receivers"), skipped);
+            assertTrue(skipped.contains("back\\\\slash: name refused by receivers"), skipped);
+        }
     }
 
     @Test
