@@ -47,6 +47,16 @@ final class TransferFixture
         final UnaryOperator<TransferReceiver.Builder> receiverTweak, final ConsentCallback consent,
         final TransportProvider senderTransport, final TransportProvider receiverTransport) throws Exception
     {
+        return run(paths, out, senderCode, receiverCode, senderTweak, receiverTweak, consent, senderTransport,
+            receiverTransport, null);
+    }
+
+    static Outcome run(final List<Path> paths, final Path out, final CodePhrase senderCode,
+        final CodePhrase receiverCode, final UnaryOperator<TransferSender.Builder> senderTweak,
+        final UnaryOperator<TransferReceiver.Builder> receiverTweak, final ConsentCallback consent,
+        final TransportProvider senderTransport, final TransportProvider receiverTransport,
+        final TamperingProxy.Tamper tamper) throws Exception
+    {
         final TransferReceiver.Builder rb = TransferReceiver.builder()
             .listen(new InetSocketAddress("127.0.0.1", 0))
             .code(receiverCode)
@@ -65,8 +75,10 @@ final class TransferFixture
             receiving.get(BOUND.toSeconds(), TimeUnit.SECONDS);
             throw new IllegalStateException("receiver never bound");
         }
+        final TamperingProxy proxy = tamper == null ? null :
+            new TamperingProxy((InetSocketAddress)bound, tamper);
         final TransferSender.Builder sb = TransferSender.builder()
-            .to(bound)
+            .to(proxy == null ? bound : proxy.address())
             .code(senderCode)
             .connectTimeout(Duration.ofSeconds(20))
             .idleTimeout(Duration.ofSeconds(30));
@@ -105,6 +117,10 @@ final class TransferFixture
         {
             receiver.cancel();
             receiveFailure = ex;
+        }
+        if (proxy != null)
+        {
+            proxy.close();
         }
         return new Outcome(sent, sendFailure, received, receiveFailure);
     }
