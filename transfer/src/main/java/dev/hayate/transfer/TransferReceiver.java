@@ -191,6 +191,7 @@ public final class TransferReceiver
         private final long startNanos = System.nanoTime();
         private volatile TransferException writerFailure;
         private volatile boolean writerDone;
+        private volatile boolean drainAndStop;
 
         TransferResult run(final ConsentCallback consent) throws TransferException
         {
@@ -501,9 +502,19 @@ public final class TransferReceiver
             }
             finally
             {
-                if (!writerDone)
+                if (writer != null && !writerDone)
                 {
-                    cancelled = true;
+                    // Every chunk already queued was authenticated: let the writer put it in the part file (so a
+                    // resume need not fetch it again), then stop.
+                    drainAndStop = true;
+                    try
+                    {
+                        writer.join(TimeUnit.SECONDS.toMillis(10));
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
                 }
                 TransferSender.stop(writer);
                 for (final ChunkSlot slot : slots)
@@ -572,7 +583,15 @@ public final class TransferReceiver
             {
                 while (true)
                 {
-                    final ChunkSlot slot = ready.take();
+                    final ChunkSlot slot = ready.poll(100, TimeUnit.MILLISECONDS);
+                    if (slot == null)
+                    {
+                        if (drainAndStop)
+                        {
+                            return;
+                        }
+                        continue;
+                    }
                     if (slot.type == ChunkSlot.END)
                     {
                         free.add(slot);

@@ -1,0 +1,143 @@
+package dev.hayate.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import dev.hayate.transfer.crypto.CodePhrase;
+import dev.hayate.transfer.files.OverwritePolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TransferPairingAndConsentTest
+{
+    @TempDir
+    Path tmp;
+
+    private Path source() throws Exception
+    {
+        final Path src = tmp.resolve("src/report.txt");
+        TransferFixture.write(src, TransferFixture.textBytes(200_000));
+        return src;
+    }
+
+    private static boolean isEmpty(final Path dir) throws Exception
+    {
+        try (Stream<Path> all = Files.list(dir))
+        {
+            return all.findAny().isEmpty();
+        }
+    }
+
+    @Test
+    void shouldFailCleanlyOnBothSidesWithAWrongCodeAndWriteNothing() throws Exception
+    {
+        final Path out = Files.createDirectories(tmp.resolve("out"));
+        final CodePhrase senderCode = CodePhrase.parse("7-amber-falcon-river");
+        final CodePhrase receiverCode = CodePhrase.parse("8-amber-falcon-river");
+        final AtomicReference<Offer> offered = new AtomicReference<>();
+
+        final TransferFixture.Outcome outcome = TransferFixture.run(List.of(source()), out, senderCode, receiverCode,
+            b -> b, b -> b, offer ->
+            {
+                offered.set(offer);
+                return true;
+            }, null, null);
+
+        assertNotNull(outcome.sendError(), "sender must fail");
+        assertNotNull(outcome.receiveError(), "receiver must fail");
+        assertEquals(Failure.WRONG_CODE, outcome.sendError().failure(), outcome.sendError()::getMessage);
+        assertEquals(Failure.WRONG_CODE, outcome.receiveError().failure(), outcome.receiveError()::getMessage);
+        assertTrue(outcome.sendError().getMessage().contains("wrong code"));
+        assertNull(offered.get(), "no offer may reach the receiver");
+        assertTrue(isEmpty(out), "nothing written");
+    }
+
+    @Test
+    void shouldTellTheSenderWhenTheReceiverDeclines() throws Exception
+    {
+        final Path out = Files.createDirectories(tmp.resolve("out"));
+        final CodePhrase code = CodePhrase.generate(new SecureRandom());
+        final AtomicReference<Offer> offered = new AtomicReference<>();
+
+        final TransferFixture.Outcome outcome = TransferFixture.run(List.of(source()), out, code, code, b -> b, b -> b,
+            offer ->
+            {
+                offered.set(offer);
+                return false;
+            }, null, null);
+
+        assertEquals(Failure.REJECTED, outcome.sendError().failure(), outcome.sendError()::getMessage);
+        assertTrue(outcome.sendError().fromPeer());
+        assertEquals(Failure.REJECTED, outcome.receiveError().failure());
+        assertEquals(1, offered.get().fileCount());
+        assertEquals(200_000, offered.get().totalBytes());
+        assertEquals("report.txt", offered.get().entries().get(0).path());
+        assertTrue(isEmpty(out), "nothing written");
+    }
+
+    @Test
+    void shouldRefuseAnExistingFileAndLeaveItByteForByte() throws Exception
+    {
+        final Path out = Files.createDirectories(tmp.resolve("out"));
+        final byte[] mine = "precious".getBytes(StandardCharsets.UTF_8);
+        Files.write(out.resolve("report.txt"), mine);
+        final CodePhrase code = CodePhrase.generate(new SecureRandom());
+
+        final TransferFixture.Outcome outcome = TransferFixture.run(List.of(source()), out, code, code, b -> b, b -> b,
+            ConsentCallback.ACCEPT_ALL, null, null);
+
+        assertEquals(Failure.CONFLICT, outcome.receiveError().failure(), outcome.receiveError()::getMessage);
+        assertEquals(Failure.CONFLICT, outcome.sendError().failure(), outcome.sendError()::getMessage);
+        assertArrayEquals(mine, Files.readAllBytes(out.resolve("report.txt")));
+        try (Stream<Path> all = Files.list(out))
+        {
+            assertEquals(1, all.count(), "no part file, no other file");
+        }
+    }
+
+    @Test
+    void shouldSaveBesideAnExistingFileWhenAskedToRename() throws Exception
+    {
+        final Path out = Files.createDirectories(tmp.resolve("out"));
+        final byte[] mine = "precious".getBytes(StandardCharsets.UTF_8);
+        Files.write(out.resolve("report.txt"), mine);
+        final CodePhrase code = CodePhrase.generate(new SecureRandom());
+        final Path src = source();
+
+        final TransferFixture.Outcome outcome = TransferFixture.run(List.of(src), out, code, code, b -> b,
+            b -> b.overwrite(OverwritePolicy.RENAME), ConsentCallback.ACCEPT_ALL, null, null);
+
+        assertNull(outcome.receiveFailure(), () -> String.valueOf(outcome.receiveFailure()));
+        assertArrayEquals(mine, Files.readAllBytes(out.resolve("report.txt")));
+        assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(out.resolve("report (1).txt")));
+        assertEquals(out.resolve("report (1).txt"), outcome.received().files().get(0).location());
+    }
+
+    @Test
+    void shouldReplaceOnlyWithConsentToOverwrite() throws Exception
+    {
+        final Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.write(out.resolve("report.txt"), "old".getBytes(StandardCharsets.UTF_8));
+        final CodePhrase code = CodePhrase.generate(new SecureRandom());
+        final Path src = source();
+
+        final TransferFixture.Outcome outcome = TransferFixture.run(List.of(src), out, code, code, b -> b,
+            b -> b.overwrite(OverwritePolicy.OVERWRITE), ConsentCallback.ACCEPT_ALL, null, null);
+
+        assertNull(outcome.receiveFailure(), () -> String.valueOf(outcome.receiveFailure()));
+        assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(out.resolve("report.txt")));
+        assertFalse(Files.exists(out.resolve("report (1).txt")));
+    }
+}
