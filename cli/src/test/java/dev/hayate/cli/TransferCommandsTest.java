@@ -1,0 +1,164 @@
+package dev.hayate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.hayate.transfer.ConsentCallback;
+import dev.hayate.transfer.TransferReceiver;
+import dev.hayate.transfer.TransferResult;
+import dev.hayate.transfer.TransferSender;
+import dev.hayate.transfer.crypto.CodePhrase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
+
+/**
+ * {@code hayate send} and {@code hayate receive} run in-process against the library on the other side, with the
+ * command's standard streams captured.
+ */
+@ResourceLock(Resources.SYSTEM_OUT)
+class TransferCommandsTest
+{
+    private static final String CODE = "42-amber-falcon-river";
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int exit, String out, String err)
+    {
+    }
+
+    private static Run run(final String... args)
+    {
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        final ByteArrayOutputStream o = new ByteArrayOutputStream();
+        final ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try
+        {
+            final int exit = Main.commandLine().execute(args);
+            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        }
+        finally
+        {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private Path file(final String name, final int size) throws Exception
+    {
+        final byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        final Path p = tmp.resolve("src").resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.write(p, bytes);
+        return p;
+    }
+
+    private TransferReceiver receiver(final Path out, final String code)
+    {
+        return TransferReceiver.builder().listen(new InetSocketAddress("127.0.0.1", 0)).code(CodePhrase.parse(code))
+            .outputDir(out).acceptTimeout(Duration.ofSeconds(60)).build();
+    }
+
+    @Test
+    void shouldSendAFileAndReportEveryChecksum() throws Exception
+    {
+        final Path src = file("notes.bin", 300_000);
+        final Path out = Files.createDirectories(tmp.resolve("out"));
+        final TransferReceiver receiver = receiver(out, CODE);
+        final CompletableFuture<TransferResult> receiving = receiver.receiveAsync(ConsentCallback.ACCEPT_ALL);
+        final InetSocketAddress at = (InetSocketAddress)receiver.awaitBound(Duration.ofSeconds(30));
+
+        final Run run = run("send", src.toString(), "--to", "127.0.0.1:" + at.getPort(), "--code", CODE);
+
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.err().contains("every checksum matched"), run.err());
+        assertTrue(run.err().contains("sent     notes.bin"), run.err());
+        receiving.get(30, TimeUnit.SECONDS);
+        assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(out.resolve("notes.bin")));
+    }
+
+    @Test
+    void shouldExitThreeOnAWrongCode() throws Exception
+    {
+        final Path src = file("notes.bin", 1000);
+        final Path out = Files.createDirectories(tmp.resolve("out"));
+        final TransferReceiver receiver = receiver(out, "43-amber-falcon-river");
+        final CompletableFuture<TransferResult> receiving = receiver.receiveAsync(ConsentCallback.ACCEPT_ALL);
+        final InetSocketAddress at = (InetSocketAddress)receiver.awaitBound(Duration.ofSeconds(30));
+
+        final Run run = run("send", src.toString(), "--to", "127.0.0.1:" + at.getPort(), "--code", CODE, "--json");
+
+        assertEquals(3, run.exit(), run.out() + run.err());
+        assertTrue(run.out().contains("\"event\":\"failed\",\"failure\":\"wrong_code\""), run.out());
+        assertThrows(Exception.class, () -> receiving.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shouldReceiveWithJsonEventsAndTheOfferListed() throws Exception
+    {
+        final Path src = file("photo.raw", 200_000);
+        final Path out = Files.createDirectories(tmp.resolve("out"));
+        final int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            port = probe.getLocalPort();
+        }
+        final CompletableFuture<Run> receiving = CompletableFuture.supplyAsync(() -> run("receive", CODE, "--listen",
+            "127.0.0.1:" + port, "--out", out.toString(), "--yes", "--json", "--timeout", "60"));
+        final SocketAddress to = new InetSocketAddress("127.0.0.1", port);
+        final TransferResult sent = TransferSender.builder().to(to).code(CodePhrase.parse(CODE))
+            .connectTimeout(Duration.ofSeconds(30)).build().send(List.of(src));
+
+        final Run run = receiving.get(60, TimeUnit.SECONDS);
+        assertEquals(0, run.exit(), run.out() + run.err());
+        assertTrue(run.out().contains("\"event\":\"offer\""), run.out());
+        assertTrue(run.out().contains("\"path\":\"photo.raw\""), run.out());
+        assertTrue(run.out().contains("\"event\":\"done\""), run.out());
+        assertTrue(run.out().contains(sent.files().get(0).checksum()), run.out());
+        assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(out.resolve("photo.raw")));
+    }
+
+    @Test
+    void shouldExplainThatSendingWithoutAnAddressIsNotBuiltYet() throws Exception
+    {
+        final Run run = run("send", file("a.txt", 10).toString());
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("--to HOST:PORT is needed"), run.err());
+    }
+
+    @Test
+    void shouldParseRatesAndAddresses()
+    {
+        assertEquals(10L << 20, Sizes.parse("10MiB"));
+        assertEquals(50_000_000L, Sizes.parse("50MB"));
+        assertEquals(1536L << 20, Sizes.parse("1.5GiB"));
+        assertEquals(800_000L, Sizes.parse("800k"));
+        assertThrows(IllegalArgumentException.class, () -> Sizes.parse("fast"));
+        assertEquals("1.5 GiB", Sizes.format(1536L << 20));
+        assertEquals(9750, Addresses.parse(":9750", "0.0.0.0").getPort());
+        assertEquals("::1", Addresses.parse("[::1]:80", "x").getHostString().replace("0:0:0:0:0:0:0:1", "::1"));
+        assertThrows(IllegalArgumentException.class, () -> Addresses.parse("host:port", "x"));
+    }
+}
