@@ -29,8 +29,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The per-chunk costs of the transfer engine's payload layer: AEAD seal and open of one chunk on direct buffers
- * (both suites, 64 KiB and 1 MiB), LZ4 on text and on random data (a full attempt, and the adaptive state once it
+ * The per-chunk costs of the transfer engine's payload layer: AEAD seal and open of one chunk on direct or heap
+ * buffers (both suites, 64 KiB and 1 MiB), LZ4 on text and on random data (a full attempt, and the adaptive state once it
  * has given up), and the chunk digests. The score is chunks per second: multiply by the chunk size for bytes per
  * second. Run with {@code -prof gc} to see the allocation per chunk.
  *
@@ -65,6 +65,10 @@ public class TransferCryptoBench
         @Param({"65536", "1048576"})
         public int chunkSize;
 
+        /** Direct or heap buffers: on JDK 17 the JDK's AEADs allocate more for direct buffers. */
+        @Param({"direct", "heap"})
+        public String buffers;
+
         SessionKeys receiverKeys;
         ChunkSealer sealer;
         ByteBuffer plaintext;
@@ -86,24 +90,29 @@ public class TransferCryptoBench
             final SessionKeys senderKeys = SessionKeys.fromSharedSecret(secret, context, Role.SENDER);
             receiverKeys = SessionKeys.fromSharedSecret(secret, context, Role.RECEIVER);
             sealer = senderKeys.sealer(suite);
-            plaintext = ByteBuffer.allocateDirect(chunkSize);
+            plaintext = allocate(chunkSize);
             final byte[] bytes = new byte[chunkSize];
             new Random(2).nextBytes(bytes);
             plaintext.put(bytes).flip();
-            sealed = ByteBuffer.allocateDirect(chunkSize + CipherSuite.TAG_LENGTH);
-            opened = ByteBuffer.allocateDirect(chunkSize);
+            sealed = allocate(chunkSize + CipherSuite.TAG_LENGTH);
+            opened = allocate(chunkSize);
 
             final ChunkSealer ringSealer = senderKeys.sealer(suite);
             ring = new ByteBuffer[Math.max(4, RING_BYTES / chunkSize)];
             for (int i = 0; i < ring.length; i++)
             {
-                ring[i] = ByteBuffer.allocateDirect(chunkSize + CipherSuite.TAG_LENGTH);
+                ring[i] = allocate(chunkSize + CipherSuite.TAG_LENGTH);
                 plaintext.clear();
                 ringSealer.seal(ringSealer.nextSequence(), FrameKinds.CHUNK, 0, i, ChunkFlags.NONE, plaintext, ring[i]);
                 ring[i].flip();
             }
             plaintext.clear();
             opener = receiverKeys.opener(suite);
+        }
+
+        private ByteBuffer allocate(final int capacity)
+        {
+            return "heap".equals(buffers) ? ByteBuffer.allocate(capacity) : ByteBuffer.allocateDirect(capacity);
         }
     }
 
