@@ -100,6 +100,22 @@ class ChunkSealerOpenerTest
         opener.finish();
     }
 
+    @ParameterizedTest
+    @EnumSource(CipherSuite.class)
+    void shouldReportTamperedDirectBuffer(final CipherSuite suite) throws Exception
+    {
+        final ChunkSealer sealer = senderKeys.sealer(suite);
+        final ByteBuffer in = ByteBuffer.allocateDirect(4096);
+        final ByteBuffer sealed = ByteBuffer.allocateDirect(4096 + 16);
+        sealer.seal(sealer.nextSequence(), FrameKinds.CHUNK, 0, 0, ChunkFlags.LAST, in, sealed);
+        sealed.flip();
+        sealed.put(100, (byte)(sealed.get(100) ^ 4));
+        final ChunkOpener opener = receiverKeys.opener(suite);
+        final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class,
+            () -> opener.open(0, FrameKinds.CHUNK, 0, 0, ChunkFlags.LAST, sealed, ByteBuffer.allocateDirect(4096)));
+        assertEquals(Violation.TAMPERED, ex.violation());
+    }
+
     @Test
     void shouldSealOnWorkerThreadsAndOpenInOrder() throws Exception
     {
