@@ -6,6 +6,9 @@ import org.agrona.DirectBuffer;
 
 /**
  * A {@link ByteBuffer} window onto an agrona buffer, for the JDK's {@code Cipher}, which takes ByteBuffers.
+ * AEAD is done in place in the window (source and destination at the same address): the JDK's GCM copies its
+ * whole output through a fresh heap buffer when it cannot rule out an overlap, which it cannot for two slices of
+ * one pool slab.
  * The view is cached per underlying buffer, so steady-state framing allocates nothing: a connection's send and
  * receive buffers stay the same for its life.
  *
@@ -15,6 +18,7 @@ public final class ByteBufferViews
 {
     private Object lastBacking;
     private ByteBuffer lastView;
+    private ByteBuffer lastTwin;
 
     /**
      * @param buffer an agrona buffer over a ByteBuffer or a byte array.
@@ -33,11 +37,22 @@ public final class ByteBufferViews
         if (backing != lastBacking)
         {
             lastView = backing instanceof ByteBuffer bb ? bb.duplicate().clear() : ByteBuffer.wrap((byte[])backing);
+            lastTwin = lastView.duplicate();
             lastBacking = backing;
         }
         final int start = buffer.wrapAdjustment() + offset;
         final ByteBuffer view = lastView;
         view.limit(view.capacity()).position(start).limit(start + length);
+        lastTwin.limit(view.capacity()).position(start).limit(start + length);
         return view;
+    }
+
+    /**
+     * @return a second view over the same window as the last {@link #window} call, for in-place transforms that
+     * take a source and a destination buffer.
+     */
+    public ByteBuffer twin()
+    {
+        return lastTwin;
     }
 }

@@ -24,8 +24,8 @@ import org.agrona.MutableDirectBuffer;
  * the wire is checked against the frame before anything is sized from it; a malformed frame throws
  * {@link MalformedFrameException} and the engine closes that connection as a protocol error.
  *
- * <p>A sealed message is sealed while it is encoded: the ciphertext goes straight into the frame, with no
- * intermediate copy. A received sealed message is not opened here: its body is a view into the receive buffer
+ * <p>A sealed message is sealed while it is encoded: the plaintext is copied into the frame and sealed in place
+ * there, so the ciphertext is never staged elsewhere. A received sealed message is not opened here: its body is a view into the receive buffer
  * and the caller opens it where the plaintext must go.
  *
  * <p>Thread-safety: one codec per connection; encode on the sending thread, decode on the receiving thread
@@ -133,17 +133,19 @@ public final class TransferCodec implements Codec<TransferMessage>
             .plainLength(m.plainLength);
         final int lengthAt = sealedEncoder.limit();
         final int bodyAt = lengthAt + SealedEncoder.bodyHeaderLength();
+        // Copy the plaintext into the frame, then seal it in place there (see ByteBufferViews for why).
         final ByteBuffer out = sendViews.window(buffer, bodyAt, plainBytes + FrameSealer.TAG_LENGTH);
-        final ByteBuffer in = m.plaintext == null ? EMPTY : m.plaintext;
-        final int position = in.position();
+        final ByteBuffer in = sendViews.twin();
+        if (plainBytes > 0)
+        {
+            out.put(out.position(), m.plaintext, m.plaintext.position(), plainBytes);
+        }
+        in.limit(in.position() + plainBytes);
         final int sealedBytes = sealer.seal(sequence, m.kind, m.fileIndex, m.chunkIndex, m.flags, in, out);
-        in.position(position);
         buffer.putInt(lengthAt, sealedBytes, ByteOrder.LITTLE_ENDIAN);
         sealedEncoder.limit(bodyAt + sealedBytes);
         return MessageHeaderEncoder.ENCODED_LENGTH + sealedEncoder.encodedLength();
     }
-
-    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0);
 
     private int encodeAbort(final TransferMessage m, final MutableDirectBuffer buffer, final int offset,
         final int capacity)
