@@ -96,7 +96,7 @@ class ChunkSealerOpenerTest
             out.get(back);
             assertArrayEquals(plain, back);
         }
-        opener.endFile(0, 20);
+        opener.expectEnd(0, 20);
         opener.finish();
     }
 
@@ -146,7 +146,7 @@ class ChunkSealerOpenerTest
                 open(opener, frame, out);
                 assertArrayEquals(payload(frame.chunkIndex), out.array());
             }
-            opener.endFile(3, chunks);
+            opener.expectEnd(3, chunks);
             opener.finish();
         }
         finally
@@ -231,7 +231,7 @@ class ChunkSealerOpenerTest
         open(opener, frames.get(1), ByteBuffer.allocate(1024));
         final Frame end = sealEnd(sealer, 0);
         assertEquals(ChunkOpener.GAP, open(opener, end, ByteBuffer.allocate(1024)));
-        final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class, () -> opener.endFile(0, 3));
+        final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class, () -> opener.expectEnd(0, 3));
         assertEquals(Violation.DROPPED, ex.violation());
     }
 
@@ -247,7 +247,7 @@ class ChunkSealerOpenerTest
             open(opener, frame, ByteBuffer.allocate(1024));
         }
         open(opener, sealEnd(sealer, 0), ByteBuffer.allocate(1024));
-        final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class, () -> opener.endFile(0, 5));
+        final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class, () -> opener.expectEnd(0, 5));
         assertEquals(Violation.TRUNCATED, ex.violation());
         assertEquals(0, ex.fileIndex());
         assertEquals(2, ex.chunkIndex());
@@ -262,7 +262,7 @@ class ChunkSealerOpenerTest
         {
             open(opener, sealChunk(sealer, 0, i, ChunkFlags.NONE), ByteBuffer.allocate(1024));
         }
-        final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class, () -> opener.endFile(0, 2));
+        final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class, () -> opener.expectEnd(0, 2));
         assertEquals(Violation.TRUNCATED, ex.violation());
     }
 
@@ -307,7 +307,7 @@ class ChunkSealerOpenerTest
         final ChunkSealer sealer3 = senderKeys.sealer(CipherSuite.AES_256_GCM);
         final ChunkOpener opener3 = receiverKeys.opener(CipherSuite.AES_256_GCM);
         open(opener3, sealChunk(sealer3, 4, 0, ChunkFlags.LAST), ByteBuffer.allocate(1024));
-        opener3.endFile(4, 1);
+        opener3.expectEnd(4, 1);
         assertViolation(Violation.SPLICED, opener3, sealChunk(sealer3, 4, 0, ChunkFlags.LAST));
     }
 
@@ -320,12 +320,12 @@ class ChunkSealerOpenerTest
         {
             open(opener, frame, ByteBuffer.allocate(1024));
         }
-        opener.endFile(0, 3);
-        opener.endFile(1, 0);
+        opener.expectEnd(0, 3);
+        opener.expectEnd(1, 0);
         opener.beginFile(2, 5);
         open(opener, sealChunk(sealer, 2, 5, ChunkFlags.NONE), ByteBuffer.allocate(1024));
         open(opener, sealChunk(sealer, 2, 6, ChunkFlags.LAST), ByteBuffer.allocate(1024));
-        opener.endFile(2, 7);
+        opener.expectEnd(2, 7);
         opener.finish();
     }
 
