@@ -387,6 +387,62 @@ class ChunkSealerOpenerTest
     }
 
     @Test
+    void shouldReportRandomFramesAsTamperedAndNothingElse()
+    {
+        final long seed = System.nanoTime();
+        final Random random = new Random(seed);
+        for (int i = 0; i < 2000; i++)
+        {
+            final byte[] sealed = new byte[random.nextInt(200)];
+            random.nextBytes(sealed);
+            final ChunkOpener opener =
+                receiverKeys.opener(i % 2 == 0 ? CipherSuite.AES_256_GCM : CipherSuite.CHACHA20_POLY1305);
+            final Frame frame = new Frame(random.nextLong(), (byte)random.nextInt(), random.nextInt(), random.nextLong(),
+                (byte)random.nextInt(), sealed);
+            final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class,
+                () -> open(opener, frame, ByteBuffer.allocate(Math.max(0, sealed.length))), "seed " + seed);
+            assertEquals(Violation.TAMPERED, ex.violation(), "seed " + seed);
+        }
+    }
+
+    @Test
+    void shouldHandOutDistinctSequencesToConcurrentCallers() throws Exception
+    {
+        final ChunkSealer sealer = senderKeys.sealer(CipherSuite.AES_256_GCM);
+        final ExecutorService pool = Executors.newFixedThreadPool(2);
+        try
+        {
+            final List<Future<long[]>> futures = new ArrayList<>();
+            for (int t = 0; t < 2; t++)
+            {
+                futures.add(pool.submit(() ->
+                {
+                    final long[] got = new long[50_000];
+                    for (int i = 0; i < got.length; i++)
+                    {
+                        got[i] = sealer.nextSequence();
+                    }
+                    return got;
+                }));
+            }
+            final Set<Long> all = new HashSet<>();
+            for (final Future<long[]> future : futures)
+            {
+                for (final long sequence : future.get(30, TimeUnit.SECONDS))
+                {
+                    assertTrue(all.add(sequence));
+                }
+            }
+            assertEquals(100_000, all.size());
+        }
+        finally
+        {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void shouldRefuseSequenceOverflow()
     {
         final ChunkSealer sealer = new ChunkSealer(CipherSuite.AES_256_GCM, new byte[32], new byte[16], Role.SENDER,
