@@ -19,7 +19,7 @@ import dev.hayate.transfer.crypto.ChunkIntegrityException.Violation;
  *         <li>below the expected number: {@link Violation#REPLAYED};</li>
  *         <li>above it: the gap is recorded and {@link #GAP} is returned (the frame is not delivered: the
  *         caller must ignore {@code out}). The next call decides: if that frame carries exactly the missing
- *         number, {@link Violation#REORDERED}; any other frame, or {@link #endFile}/{@link #finish()}
+ *         number, {@link Violation#REORDERED}; any other frame, or {@link #expectEnd}/{@link #finish()}
  *         while the gap is open, {@link Violation#DROPPED};</li>
  *         <li>equal: accepted, and the expected number moves on.</li>
  *     </ul></li>
@@ -29,7 +29,7 @@ import dev.hayate.transfer.crypto.ChunkIntegrityException.Violation;
  *     carry the open file's index and the next chunk index, and no chunk may follow one flagged
  *     {@link ChunkFlags#LAST}. Anything else: {@link Violation#SPLICED}.</li>
  * </ol>
- * When a file's end arrives, the caller calls {@link #endFile(int, long)} with the announced chunk count: fewer
+ * When a file's end arrives, the caller calls {@link #expectEnd(int, long)} with the announced chunk count: fewer
  * chunks than announced, or chunks without one flagged last, is {@link Violation#TRUNCATED}; more chunks than
  * announced or an end for another file than the open one is {@link Violation#SPLICED}. At the end of the stream
  * {@link #finish()} reports an open gap ({@code DROPPED}) or a file never ended ({@code TRUNCATED}).
@@ -206,7 +206,7 @@ public final class ChunkOpener
      *                                 {@code SPLICED} when there were more or the end is for another file,
      *                                 {@code DROPPED} when a gap is open.
      */
-    public void endFile(final int fileIndex, final long chunkCount) throws ChunkIntegrityException
+    public void expectEnd(final int fileIndex, final long chunkCount) throws ChunkIntegrityException
     {
         checkAlive();
         checkNoGap();

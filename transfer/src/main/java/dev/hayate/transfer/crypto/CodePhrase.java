@@ -150,6 +150,10 @@ public final class CodePhrase
     }
 
     /**
+     * The number part, the only part of a phrase that may ever be shown to the network (for example in a LAN
+     * announcement, to let the right receiver find its sender): it carries under 10 of the phrase's bits, while
+     * any value derived from the words would let an eavesdropper test guesses offline.
+     *
      * @return the number part, 0–999.
      */
     public int number()

@@ -96,7 +96,7 @@ class ChunkSealerOpenerTest
             out.get(back);
             assertArrayEquals(plain, back);
         }
-        opener.endFile(0, 20);
+        opener.expectEnd(0, 20);
         opener.finish();
     }
 
@@ -146,7 +146,7 @@ class ChunkSealerOpenerTest
                 open(opener, frame, out);
                 assertArrayEquals(payload(frame.chunkIndex), out.array());
             }
-            opener.endFile(3, chunks);
+            opener.expectEnd(3, chunks);
             opener.finish();
         }
         finally
@@ -231,7 +231,7 @@ class ChunkSealerOpenerTest
         open(opener, frames.get(1), ByteBuffer.allocate(1024));
         final Frame end = sealEnd(sealer, 0);
         assertEquals(ChunkOpener.GAP, open(opener, end, ByteBuffer.allocate(1024)));
-        final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class, () -> opener.endFile(0, 3));
+        final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class, () -> opener.expectEnd(0, 3));
         assertEquals(Violation.DROPPED, ex.violation());
     }
 
@@ -247,7 +247,7 @@ class ChunkSealerOpenerTest
             open(opener, frame, ByteBuffer.allocate(1024));
         }
         open(opener, sealEnd(sealer, 0), ByteBuffer.allocate(1024));
-        final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class, () -> opener.endFile(0, 5));
+        final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class, () -> opener.expectEnd(0, 5));
         assertEquals(Violation.TRUNCATED, ex.violation());
         assertEquals(0, ex.fileIndex());
         assertEquals(2, ex.chunkIndex());
@@ -262,7 +262,7 @@ class ChunkSealerOpenerTest
         {
             open(opener, sealChunk(sealer, 0, i, ChunkFlags.NONE), ByteBuffer.allocate(1024));
         }
-        final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class, () -> opener.endFile(0, 2));
+        final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class, () -> opener.expectEnd(0, 2));
         assertEquals(Violation.TRUNCATED, ex.violation());
     }
 
@@ -307,7 +307,7 @@ class ChunkSealerOpenerTest
         final ChunkSealer sealer3 = senderKeys.sealer(CipherSuite.AES_256_GCM);
         final ChunkOpener opener3 = receiverKeys.opener(CipherSuite.AES_256_GCM);
         open(opener3, sealChunk(sealer3, 4, 0, ChunkFlags.LAST), ByteBuffer.allocate(1024));
-        opener3.endFile(4, 1);
+        opener3.expectEnd(4, 1);
         assertViolation(Violation.SPLICED, opener3, sealChunk(sealer3, 4, 0, ChunkFlags.LAST));
     }
 
@@ -320,12 +320,12 @@ class ChunkSealerOpenerTest
         {
             open(opener, frame, ByteBuffer.allocate(1024));
         }
-        opener.endFile(0, 3);
-        opener.endFile(1, 0);
+        opener.expectEnd(0, 3);
+        opener.expectEnd(1, 0);
         opener.beginFile(2, 5);
         open(opener, sealChunk(sealer, 2, 5, ChunkFlags.NONE), ByteBuffer.allocate(1024));
         open(opener, sealChunk(sealer, 2, 6, ChunkFlags.LAST), ByteBuffer.allocate(1024));
-        opener.endFile(2, 7);
+        opener.expectEnd(2, 7);
         opener.finish();
     }
 
@@ -384,6 +384,62 @@ class ChunkSealerOpenerTest
         out.clear();
         assertThrows(IllegalStateException.class,
             () -> sealer.seal(5, FrameKinds.CHUNK, 0, 0, ChunkFlags.NONE, ByteBuffer.allocate(8), out));
+    }
+
+    @Test
+    void shouldReportRandomFramesAsTamperedAndNothingElse()
+    {
+        final long seed = System.nanoTime();
+        final Random random = new Random(seed);
+        for (int i = 0; i < 2000; i++)
+        {
+            final byte[] sealed = new byte[random.nextInt(200)];
+            random.nextBytes(sealed);
+            final ChunkOpener opener =
+                receiverKeys.opener(i % 2 == 0 ? CipherSuite.AES_256_GCM : CipherSuite.CHACHA20_POLY1305);
+            final Frame frame = new Frame(random.nextLong(), (byte)random.nextInt(), random.nextInt(), random.nextLong(),
+                (byte)random.nextInt(), sealed);
+            final ChunkIntegrityException ex = assertThrows(ChunkIntegrityException.class,
+                () -> open(opener, frame, ByteBuffer.allocate(Math.max(0, sealed.length))), "seed " + seed);
+            assertEquals(Violation.TAMPERED, ex.violation(), "seed " + seed);
+        }
+    }
+
+    @Test
+    void shouldHandOutDistinctSequencesToConcurrentCallers() throws Exception
+    {
+        final ChunkSealer sealer = senderKeys.sealer(CipherSuite.AES_256_GCM);
+        final ExecutorService pool = Executors.newFixedThreadPool(2);
+        try
+        {
+            final List<Future<long[]>> futures = new ArrayList<>();
+            for (int t = 0; t < 2; t++)
+            {
+                futures.add(pool.submit(() ->
+                {
+                    final long[] got = new long[50_000];
+                    for (int i = 0; i < got.length; i++)
+                    {
+                        got[i] = sealer.nextSequence();
+                    }
+                    return got;
+                }));
+            }
+            final Set<Long> all = new HashSet<>();
+            for (final Future<long[]> future : futures)
+            {
+                for (final long sequence : future.get(30, TimeUnit.SECONDS))
+                {
+                    assertTrue(all.add(sequence));
+                }
+            }
+            assertEquals(100_000, all.size());
+        }
+        finally
+        {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        }
     }
 
     @Test
