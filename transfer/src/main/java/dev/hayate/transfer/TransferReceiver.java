@@ -455,7 +455,7 @@ public final class TransferReceiver
                     }
                     try
                     {
-                        link.opener().endFile(file, chunks);
+                        link.opener().expectEnd(file, chunks);
                     }
                     catch (final ChunkIntegrityException ex)
                     {
