@@ -12,10 +12,13 @@ import dev.hayate.core.buffer.PooledBuffer;
 import dev.hayate.core.frame.FrameReader;
 import dev.hayate.core.frame.FrameWriter;
 import dev.hayate.core.frame.Sofh;
+import dev.hayate.core.stat.Counters;
+import dev.hayate.core.stat.Stat;
 import dev.hayate.core.transport.Transport;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * The engine under every flavour: one transport, one receive buffer and one send buffer leased from the
@@ -69,6 +72,12 @@ public final class Connection<T> implements AutoCloseable
     private long messagesSent;
     private long messagesReceived;
     private long controlMessagesDropped;
+    // Process-wide counters (dev.hayate.core.stat): atomic adds, no allocation.
+    private final Counters counters;
+    private final AtomicCounter framesIn;
+    private final AtomicCounter framesOut;
+    private final AtomicCounter bytesIn;
+    private final AtomicCounter bytesOut;
 
     private static final int CONTROL_QUEUE_CAPACITY = 64;
 
@@ -132,6 +141,12 @@ public final class Connection<T> implements AutoCloseable
         final long now = clock.nanoTime();
         this.lastSendNanos = now;
         this.lastReceiveNanos = now;
+        this.counters = context.counters();
+        this.framesIn = counters.counter(Stat.FRAMES_IN);
+        this.framesOut = counters.counter(Stat.FRAMES_OUT);
+        this.bytesIn = counters.counter(Stat.BYTES_IN);
+        this.bytesOut = counters.counter(Stat.BYTES_OUT);
+        counters.increment(Stat.CONNECTIONS_OPENED);
     }
 
     /**
@@ -198,6 +213,7 @@ public final class Connection<T> implements AutoCloseable
             bodyOffset = writer.claim();
             if (bodyOffset < 0)
             {
+                counters.increment(Stat.BACK_PRESSURE);
                 return Status.BACK_PRESSURED;
             }
         }
@@ -214,6 +230,8 @@ public final class Connection<T> implements AutoCloseable
         }
         writer.commit(bodyLength);
         messagesSent++;
+        framesOut.increment();
+        bytesOut.getAndAdd(bodyLength + Sofh.HEADER_LENGTH);
         if (timed)
         {
             // Only heartbeats and the liveness rule need the time; others skip the clock read.
@@ -243,6 +261,7 @@ public final class Connection<T> implements AutoCloseable
         if (!controlQueue.offer(message))
         {
             controlMessagesDropped++;
+            counters.increment(Stat.CONTROL_DROPPED);
             return false;
         }
         drainControl();
@@ -485,6 +504,8 @@ public final class Connection<T> implements AutoCloseable
             return null;
         }
         messagesReceived++;
+        framesIn.increment();
+        bytesIn.getAndAdd(length + Sofh.HEADER_LENGTH);
         if (timed)
         {
             lastReceiveNanos = clock.nanoTime();
@@ -531,6 +552,11 @@ public final class Connection<T> implements AutoCloseable
             return false;
         }
         closeDetail = detail;
+        counters.increment(Stat.CONNECTIONS_CLOSED);
+        if (reason == CloseReason.PROTOCOL_ERROR)
+        {
+            counters.increment(Stat.PROTOCOL_ERRORS);
+        }
         closeQuietly(transport);
         receiveHalf.releaseIfIdle();
         sendHalf.releaseIfIdle();
