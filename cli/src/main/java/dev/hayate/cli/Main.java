@@ -27,6 +27,14 @@ public final class Main
      */
     public static void main(final String[] args)
     {
-        System.exit(new CommandLine(new Main()).execute(args.length == 0 ? new String[] {"help"} : args));
+        System.exit(commandLine().execute(args.length == 0 ? new String[] {"help"} : args));
+    }
+
+    /**
+     * @return the command line with every subcommand, for {@link #main} and for running it in-process.
+     */
+    static CommandLine commandLine()
+    {
+        return new CommandLine(new Main());
     }
 }
