@@ -19,7 +19,8 @@ import dev.hayate.core.WaitingClt;
 /**
  * A blocking client connection: the simplest face. {@link #send(Object)} returns once the whole frame is
  * written; {@link #recv()} waits until a message arrives or the connection closes. Waiting happens in the
- * kernel ({@link KernelWait}: {@code epoll_wait} for TCP), so an idle connection costs no CPU.
+ * kernel ({@link KernelWait}: {@code epoll_wait} for TCP), so an idle connection costs no CPU, unless the
+ * client was connected with a {@link WaitStrategy} of its own.
  *
  * <pre>{@code
  * try (Clt<Order> clt = Clt.connect(address, ProtocolFactory.of(OrderCodec::new), new Context()))
@@ -73,6 +74,27 @@ public final class Clt<T> extends WaitingClt<T>
     }
 
     /**
+     * Connects a client with the blocking face's calls that waits its own way instead of in the kernel: for
+     * example a {@link dev.hayate.core.BackoffWait} (spin, yield, then park) for a latency-sensitive thread
+     * that must not burn a core when idle, or any agrona {@code IdleStrategy} through
+     * {@link dev.hayate.core.IdleStrategyWait}. The halves of {@link #split()} get {@link WaitStrategy#copy()}s.
+     *
+     * @param remote    address of the service.
+     * @param protocols makes the connection's protocol.
+     * @param callback  observes messages.
+     * @param context   configuration.
+     * @param wait      how every call waits; a stateful policy serves this client only.
+     * @param <T>       the message type.
+     * @return the connected client.
+     * @throws IOException if no connection was made in time; the message says why.
+     */
+    public static <T> Clt<T> connect(final SocketAddress remote, final ProtocolFactory<T> protocols,
+        final Callback<T> callback, final Context context, final WaitStrategy wait) throws IOException
+    {
+        return new Clt<>(ClientLink.connect(remote, protocols, callback, context, wait));
+    }
+
+    /**
      * Connects with no callback.
      *
      * @param remote    address of the service.
@@ -123,7 +145,8 @@ public final class Clt<T> extends WaitingClt<T>
     public Halves<T> split()
     {
         final Connection<T> connection = link.connectionToSplit();
-        return new Halves<>(new CltSender<>(connection, context), new CltRecver<>(connection, context));
+        return new Halves<>(new CltSender<>(connection, context, link.waitStrategy().copy()),
+            new CltRecver<>(connection, context, link.waitStrategy().copy()));
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.hayate.blocking;
 
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
-import dev.hayate.core.KernelWait;
 import dev.hayate.core.WaitStrategy;
 import dev.hayate.core.WaitingRecver;
 
@@ -17,9 +16,9 @@ import dev.hayate.core.WaitingRecver;
  */
 public final class CltRecver<T> extends WaitingRecver<T>
 {
-    CltRecver(final Connection<T> connection, final Context context)
+    CltRecver(final Connection<T> connection, final Context context, final WaitStrategy wait)
     {
-        super(connection, context, KernelWait.INSTANCE);
+        super(connection, context, wait);
     }
 
     /**

@@ -339,4 +339,54 @@ class BlockingEndpointTest
         }
         assertFalse(gaveUp.get());
     }
+
+    @Test
+    void shouldBlockWithTheUsersOwnIdleStrategyAndGiveEachHalfItsOwn() throws Exception
+    {
+        svc = Svc.bind(ANY_LOOPBACK, BYTES, context());
+        final java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong idles = new java.util.concurrent.atomic.AtomicLong();
+        final dev.hayate.core.WaitStrategy wait = new dev.hayate.core.IdleStrategyWait(() ->
+        {
+            made.incrementAndGet();
+            return new org.agrona.concurrent.IdleStrategy()
+            {
+                @Override
+                public void idle(final int workCount)
+                {
+                    idle();
+                }
+
+                @Override
+                public void idle()
+                {
+                    idles.incrementAndGet();
+                    Thread.yield();
+                }
+
+                @Override
+                public void reset()
+                {
+                }
+            };
+        });
+        final Clt<byte[]> clt = Clt.connect(svc.localAddress(), BYTES, dev.hayate.core.Callback.none(), context(), wait);
+        final Clt<byte[]> server = acceptOne();
+        assertSame(wait, clt.waitStrategy());
+        final CompletableFuture<byte[]> reply = CompletableFuture.supplyAsync(clt::recv,
+            runnable -> new Thread(runnable, "idle-receiver").start());
+        while (idles.get() == 0)
+        {
+            Thread.onSpinWait();
+        }
+        assertEquals(Status.OK, server.send(new byte[] {8}));
+        assertArrayEquals(new byte[] {8}, reply.get(10, TimeUnit.SECONDS), "woken by the data, not by the kernel");
+        assertTrue(idles.get() > 0, "the user's idle strategy did the waiting");
+
+        final Clt.Halves<byte[]> halves = clt.split();
+        assertEquals(3, made.get(), "one idle strategy for the client, one more for each half");
+        assertEquals(Status.OK, halves.sender().send(new byte[] {9}));
+        assertArrayEquals(new byte[] {9}, server.recv(10, TimeUnit.SECONDS));
+        halves.sender().close();
+    }
 }

@@ -100,6 +100,12 @@ public final class BackoffWait implements WaitStrategy
     }
 
     @Override
+    public WaitStrategy copy()
+    {
+        return new BackoffWait(maxSpins, maxYields, minParkNanos, maxParkNanos);
+    }
+
+    @Override
     public String toString()
     {
         return "backoff(" + maxSpins + " spins, " + maxYields + " yields, park " + minParkNanos + ".." +

@@ -21,7 +21,7 @@ import org.agrona.concurrent.NanoClock;
  *
  * <p>Thread-safety: a stateless policy ({@link BusySpinWait#INSTANCE}, {@link YieldWait#INSTANCE},
  * {@link KernelWait#INSTANCE}) may be shared by any threads; a stateful one ({@link BackoffWait}, most
- * {@link IdleStrategyWait}s) serves one thread: give each endpoint half its own.
+ * {@link IdleStrategyWait}s) serves one thread, and {@link #copy()} makes one for another thread.
  */
 public interface WaitStrategy
 {
@@ -46,6 +46,15 @@ public interface WaitStrategy
      */
     default void reset()
     {
+    }
+
+    /**
+     * @return a policy with the same settings for another thread (the halves of a split connection): this
+     * one if it is stateless, else a fresh instance.
+     */
+    default WaitStrategy copy()
+    {
+        return this;
     }
 
     /**

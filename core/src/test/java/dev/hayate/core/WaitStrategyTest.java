@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Timeout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -184,5 +186,21 @@ class WaitStrategyTest
             wait.await(NEVER_READY, false, SystemNanoClock.INSTANCE, WaitStrategy.FOREVER, 1_000),
             runnable -> new Thread(runnable, "backoff").start());
         assertTrue(parked.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shouldCopyOnlyPoliciesThatHoldState()
+    {
+        assertSame(BusySpinWait.INSTANCE, BusySpinWait.INSTANCE.copy());
+        assertSame(KernelWait.INSTANCE, KernelWait.INSTANCE.copy());
+        assertSame(YieldWait.INSTANCE, YieldWait.INSTANCE.copy());
+        final BackoffWait backoff = new BackoffWait(1, 2, 3, 4);
+        final WaitStrategy copy = backoff.copy();
+        assertNotSame(backoff, copy);
+        assertEquals(backoff.toString(), copy.toString(), "same settings");
+        final IdleStrategyWait shared = new IdleStrategyWait(new org.agrona.concurrent.NoOpIdleStrategy());
+        assertSame(shared, shared.copy());
+        final IdleStrategyWait perThread = new IdleStrategyWait(org.agrona.concurrent.BusySpinIdleStrategy::new);
+        assertNotSame(perThread, perThread.copy());
     }
 }

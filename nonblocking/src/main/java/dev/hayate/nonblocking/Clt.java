@@ -125,7 +125,8 @@ public final class Clt<T> extends WaitingClt<T>
     public Halves<T> split()
     {
         final Connection<T> connection = link.connectionToSplit();
-        return new Halves<>(new CltSender<>(connection, context), new CltRecver<>(connection, context));
+        return new Halves<>(new CltSender<>(connection, context, link.waitStrategy().copy()),
+            new CltRecver<>(connection, context, link.waitStrategy().copy()));
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.hayate.nonblocking;
 
-import dev.hayate.core.BusySpinWait;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
+import dev.hayate.core.WaitStrategy;
 import dev.hayate.core.WaitingRecver;
 
 /**
@@ -17,9 +17,9 @@ import dev.hayate.core.WaitingRecver;
  */
 public final class CltRecver<T> extends WaitingRecver<T>
 {
-    CltRecver(final Connection<T> connection, final Context context)
+    CltRecver(final Connection<T> connection, final Context context, final WaitStrategy wait)
     {
-        super(connection, context, BusySpinWait.INSTANCE);
+        super(connection, context, wait);
     }
 
     /**

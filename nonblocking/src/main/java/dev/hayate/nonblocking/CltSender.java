@@ -1,9 +1,9 @@
 package dev.hayate.nonblocking;
 
-import dev.hayate.core.BusySpinWait;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
 import dev.hayate.core.Status;
+import dev.hayate.core.WaitStrategy;
 import dev.hayate.core.WaitingSender;
 
 /**
@@ -18,9 +18,9 @@ import dev.hayate.core.WaitingSender;
  */
 public final class CltSender<T> extends WaitingSender<T>
 {
-    CltSender(final Connection<T> connection, final Context context)
+    CltSender(final Connection<T> connection, final Context context, final WaitStrategy wait)
     {
-        super(connection, context, BusySpinWait.INSTANCE);
+        super(connection, context, wait);
     }
 
     /**
