@@ -3,6 +3,7 @@ package dev.hayate.core;
 import java.io.IOException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
@@ -12,13 +13,13 @@ import dev.hayate.core.buffer.PooledBuffer;
 import dev.hayate.core.frame.FrameReader;
 import dev.hayate.core.frame.FrameWriter;
 import dev.hayate.core.frame.Sofh;
+import dev.hayate.core.stat.ConnectionCounters;
 import dev.hayate.core.stat.Counters;
 import dev.hayate.core.stat.Stat;
 import dev.hayate.core.transport.Transport;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * The engine under every flavour: one transport, one receive buffer and one send buffer leased from the
@@ -72,12 +73,11 @@ public final class Connection<T> implements AutoCloseable
     private long messagesSent;
     private long messagesReceived;
     private long controlMessagesDropped;
-    // Process-wide counters (dev.hayate.core.stat): atomic adds, no allocation.
+    // Counters (dev.hayate.core.stat): process-wide events, and this connection's own traffic counters, each
+    // written by one half's thread and folded into the totals once both halves are released.
     private final Counters counters;
-    private final AtomicCounter framesIn;
-    private final AtomicCounter framesOut;
-    private final AtomicCounter bytesIn;
-    private final AtomicCounter bytesOut;
+    private final ConnectionCounters traffic;
+    private final AtomicInteger halvesReleased = new AtomicInteger();
 
     private static final int CONTROL_QUEUE_CAPACITY = 64;
 
@@ -142,10 +142,7 @@ public final class Connection<T> implements AutoCloseable
         this.lastSendNanos = now;
         this.lastReceiveNanos = now;
         this.counters = context.counters();
-        this.framesIn = counters.counter(Stat.FRAMES_IN);
-        this.framesOut = counters.counter(Stat.FRAMES_OUT);
-        this.bytesIn = counters.counter(Stat.BYTES_IN);
-        this.bytesOut = counters.counter(Stat.BYTES_OUT);
+        this.traffic = counters.newConnection(id.toString());
         counters.increment(Stat.CONNECTIONS_OPENED);
     }
 
@@ -230,8 +227,7 @@ public final class Connection<T> implements AutoCloseable
         }
         writer.commit(bodyLength);
         messagesSent++;
-        framesOut.increment();
-        bytesOut.getAndAdd(bodyLength + Sofh.HEADER_LENGTH);
+        traffic.onFrameOut(bodyLength + Sofh.HEADER_LENGTH);
         if (timed)
         {
             // Only heartbeats and the liveness rule need the time; others skip the clock read.
@@ -504,8 +500,7 @@ public final class Connection<T> implements AutoCloseable
             return null;
         }
         messagesReceived++;
-        framesIn.increment();
-        bytesIn.getAndAdd(length + Sofh.HEADER_LENGTH);
+        traffic.onFrameIn(length + Sofh.HEADER_LENGTH);
         if (timed)
         {
             lastReceiveNanos = clock.nanoTime();
@@ -744,6 +739,11 @@ public final class Connection<T> implements AutoCloseable
             if (HALF_STATE.compareAndSet(this, IDLE, RELEASED))
             {
                 buffer.release();
+                if (halvesReleased.incrementAndGet() == 2)
+                {
+                    // Neither half can count any more.
+                    traffic.close();
+                }
             }
         }
     }

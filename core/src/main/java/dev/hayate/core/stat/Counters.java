@@ -15,6 +15,7 @@ import org.agrona.BufferUtil;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.ConcurrentCountersManager;
 import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
 
@@ -30,16 +31,17 @@ import org.agrona.concurrent.status.CountersReader;
  *   | magic  | version | pid      | start, epoch  | metadata   | values    | unused |
  *   | "HYST" | 1       | (int64)  | ms (int64)    | length     | length    |        |
  *   +--------+---------+----------+---------------+------------+-----------+--------+
- *   128: agrona counters metadata (512 bytes a counter), then values (128 bytes a counter)
+ *   128: agrona counters metadata (512 bytes a counter), then values (128 bytes a counter), room for
+ *        DEFAULT_MAX_COUNTERS unless told otherwise: the totals, then four per live connection
  * </pre>
  *
  * <p>The counters of one process live in one file, {@code hayate-<pid>.stat} in the directory a
  * {@code Context} names ({@link #forDirectory}); it is made when the first connection needs it and deleted
  * when the JVM exits normally. A file left behind by a process that crashed is recognised by its pid.
  *
- * <p>Thread-safety: every method may be called from any thread. The counters are updated with atomic adds
- * (one uncontended {@code lock xadd} each, no allocation), so many connections on many threads count into
- * them without loss.
+ * <p>Thread-safety: every method may be called from any thread. Process-wide events are counted with
+ * atomic adds; the traffic of each connection with its own {@link ConnectionCounters}, single-writer
+ * counters that need no atomic instruction and share no cache line; neither allocates.
  */
 public final class Counters implements AutoCloseable
 {
@@ -55,26 +57,25 @@ public final class Counters implements AutoCloseable
     static final int METADATA_LENGTH_OFFSET = 24;
     static final int VALUES_LENGTH_OFFSET = 28;
     static final int HEADER_LENGTH = 128;
-    // Room for Hayate's counters and as many again for later ones, rounded to a power of two.
-    static final int MAX_COUNTERS = 32;
-    static final int METADATA_LENGTH = MAX_COUNTERS * CountersReader.METADATA_LENGTH;
-    static final int VALUES_LENGTH = MAX_COUNTERS * CountersReader.COUNTER_LENGTH;
-    static final int FILE_LENGTH = HEADER_LENGTH + METADATA_LENGTH + VALUES_LENGTH;
+    /** Counters a stat file holds by default: the totals, and four for each of about 1,000 connections. */
+    public static final int DEFAULT_MAX_COUNTERS = 4096;
 
     private static final Map<Path, Counters> PER_DIRECTORY = new ConcurrentHashMap<>();
 
     private final Path file;
+    // Held so the mapping lives as long as these counters.
     private final MappedByteBuffer mapped;
     private final CountersManager manager;
     private final EnumMap<Stat, AtomicCounter> counters = new EnumMap<>(Stat.class);
 
-    private Counters(final Path file, final MappedByteBuffer mapped, final AtomicBuffer header)
+    private Counters(final Path file, final MappedByteBuffer mapped, final AtomicBuffer whole, final int maxCounters)
     {
         this.file = file;
         this.mapped = mapped;
-        this.manager = new CountersManager(
-            new UnsafeBuffer(header, HEADER_LENGTH, METADATA_LENGTH),
-            new UnsafeBuffer(header, HEADER_LENGTH + METADATA_LENGTH, VALUES_LENGTH));
+        final int metadataLength = metadataLength(maxCounters);
+        this.manager = new ConcurrentCountersManager(
+            new UnsafeBuffer(whole, HEADER_LENGTH, metadataLength),
+            new UnsafeBuffer(whole, HEADER_LENGTH + metadataLength, valuesLength(maxCounters)));
         for (final Stat stat : Stat.values())
         {
             counters.put(stat, manager.newCounter(stat.label(), stat.typeId()));
@@ -86,9 +87,39 @@ public final class Counters implements AutoCloseable
      */
     public static Counters inMemory()
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FILE_LENGTH, 64));
-        writeHeader(buffer);
-        return new Counters(null, null, buffer);
+        return inMemory(256);
+    }
+
+    /**
+     * @param maxCounters room: the totals ({@link Stat}) and four for each connection counted on its own.
+     * @return counters in this process's memory only.
+     */
+    public static Counters inMemory(final int maxCounters)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(fileLength(maxCounters), 64));
+        final Counters counters = new Counters(null, null, buffer, maxCounters);
+        writeHeader(buffer, maxCounters);
+        return counters;
+    }
+
+    static int metadataLength(final int maxCounters)
+    {
+        return maxCounters * CountersReader.METADATA_LENGTH;
+    }
+
+    static int valuesLength(final int maxCounters)
+    {
+        return maxCounters * CountersReader.COUNTER_LENGTH;
+    }
+
+    static int fileLength(final int maxCounters)
+    {
+        if (maxCounters < Stat.values().length || maxCounters > 1 << 20)
+        {
+            throw new IllegalArgumentException("maxCounters " + maxCounters + " outside " + Stat.values().length +
+                ".." + (1 << 20));
+        }
+        return HEADER_LENGTH + metadataLength(maxCounters) + valuesLength(maxCounters);
     }
 
     /**
@@ -100,19 +131,33 @@ public final class Counters implements AutoCloseable
      */
     public static Counters mapped(final Path file)
     {
+        return mapped(file, DEFAULT_MAX_COUNTERS);
+    }
+
+    /**
+     * Creates (or replaces) a stat file and maps it.
+     *
+     * @param file        to create; its directory must exist.
+     * @param maxCounters room: the totals ({@link Stat}) and four for each connection counted on its own.
+     * @return counters another process can read from {@code file}.
+     * @throws UncheckedIOException if the file cannot be made or mapped.
+     */
+    public static Counters mapped(final Path file, final int maxCounters)
+    {
+        final int length = fileLength(maxCounters);
         try
         {
             final MappedByteBuffer mapped;
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
             {
-                mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, FILE_LENGTH);
+                // Truncated, then grown by the mapping: all zeros, and pages nobody touches take no memory.
+                mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
             }
             final UnsafeBuffer buffer = new UnsafeBuffer(mapped);
-            buffer.setMemory(0, FILE_LENGTH, (byte)0);
             // The header last, with release semantics: a reader that sees the magic sees a whole layout.
-            final Counters counters = new Counters(file, mapped, buffer);
-            writeHeader(buffer);
+            final Counters counters = new Counters(file, mapped, buffer, maxCounters);
+            writeHeader(buffer, maxCounters);
             return counters;
         }
         catch (final IOException ex)
@@ -139,19 +184,20 @@ public final class Counters implements AutoCloseable
         });
     }
 
-    private static void writeHeader(final AtomicBuffer buffer)
+    private static void writeHeader(final AtomicBuffer buffer, final int maxCounters)
     {
         buffer.putInt(4, VERSION);
         buffer.putLong(PID_OFFSET, ProcessHandle.current().pid());
         buffer.putLong(START_OFFSET, System.currentTimeMillis());
-        buffer.putInt(METADATA_LENGTH_OFFSET, METADATA_LENGTH);
-        buffer.putInt(VALUES_LENGTH_OFFSET, VALUES_LENGTH);
+        buffer.putInt(METADATA_LENGTH_OFFSET, metadataLength(maxCounters));
+        buffer.putInt(VALUES_LENGTH_OFFSET, valuesLength(maxCounters));
         buffer.putIntRelease(0, MAGIC);
     }
 
     /**
      * @param stat which.
-     * @return its counter; keep it in a final field on hot paths.
+     * @return its process-wide counter (for frames and bytes: of closed connections and of those that count
+     * into the totals; {@link #get} adds the live ones).
      */
     public AtomicCounter counter(final Stat stat)
     {
@@ -160,11 +206,44 @@ public final class Counters implements AutoCloseable
 
     /**
      * @param stat which.
-     * @return its value now.
+     * @return its value now: the total, with the counts of live connections that count on their own.
      */
     public long get(final Stat stat)
     {
-        return counters.get(stat).get();
+        return StatReader.sum(manager, stat);
+    }
+
+    /**
+     * Counters of one connection's traffic, labelled with its name; when this file is full, a handle that
+     * counts into the totals instead.
+     *
+     * @param name of the connection, for the labels.
+     * @return the connection's counters; close them when it no longer counts.
+     */
+    public ConnectionCounters newConnection(final String name)
+    {
+        final AtomicCounter[] own = new AtomicCounter[4];
+        final Stat[] stats = {Stat.FRAMES_IN, Stat.FRAMES_OUT, Stat.BYTES_IN, Stat.BYTES_OUT};
+        try
+        {
+            for (int i = 0; i < own.length; i++)
+            {
+                own[i] = manager.newCounter(stats[i].label() + ": " + name, stats[i].typeId());
+            }
+            return new ConnectionCounters(this, true, own[0], own[1], own[2], own[3]);
+        }
+        catch (final IllegalStateException full)
+        {
+            for (final AtomicCounter counter : own)
+            {
+                if (counter != null)
+                {
+                    counter.close();
+                }
+            }
+            return new ConnectionCounters(this, false, counter(Stat.FRAMES_IN), counter(Stat.FRAMES_OUT),
+                counter(Stat.BYTES_IN), counter(Stat.BYTES_OUT));
+        }
     }
 
     /**

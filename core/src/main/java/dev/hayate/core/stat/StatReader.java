@@ -122,7 +122,8 @@ public final class StatReader
         }
         final int metadataLength = buffer.getInt(Counters.METADATA_LENGTH_OFFSET);
         final int valuesLength = buffer.getInt(Counters.VALUES_LENGTH_OFFSET);
-        if (metadataLength <= 0 || valuesLength <= 0 ||
+        if (metadataLength <= 0 || valuesLength <= 0 || metadataLength % CountersReader.METADATA_LENGTH != 0 ||
+            valuesLength % CountersReader.COUNTER_LENGTH != 0 ||
             (long)Counters.HEADER_LENGTH + metadataLength + valuesLength > buffer.capacity())
         {
             return null;
@@ -137,12 +138,58 @@ public final class StatReader
 
     /**
      * @param reader over counters (of this process: {@link Counters#reader()}, or of a file).
-     * @return every allocated counter's value by label, in allocation order.
+     * @return every {@link Stat} by label, in the enum's order, summed over the total and the live
+     * connections that count on their own; then any other counter by its own label.
      */
     public static Map<String, Long> values(final CountersReader reader)
     {
         final Map<String, Long> values = new LinkedHashMap<>();
-        reader.forEach((value, counterId, label) -> values.put(label, value));
+        for (final Stat stat : Stat.values())
+        {
+            values.put(stat.label(), 0L);
+        }
+        reader.forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            final Stat stat = Stat.ofTypeId(typeId);
+            values.merge(stat != null ? stat.label() : label, reader.getCounterValue(counterId), Long::sum);
+        });
         return Collections.unmodifiableMap(values);
+    }
+
+    /**
+     * @param reader over counters.
+     * @param stat   which.
+     * @return its total with the live connections that count on their own.
+     */
+    public static long sum(final CountersReader reader, final Stat stat)
+    {
+        final long[] sum = new long[1];
+        final int typeId = stat.typeId();
+        reader.forEach((counterId, type, keyBuffer, label) ->
+        {
+            if (type == typeId)
+            {
+                sum[0] += reader.getCounterValue(counterId);
+            }
+        });
+        return sum[0];
+    }
+
+    /**
+     * @param reader over counters.
+     * @return how many connections count on their own now (those with a "frames in" counter of their own).
+     */
+    public static int liveConnections(final CountersReader reader)
+    {
+        final int[] count = new int[1];
+        final int typeId = Stat.FRAMES_IN.typeId();
+        reader.forEach((counterId, type, keyBuffer, label) ->
+        {
+            if (type == typeId && !label.equals(Stat.FRAMES_IN.label()))
+            {
+                count[0]++;
+            }
+        });
+        return count[0];
     }
 }

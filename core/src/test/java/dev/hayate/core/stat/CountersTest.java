@@ -84,4 +84,48 @@ class CountersTest
         assertSame(Stat.PROTOCOL_ERRORS, Stat.ofTypeId(Stat.PROTOCOL_ERRORS.typeId()));
         assertNull(Stat.ofTypeId(7));
     }
+
+    @Test
+    void shouldCountEachConnectionOnItsOwnAndFoldItIntoTheTotalsOnClose()
+    {
+        final Path file = dir.resolve("hayate-2.stat");
+        final Counters counters = Counters.mapped(file, 64);
+        final ConnectionCounters a = counters.newConnection("a");
+        final ConnectionCounters b = counters.newConnection("b");
+        assertTrue(a.isExclusive() && b.isExclusive());
+        a.onFrameOut(100);
+        a.onFrameOut(50);
+        b.onFrameIn(30);
+        assertEquals(2, StatReader.liveConnections(counters.reader()));
+        final StatReader.Snapshot live = StatReader.read(file);
+        assertEquals(2, live.get(Stat.FRAMES_OUT));
+        assertEquals(150, live.get(Stat.BYTES_OUT));
+        assertEquals(1, live.get(Stat.FRAMES_IN));
+        assertEquals(30, live.get(Stat.BYTES_IN));
+        assertEquals(Stat.values().length, live.values().size(), "a connection's counters add to its stat's line");
+
+        a.close();
+        assertEquals(1, StatReader.liveConnections(counters.reader()));
+        assertEquals(2, counters.get(Stat.FRAMES_OUT), "folded into the total, counted once");
+        assertEquals(150, counters.counter(Stat.BYTES_OUT).get());
+        b.close();
+        assertEquals(30, StatReader.read(file).get(Stat.BYTES_IN));
+        counters.close();
+    }
+
+    @Test
+    void shouldCountIntoTheTotalsWhenNoRoomIsLeftForAConnection()
+    {
+        final Counters counters = Counters.inMemory(Stat.values().length + 3);
+        final ConnectionCounters full = counters.newConnection("no room");
+        assertFalse(full.isExclusive());
+        assertEquals(0, StatReader.liveConnections(counters.reader()), "a half-made set is freed again");
+        full.onFrameOut(10);
+        full.onFrameIn(20);
+        full.close();
+        assertEquals(1, counters.get(Stat.FRAMES_OUT));
+        assertEquals(10, counters.get(Stat.BYTES_OUT));
+        assertEquals(1, counters.get(Stat.FRAMES_IN));
+        assertEquals(20, counters.get(Stat.BYTES_IN));
+    }
 }
