@@ -2,24 +2,25 @@ package dev.hayate.blocking;
 
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.util.concurrent.TimeUnit;
 
 import dev.hayate.core.Callback;
+import dev.hayate.core.ClientLink;
 import dev.hayate.core.Connection;
-import dev.hayate.core.Connector;
 import dev.hayate.core.Context;
 import dev.hayate.core.Deadline;
-import dev.hayate.core.LinkedClient;
+import dev.hayate.core.KernelWait;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.ReconnectPolicy;
 import dev.hayate.core.Reconnector;
 import dev.hayate.core.Status;
 import dev.hayate.core.WaitStrategy;
+import dev.hayate.core.WaitingClt;
 
 /**
  * A blocking client connection: the simplest face. {@link #send(Object)} returns once the whole frame is
  * written; {@link #recv()} waits until a message arrives or the connection closes. Waiting happens in the
- * kernel ({@code epoll_wait} for TCP), so an idle connection costs no CPU.
+ * kernel ({@link KernelWait}: {@code epoll_wait} for TCP), so an idle connection costs no CPU, unless the
+ * client was connected with a {@link WaitStrategy} of its own.
  *
  * <pre>{@code
  * try (Clt<Order> clt = Clt.connect(address, ProtocolFactory.of(OrderCodec::new), new Context()))
@@ -37,7 +38,7 @@ import dev.hayate.core.WaitStrategy;
  *
  * @param <T> the message type.
  */
-public final class Clt<T> extends LinkedClient<T>
+public final class Clt<T> extends WaitingClt<T>
 {
     /**
      * The two halves of a split connection.
@@ -50,9 +51,9 @@ public final class Clt<T> extends LinkedClient<T>
     {
     }
 
-    Clt(final Connection<T> connection, final Reconnector<T> reconnector, final Context context)
+    Clt(final ClientLink<T> link)
     {
-        super(connection, reconnector, context, WaitStrategy.KERNEL);
+        super(link);
     }
 
     /**
@@ -69,7 +70,28 @@ public final class Clt<T> extends LinkedClient<T>
     public static <T> Clt<T> connect(final SocketAddress remote, final ProtocolFactory<T> protocols,
         final Callback<T> callback, final Context context) throws IOException
     {
-        return new Clt<>(Connector.connect(remote, protocols, callback, context), null, context);
+        return new Clt<>(ClientLink.connect(remote, protocols, callback, context, KernelWait.INSTANCE));
+    }
+
+    /**
+     * Connects a client with the blocking face's calls that waits its own way instead of in the kernel: for
+     * example a {@link dev.hayate.core.BackoffWait} (spin, yield, then park) for a latency-sensitive thread
+     * that must not burn a core when idle, or any agrona {@code IdleStrategy} through
+     * {@link dev.hayate.core.IdleStrategyWait}. The halves of {@link #split()} get {@link WaitStrategy#copy()}s.
+     *
+     * @param remote    address of the service.
+     * @param protocols makes the connection's protocol.
+     * @param callback  observes messages.
+     * @param context   configuration.
+     * @param wait      how every call waits; a stateful policy serves this client only.
+     * @param <T>       the message type.
+     * @return the connected client.
+     * @throws IOException if no connection was made in time; the message says why.
+     */
+    public static <T> Clt<T> connect(final SocketAddress remote, final ProtocolFactory<T> protocols,
+        final Callback<T> callback, final Context context, final WaitStrategy wait) throws IOException
+    {
+        return new Clt<>(ClientLink.connect(remote, protocols, callback, context, wait));
     }
 
     /**
@@ -90,11 +112,9 @@ public final class Clt<T> extends LinkedClient<T>
 
     /**
      * Connects, and keeps reconnecting whenever the connection is lost (but not after {@link #close()}),
-     * following {@code policy}. The loss is noticed by this client's own sends and receives (or the
-     * protocol's liveness rule while receiving), as on any socket. While reconnecting, one-attempt calls
-     * answer {@link Status#NOT_CONNECTED} and timed calls wait for the new connection within their own
-     * timeout. Frames taken by a connection that died are not resent: replaying them is the session
-     * protocol's job.
+     * following {@code policy}; see {@link ClientLink#reconnecting}. While reconnecting, timed calls wait for
+     * the new connection within their own timeout. Frames taken by a connection that died are not resent:
+     * replaying them is the session protocol's job.
      *
      * @param remote    address of the service.
      * @param protocols makes each connection's protocol (keep session state that must survive a reconnect
@@ -111,8 +131,8 @@ public final class Clt<T> extends LinkedClient<T>
         final Callback<T> callback, final Context context, final ReconnectPolicy policy,
         final Reconnector.Listener<T> listener) throws IOException
     {
-        final Reconnector<T> reconnector = new Reconnector<>(remote, protocols, callback, context, policy, listener);
-        return new Clt<>(reconnector.start(), reconnector, context);
+        return new Clt<>(ClientLink.reconnecting(remote, protocols, callback, context, policy, listener,
+            KernelWait.INSTANCE));
     }
 
     /**
@@ -120,21 +140,19 @@ public final class Clt<T> extends LinkedClient<T>
      * closes the connection.
      *
      * @return the halves.
+     * @throws IllegalStateException if this client reconnects.
      */
     public Halves<T> split()
     {
-        if (link.reconnects())
-        {
-            throw new IllegalStateException("a reconnecting Clt cannot be split: its connection changes under the halves");
-        }
-        final Connection<T> connection = link.connection();
-        return new Halves<>(new CltSender<>(connection, context), new CltRecver<>(connection, context, false));
+        final Connection<T> connection = link.connectionToSplit();
+        return new Halves<>(new CltSender<>(connection, context, link.waitStrategy().copy()),
+            new CltRecver<>(connection, context, link.waitStrategy().copy()));
     }
 
     /**
      * Sends, blocking until the whole frame is written.
      *
-     * @param message to send.
+     * @param message to send; encoded during the call.
      * @return {@link Status#OK} or {@link Status#CLOSED}.
      */
     public Status send(final T message)
@@ -143,62 +161,13 @@ public final class Clt<T> extends LinkedClient<T>
     }
 
     /**
-     * Sends, blocking until taken and written or the timeout; see {@link CltSender#send(Object, long, TimeUnit)}.
-     *
-     * @param message to send.
-     * @param timeout longest wait.
-     * @param unit    of the timeout.
-     * @return {@link Status#OK}, {@link Status#TIMED_OUT} (nothing sent) or {@link Status#CLOSED}.
-     */
-    public Status send(final T message, final long timeout, final TimeUnit unit)
-    {
-        return link.sendUntil(message, link.deadlineAfter(timeout, unit));
-    }
-
-    /**
-     * Sends, blocking until taken and written or the deadline.
-     *
-     * @param message  to send.
-     * @param deadline shared with other operations.
-     * @return as {@link #send(Object, long, TimeUnit)}.
-     */
-    public Status send(final T message, final Deadline deadline)
-    {
-        return link.sendUntil(message, deadline.deadlineNanos());
-    }
-
-    /**
-     * Writes bytes left by a timed send that ran out of time, blocking until none are left or the timeout.
-     *
-     * @param timeout longest wait.
-     * @param unit    of the timeout.
-     * @return {@link Status#OK}, {@link Status#TIMED_OUT} or {@link Status#CLOSED}.
-     */
-    public Status flush(final long timeout, final TimeUnit unit)
-    {
-        return link.flushUntil(link.deadlineAfter(timeout, unit));
-    }
-
-    /**
      * Receives, blocking until a message arrives or the connection closes.
      *
-     * @return the message, or {@code null} once closed (see {@link #closeReason()}).
+     * @return the message, or {@code null} once closed (see {@link #closeReason()}). For a flyweight codec
+     * the message is valid until the next receive.
      */
     public T recv()
     {
         return link.recvUntil(WaitStrategy.FOREVER);
     }
-
-    /**
-     * Receives, blocking until a message arrives, the timeout expires, or the connection closes.
-     *
-     * @param timeout longest wait.
-     * @param unit    of the timeout.
-     * @return the message, or {@code null} on timeout or close ({@link #isClosed()} tells which).
-     */
-    public T recv(final long timeout, final TimeUnit unit)
-    {
-        return link.recvUntil(link.deadlineAfter(timeout, unit));
-    }
-
 }

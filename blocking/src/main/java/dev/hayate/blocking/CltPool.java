@@ -3,24 +3,21 @@ package dev.hayate.blocking;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.hayate.core.Callback;
 import dev.hayate.core.ConId;
-import dev.hayate.core.Connection;
-import dev.hayate.core.ConnectionPool;
-import dev.hayate.core.Connector;
 import dev.hayate.core.Context;
+import dev.hayate.core.KernelWait;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
 import dev.hayate.core.WaitStrategy;
-import org.agrona.concurrent.NanoClock;
+import dev.hayate.core.WaitingPool;
 
 /**
- * A round-robin pool of client connections that waits in the kernel: sends go to the next live member, receives come from
- * whichever member has a message. A member that closes leaves the pool and is reported once; an empty pool
- * answers {@link Status#NOT_CONNECTED} (sends) or {@code null} (receives) at once instead of hanging.
+ * A round-robin pool of client connections that waits in the kernel ({@link WaitingPool}): sends go to the
+ * next live member, receives come from whichever member has a message. {@link #send(Object)} and
+ * {@link #recv()} wait as long as the pool has members.
  *
  * <pre>{@code
  * CltPool<Order> pool = CltPool.connect(List.of(primary, secondary), protocols, Callback.none(), ctx,
@@ -33,15 +30,12 @@ import org.agrona.concurrent.NanoClock;
  *
  * @param <T> the message type.
  */
-public final class CltPool<T> implements AutoCloseable
+public final class CltPool<T> extends WaitingPool<T>
 {
-    private final ConnectionPool<T> pool;
-    private final NanoClock clock;
-
-    private CltPool(final ConnectionPool<T> pool, final Context context)
+    private CltPool(final List<? extends SocketAddress> remotes, final ProtocolFactory<T> protocols,
+        final Callback<T> callback, final Context context, final Consumer<ConId> onMemberLeft) throws IOException
     {
-        this.pool = pool;
-        this.clock = context.nanoClock();
+        super(remotes, protocols, callback, context, onMemberLeft, KernelWait.INSTANCE);
     }
 
     /**
@@ -59,20 +53,7 @@ public final class CltPool<T> implements AutoCloseable
     public static <T> CltPool<T> connect(final List<? extends SocketAddress> remotes, final ProtocolFactory<T> protocols,
         final Callback<T> callback, final Context context, final Consumer<ConId> onMemberLeft) throws IOException
     {
-        final ConnectionPool<T> pool = new ConnectionPool<>(member -> onMemberLeft.accept(member.id()));
-        try
-        {
-            for (final SocketAddress remote : remotes)
-            {
-                pool.add(Connector.connect(remote, protocols, callback, context));
-            }
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            pool.close();
-            throw ex;
-        }
-        return new CltPool<>(pool, context);
+        return new CltPool<>(remotes, protocols, callback, context, onMemberLeft);
     }
 
     /**
@@ -83,20 +64,7 @@ public final class CltPool<T> implements AutoCloseable
      */
     public Status send(final T message)
     {
-        return pool.sendUntil(message, WaitStrategy.FOREVER, WaitStrategy.KERNEL, clock);
-    }
-
-    /**
-     * Sends to the next member with room, waiting for room up to the timeout.
-     *
-     * @param message to send.
-     * @param timeout longest wait.
-     * @param unit    of the timeout.
-     * @return {@link Status#OK}, {@link Status#TIMED_OUT} (nothing sent) or {@link Status#NOT_CONNECTED}.
-     */
-    public Status send(final T message, final long timeout, final TimeUnit unit)
-    {
-        return pool.sendUntil(message, clock.nanoTime() + unit.toNanos(timeout), WaitStrategy.KERNEL, clock);
+        return pool.sendUntil(message, WaitStrategy.FOREVER);
     }
 
     /**
@@ -106,44 +74,6 @@ public final class CltPool<T> implements AutoCloseable
      */
     public T recv()
     {
-        return pool.recvUntil(WaitStrategy.FOREVER, WaitStrategy.KERNEL, clock);
-    }
-
-    /**
-     * Receives from whichever member has a message, waiting up to the timeout.
-     *
-     * @param timeout longest wait.
-     * @param unit    of the timeout.
-     * @return the message, or {@code null} on timeout or when the pool is empty.
-     */
-    public T recv(final long timeout, final TimeUnit unit)
-    {
-        return pool.recvUntil(clock.nanoTime() + unit.toNanos(timeout), WaitStrategy.KERNEL, clock);
-    }
-
-    /**
-     * @return the identity of the member that delivered the last message, or {@code null}.
-     */
-    public ConId lastRecvFrom()
-    {
-        final Connection<T> from = pool.lastReceivedFrom();
-        return from == null ? null : from.id();
-    }
-
-    /**
-     * @return live members.
-     */
-    public int size()
-    {
-        return pool.size();
-    }
-
-    /**
-     * Closes every member.
-     */
-    @Override
-    public void close()
-    {
-        pool.close();
+        return pool.recvUntil(WaitStrategy.FOREVER);
     }
 }

@@ -1,32 +1,25 @@
 package dev.hayate.blocking;
 
-import java.util.concurrent.TimeUnit;
-
-import dev.hayate.core.ConId;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
-import dev.hayate.core.Deadline;
-import dev.hayate.core.SendHalf;
 import dev.hayate.core.Status;
 import dev.hayate.core.WaitStrategy;
+import dev.hayate.core.WaitingSender;
 
 /**
- * The sending half of a blocking {@link Clt}, after {@link Clt#split()}: waits in the kernel.
+ * The sending half of a blocking {@link Clt}, after {@link Clt#split()}: waits in the kernel. Bytes are left
+ * pending only after a timed send ran out of time ({@link #hasPendingSend()}).
  *
  * <p>Thread-safety: one sending thread, beside one thread using the matching {@link CltRecver}.
  * {@link #close()} closes the whole connection.
  *
  * @param <T> the message type.
  */
-public final class CltSender<T> implements AutoCloseable
+public final class CltSender<T> extends WaitingSender<T>
 {
-    private final Connection<T> connection;
-    private final SendHalf<T> half;
-
-    CltSender(final Connection<T> connection, final Context context)
+    CltSender(final Connection<T> connection, final Context context, final WaitStrategy wait)
     {
-        this.connection = connection;
-        this.half = new SendHalf<>(connection, context, WaitStrategy.KERNEL);
+        super(connection, context, wait);
     }
 
     /**
@@ -38,77 +31,5 @@ public final class CltSender<T> implements AutoCloseable
     public Status send(final T message)
     {
         return half.sendUntil(message, WaitStrategy.FOREVER);
-    }
-
-    /**
-     * Sends, blocking until the frame is taken and written, or the timeout.
-     *
-     * @param message to send.
-     * @param timeout longest wait.
-     * @param unit    of the timeout.
-     * @return {@link Status#OK} once taken (never retry after OK; if bytes remain unwritten at the deadline
-     * {@link #hasPendingSend()} is true and they go out on later calls), {@link Status#TIMED_OUT} if it
-     * could not be taken in time (nothing sent: safe to retry), {@link Status#CLOSED}.
-     */
-    public Status send(final T message, final long timeout, final TimeUnit unit)
-    {
-        return half.sendUntil(message, half.deadlineAfter(timeout, unit));
-    }
-
-    /**
-     * Sends, blocking until taken and written, or the deadline.
-     *
-     * @param message  to send.
-     * @param deadline shared with other operations.
-     * @return as {@link #send(Object, long, TimeUnit)}.
-     */
-    public Status send(final T message, final Deadline deadline)
-    {
-        return half.sendUntil(message, deadline.deadlineNanos());
-    }
-
-    /**
-     * Writes bytes left by a timed send that ran out of time, blocking until none are left or the timeout.
-     *
-     * @param timeout longest wait.
-     * @param unit    of the timeout.
-     * @return {@link Status#OK}, {@link Status#TIMED_OUT} or {@link Status#CLOSED}.
-     */
-    public Status flush(final long timeout, final TimeUnit unit)
-    {
-        return half.flushUntil(half.deadlineAfter(timeout, unit));
-    }
-
-    /**
-     * @return true while bytes of a taken frame wait to be written (only after a timed send ran out of time).
-     */
-    public boolean hasPendingSend()
-    {
-        return half.hasPendingSend();
-    }
-
-    /**
-     * @return true once the connection is closed.
-     */
-    public boolean isClosed()
-    {
-        return connection.isClosed();
-    }
-
-    /**
-     * @return the connection's identity.
-     */
-    public ConId id()
-    {
-        return connection.id();
-    }
-
-    /**
-     * Closes the connection gracefully: frames already taken are written first, up to the linger timeout.
-     */
-    @Override
-    public void close()
-    {
-        half.closeGracefully();
     }
 }

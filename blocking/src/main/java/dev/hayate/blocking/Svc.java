@@ -2,18 +2,18 @@ package dev.hayate.blocking;
 
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.hayate.core.Acceptor;
 import dev.hayate.core.Callback;
+import dev.hayate.core.ClientLink;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
+import dev.hayate.core.KernelWait;
 import dev.hayate.core.PooledService;
 import dev.hayate.core.ProtocolFactory;
-import dev.hayate.core.Status;
 import dev.hayate.core.WaitStrategy;
 
 /**
@@ -56,16 +56,11 @@ public final class Svc<T> extends PooledService<T>
         void handle(Clt<T> clt) throws Exception;
     }
 
-    private static final long ACCEPT_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long HANDSHAKE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-
-    private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger threadCounter = new AtomicInteger();
-    private volatile boolean closed;
 
     private Svc(final Acceptor<T> acceptor, final Context context)
     {
-        super(acceptor, context, WaitStrategy.KERNEL);
+        super(acceptor, context, KernelWait.INSTANCE);
     }
 
     /**
@@ -109,7 +104,7 @@ public final class Svc<T> extends PooledService<T>
      */
     public Clt<T> accept() throws IOException
     {
-        return acceptUntil(Long.MAX_VALUE, true);
+        return wrap(acceptUntil(WaitStrategy.FOREVER, true));
     }
 
     /**
@@ -122,55 +117,64 @@ public final class Svc<T> extends PooledService<T>
      */
     public Clt<T> accept(final long timeout, final TimeUnit unit) throws IOException
     {
-        return acceptUntil(System.nanoTime() + unit.toNanos(timeout), true);
+        return wrap(acceptUntil(acceptDeadlineAfter(timeout, unit), true));
     }
 
-    private Clt<T> acceptUntil(final long deadlineNanos, final boolean pooled) throws IOException
+    /**
+     * Accepts on a thread of its own until {@link #close()}, and runs {@code handler} for each admitted
+     * connection on a new thread, closing the connection (gracefully) when the handler returns. A handler
+     * that throws closes only its connection; the error goes to the context's error handler, as does a
+     * failure of the listener, which ends serving. Returns at once.
+     *
+     * @param handler runs once per connection, on that connection's thread.
+     * @return the accepting thread (daemon), for joining after {@link #close()}.
+     */
+    public Thread serve(final Handler<T> handler)
     {
-        while (!closed && !Thread.currentThread().isInterrupted())
+        final Thread acceptor = new Thread(() -> acceptLoop(handler), context.name() + "-serve");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return acceptor;
+    }
+
+    private void acceptLoop(final Handler<T> handler)
+    {
+        try
         {
-            final Connection<T> connection;
-            try
+            Connection<T> connection;
+            while ((connection = acceptUntil(WaitStrategy.FOREVER, false)) != null)
             {
-                connection = acceptor.tryAccept();
-            }
-            catch (final IOException ex)
-            {
-                if (closed)
-                {
-                    return null;
-                }
-                throw ex;
-            }
-            if (connection != null)
-            {
-                if (pooled)
-                {
-                    pool.add(connection);
-                }
-                return new Clt<>(connection, null, context);
-            }
-            final long left = deadlineNanos == Long.MAX_VALUE ? ACCEPT_WAKE_NANOS : deadlineNanos - System.nanoTime();
-            if (left <= 0)
-            {
-                return null;
-            }
-            try
-            {
-                // While handshakes run on their threads, look for their results often.
-                final long wake = acceptor.hasAdmissionsInProgress() ? HANDSHAKE_POLL_NANOS : ACCEPT_WAKE_NANOS;
-                acceptor.awaitAcceptable(Math.min(left, wake));
-            }
-            catch (final IOException ex)
-            {
-                if (closed)
-                {
-                    return null;
-                }
-                throw ex;
+                final Clt<T> served = wrap(connection);
+                final Thread thread = new Thread(() -> run(handler, served),
+                    context.name() + "-conn-" + threadCounter.incrementAndGet());
+                thread.setDaemon(true);
+                thread.start();
             }
         }
-        return null;
+        catch (final IOException | RuntimeException ex)
+        {
+            if (!acceptor.isClosed())
+            {
+                context.errorHandler().onError(ex);
+            }
+        }
+    }
+
+    private void run(final Handler<T> handler, final Clt<T> clt)
+    {
+        try (clt)
+        {
+            handler.handle(clt);
+        }
+        catch (final Exception ex)
+        {
+            context.errorHandler().onError(ex);
+        }
+    }
+
+    private Clt<T> wrap(final Connection<T> connection)
+    {
+        return connection == null ? null : new Clt<>(new ClientLink<>(connection, null, context, KernelWait.INSTANCE));
     }
 
     /**
@@ -180,5 +184,4 @@ public final class Svc<T> extends PooledService<T>
     {
         return acceptor.connections();
     }
-
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.hayate.core.buffer.BufferPoolExhaustedException;
+import dev.hayate.core.stat.Stat;
 import dev.hayate.core.transport.IoPoller;
 import dev.hayate.core.transport.Transport;
 import dev.hayate.core.transport.TransportServer;
@@ -107,7 +108,7 @@ public final class Acceptor<T> implements AutoCloseable
     {
         try
         {
-            Handshakes.run(connection, context, handshakeFailures::incrementAndGet);
+            Handshakes.run(connection, context, this::handshakeFailed);
             establish(connection);
         }
         catch (final HandshakeException ex)
@@ -175,6 +176,7 @@ public final class Acceptor<T> implements AutoCloseable
         {
             liveCount.decrementAndGet();
             refused.incrementAndGet();
+            context.counters().increment(Stat.REFUSED);
             context.errorHandler().onError(ex);
             return null;
         }
@@ -183,9 +185,16 @@ public final class Acceptor<T> implements AutoCloseable
         return connection;
     }
 
+    private void handshakeFailed()
+    {
+        handshakeFailures.incrementAndGet();
+        context.counters().increment(Stat.HANDSHAKE_FAILURES);
+    }
+
     private void refuse(final Transport transport)
     {
         refused.incrementAndGet();
+        context.counters().increment(Stat.REFUSED);
         try
         {
             transport.close();

@@ -1,5 +1,9 @@
 package dev.hayate.core;
 
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -16,7 +20,10 @@ import org.agrona.concurrent.NanoClock;
  */
 public final class ClientLink<T>
 {
+    private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final Reconnector<T> reconnector;
+    private final Readiness reconnected;
     private final Context context;
     private final WaitStrategy wait;
     private final NanoClock clock;
@@ -37,7 +44,49 @@ public final class ClientLink<T>
         this.context = context;
         this.wait = wait;
         this.clock = context.nanoClock();
+        this.reconnected = reconnector == null ? null : (forWrite, timeoutNanos) -> reconnector.awaitConnected(timeoutNanos);
         bind(connection);
+    }
+
+    /**
+     * Connects, retrying while the service refuses, up to the context's connect timeout.
+     *
+     * @param remote    address of the service.
+     * @param protocols makes the connection's protocol.
+     * @param callback  observes messages.
+     * @param context   configuration.
+     * @param wait      how the client waits; a stateful policy serves this client only.
+     * @param <T>       the message type.
+     * @return the link over a live connection.
+     * @throws IOException if no connection was made in time; the message says why.
+     */
+    public static <T> ClientLink<T> connect(final SocketAddress remote, final ProtocolFactory<T> protocols,
+        final Callback<T> callback, final Context context, final WaitStrategy wait) throws IOException
+    {
+        return new ClientLink<>(Connector.connect(remote, protocols, callback, context), null, context, wait);
+    }
+
+    /**
+     * Connects, and keeps reconnecting following {@code policy} whenever the connection is lost, until
+     * {@link #close()}.
+     *
+     * @param remote    address of the service.
+     * @param protocols makes each connection's protocol.
+     * @param callback  observes messages.
+     * @param context   configuration.
+     * @param policy    when to retry.
+     * @param listener  told of each connect, disconnect, and giving up (on the reconnect thread).
+     * @param wait      how the client waits; a stateful policy serves this client only.
+     * @param <T>       the message type.
+     * @return the link over the first live connection.
+     * @throws IOException if the first connection could not be made within the connect timeout.
+     */
+    public static <T> ClientLink<T> reconnecting(final SocketAddress remote, final ProtocolFactory<T> protocols,
+        final Callback<T> callback, final Context context, final ReconnectPolicy policy,
+        final Reconnector.Listener<T> listener, final WaitStrategy wait) throws IOException
+    {
+        final Reconnector<T> reconnector = new Reconnector<>(remote, protocols, callback, context, policy, listener);
+        return new ClientLink<>(reconnector.start(), reconnector, context, wait);
     }
 
     private void bind(final Connection<T> live)
@@ -74,7 +123,16 @@ public final class ClientLink<T>
         {
             return false;
         }
-        final Connection<T> next = wait.awaitConnected(reconnector, clock, deadlineNanos);
+        wait.reset();
+        Connection<T> next;
+        while ((next = reconnector.current()) == null && !reconnector.isFinished())
+        {
+            if (!wait.await(reconnected, false, clock, deadlineNanos, MAX_WAIT_NANOS))
+            {
+                next = reconnector.current();
+                break;
+            }
+        }
         if (next == null)
         {
             return false;
@@ -229,6 +287,36 @@ public final class ClientLink<T>
     }
 
     /**
+     * @return the connection, for splitting into a sender and a receiver half.
+     * @throws IllegalStateException if a reconnector keeps this link alive: the connection would change
+     *                               under the halves.
+     */
+    public Connection<T> connectionToSplit()
+    {
+        if (reconnector != null)
+        {
+            throw new IllegalStateException("a reconnecting Clt cannot be split: its connection changes under the halves");
+        }
+        return connection;
+    }
+
+    /**
+     * @return the configuration the link was made with.
+     */
+    public Context context()
+    {
+        return context;
+    }
+
+    /**
+     * @return how this link waits.
+     */
+    public WaitStrategy waitStrategy()
+    {
+        return wait;
+    }
+
+    /**
      * Closes gracefully (the protocol's last message, pending bytes within the linger timeout) and stops
      * reconnecting.
      */
@@ -247,7 +335,7 @@ public final class ClientLink<T>
      * @param unit    of the timeout.
      * @return the deadline on the context clock.
      */
-    public long deadlineAfter(final long timeout, final java.util.concurrent.TimeUnit unit)
+    public long deadlineAfter(final long timeout, final TimeUnit unit)
     {
         return clock.nanoTime() + unit.toNanos(timeout);
     }

@@ -3,6 +3,7 @@ package dev.hayate.core;
 import java.io.IOException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
@@ -12,6 +13,9 @@ import dev.hayate.core.buffer.PooledBuffer;
 import dev.hayate.core.frame.FrameReader;
 import dev.hayate.core.frame.FrameWriter;
 import dev.hayate.core.frame.Sofh;
+import dev.hayate.core.stat.ConnectionCounters;
+import dev.hayate.core.stat.Counters;
+import dev.hayate.core.stat.Stat;
 import dev.hayate.core.transport.Transport;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
@@ -69,6 +73,11 @@ public final class Connection<T> implements AutoCloseable
     private long messagesSent;
     private long messagesReceived;
     private long controlMessagesDropped;
+    // Counters (dev.hayate.core.stat): process-wide events, and this connection's own traffic counters, each
+    // written by one half's thread and folded into the totals once both halves are released.
+    private final Counters counters;
+    private final ConnectionCounters traffic;
+    private final AtomicInteger halvesReleased = new AtomicInteger();
 
     private static final int CONTROL_QUEUE_CAPACITY = 64;
 
@@ -132,6 +141,9 @@ public final class Connection<T> implements AutoCloseable
         final long now = clock.nanoTime();
         this.lastSendNanos = now;
         this.lastReceiveNanos = now;
+        this.counters = context.counters();
+        this.traffic = counters.newConnection(id.toString());
+        counters.increment(Stat.CONNECTIONS_OPENED);
     }
 
     /**
@@ -198,6 +210,7 @@ public final class Connection<T> implements AutoCloseable
             bodyOffset = writer.claim();
             if (bodyOffset < 0)
             {
+                counters.increment(Stat.BACK_PRESSURE);
                 return Status.BACK_PRESSURED;
             }
         }
@@ -214,6 +227,7 @@ public final class Connection<T> implements AutoCloseable
         }
         writer.commit(bodyLength);
         messagesSent++;
+        traffic.onFrameOut(bodyLength + Sofh.HEADER_LENGTH);
         if (timed)
         {
             // Only heartbeats and the liveness rule need the time; others skip the clock read.
@@ -243,6 +257,7 @@ public final class Connection<T> implements AutoCloseable
         if (!controlQueue.offer(message))
         {
             controlMessagesDropped++;
+            counters.increment(Stat.CONTROL_DROPPED);
             return false;
         }
         drainControl();
@@ -485,6 +500,7 @@ public final class Connection<T> implements AutoCloseable
             return null;
         }
         messagesReceived++;
+        traffic.onFrameIn(length + Sofh.HEADER_LENGTH);
         if (timed)
         {
             lastReceiveNanos = clock.nanoTime();
@@ -531,6 +547,11 @@ public final class Connection<T> implements AutoCloseable
             return false;
         }
         closeDetail = detail;
+        counters.increment(Stat.CONNECTIONS_CLOSED);
+        if (reason == CloseReason.PROTOCOL_ERROR)
+        {
+            counters.increment(Stat.PROTOCOL_ERRORS);
+        }
         closeQuietly(transport);
         receiveHalf.releaseIfIdle();
         sendHalf.releaseIfIdle();
@@ -718,6 +739,11 @@ public final class Connection<T> implements AutoCloseable
             if (HALF_STATE.compareAndSet(this, IDLE, RELEASED))
             {
                 buffer.release();
+                if (halvesReleased.incrementAndGet() == 2)
+                {
+                    // Neither half can count any more.
+                    traffic.close();
+                }
             }
         }
     }

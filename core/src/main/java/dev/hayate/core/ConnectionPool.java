@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import dev.hayate.core.transport.IoPoller;
@@ -33,6 +35,13 @@ public final class ConnectionPool<T> implements AutoCloseable
     private final List<Connection<T>> members = new ArrayList<>();
     private final Queue<Connection<T>> joining = new ConcurrentLinkedQueue<>();
     private final Consumer<Connection<T>> onMemberLeft;
+    private final NanoClock clock;
+    private final WaitStrategy wait;
+    // Every member is full, which is rare: a short park instead of one selector per member.
+    private final Readiness writable = (forWrite, timeoutNanos) ->
+        LockSupport.parkNanos(Math.min(timeoutNanos, BACK_PRESSURE_PARK_NANOS));
+    private final Readiness readable = (forWrite, timeoutNanos) -> awaitReadable(timeoutNanos);
+    private boolean pollerFailed;
     private volatile IoPoller poller;
     private int nextSend;
     private int nextRecv;
@@ -40,10 +49,14 @@ public final class ConnectionPool<T> implements AutoCloseable
 
     /**
      * @param onMemberLeft told once about each member that closed and left, on the owner's thread.
+     * @param context      concluded configuration: the clock.
+     * @param wait         how timed sends and receives wait; a stateful policy serves this pool only.
      */
-    public ConnectionPool(final Consumer<Connection<T>> onMemberLeft)
+    public ConnectionPool(final Consumer<Connection<T>> onMemberLeft, final Context context, final WaitStrategy wait)
     {
         this.onMemberLeft = onMemberLeft;
+        this.clock = context.nanoClock();
+        this.wait = wait;
     }
 
     /**
@@ -158,17 +171,16 @@ public final class ConnectionPool<T> implements AutoCloseable
     }
 
     /**
-     * Sends to the next member with room, waiting for room until the deadline.
+     * Sends to the next member with room, waiting for room until the deadline with the pool's strategy.
      *
      * @param message       to send.
-     * @param deadlineNanos on {@code clock}, or {@link WaitStrategy#FOREVER}.
-     * @param wait          how to wait.
-     * @param clock         the owner's clock.
+     * @param deadlineNanos on the pool's clock, or {@link WaitStrategy#FOREVER}.
      * @return {@link Status#OK}, {@link Status#TIMED_OUT} (nothing sent), or {@link Status#NOT_CONNECTED}
      * at once when the pool is empty.
      */
-    public Status sendUntil(final T message, final long deadlineNanos, final WaitStrategy wait, final NanoClock clock)
+    public Status sendUntil(final T message, final long deadlineNanos)
     {
+        wait.reset();
         while (true)
         {
             final Status status = trySend(message);
@@ -176,59 +188,46 @@ public final class ConnectionPool<T> implements AutoCloseable
             {
                 return status;
             }
-            if (WaitStrategy.hasPassed(clock, deadlineNanos))
+            flushAll();
+            if (!wait.await(writable, true, clock, deadlineNanos, BACK_PRESSURE_PARK_NANOS))
             {
                 return Status.TIMED_OUT;
-            }
-            flushAll();
-            if (wait == WaitStrategy.SPIN)
-            {
-                Thread.onSpinWait();
-            }
-            else
-            {
-                // Every member is full, which is rare: a short park instead of one selector per member.
-                java.util.concurrent.locks.LockSupport.parkNanos(BACK_PRESSURE_PARK_NANOS);
             }
         }
     }
 
     /**
-     * Receives from whichever member has a message, waiting until the deadline.
+     * Receives from whichever member has a message, waiting until the deadline with the pool's strategy.
      *
-     * @param deadlineNanos on {@code clock}, or {@link WaitStrategy#FOREVER}.
-     * @param wait          how to wait.
-     * @param clock         the owner's clock.
-     * @return the message, or {@code null} at the deadline, or at once when the pool is empty.
+     * @param deadlineNanos on the pool's clock, or {@link WaitStrategy#FOREVER}.
+     * @return the message, or {@code null} at the deadline, or at once when the pool is empty or its poller
+     * failed.
      */
-    public T recvUntil(final long deadlineNanos, final WaitStrategy wait, final NanoClock clock)
+    public T recvUntil(final long deadlineNanos)
     {
+        wait.reset();
         while (true)
         {
             final T message = tryRecv();
-            if (message != null || members.isEmpty() && joining.isEmpty())
+            if (message != null || members.isEmpty() && joining.isEmpty() || pollerFailed)
             {
                 return message;
             }
-            if (WaitStrategy.hasPassed(clock, deadlineNanos))
-            {
-                return null;
-            }
-            if (wait == WaitStrategy.SPIN)
-            {
-                Thread.onSpinWait();
-                continue;
-            }
-            final long left = deadlineNanos == WaitStrategy.FOREVER ? MAX_WAIT_NANOS : deadlineNanos - clock.nanoTime();
-            try
-            {
-                awaitReadable(Math.min(left, MAX_WAIT_NANOS));
-            }
-            catch (final IOException ex)
+            if (!wait.await(readable, false, clock, deadlineNanos, MAX_WAIT_NANOS))
             {
                 return null;
             }
         }
+    }
+
+    /**
+     * @param timeout from now.
+     * @param unit    of the timeout.
+     * @return the deadline on the pool's clock.
+     */
+    public long deadlineAfter(final long timeout, final TimeUnit unit)
+    {
+        return clock.nanoTime() + unit.toNanos(timeout);
     }
 
     /**
@@ -267,7 +266,15 @@ public final class ConnectionPool<T> implements AutoCloseable
         {
             return;
         }
-        poller.poll(Math.max(1, timeoutNanos), (attachment, readyOps) -> { });
+        try
+        {
+            poller.poll(Math.max(1, timeoutNanos), (attachment, readyOps) -> { });
+        }
+        catch (final IOException ex)
+        {
+            pollerFailed = true;
+            throw ex;
+        }
     }
 
     /**
@@ -300,6 +307,15 @@ public final class ConnectionPool<T> implements AutoCloseable
     public Connection<T> lastReceivedFrom()
     {
         return lastReceivedFrom;
+    }
+
+    /**
+     * @return the identity of the member that delivered the last message received, or {@code null}.
+     */
+    public ConId lastReceivedFromId()
+    {
+        final Connection<T> from = lastReceivedFrom;
+        return from == null ? null : from.id();
     }
 
     /**

@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.hayate.core.stat.Stat;
 import dev.hayate.core.transport.Transport;
 import org.agrona.concurrent.NanoClock;
 
@@ -43,7 +44,7 @@ public final class Connector
         final Connection<T> connection = new Connection<>(ConId.Role.INITIATOR, transport, protocols, callback, context);
         if (Handshakes.needed(connection))
         {
-            Handshakes.run(connection, context, () -> { });
+            Handshakes.run(connection, context, () -> context.counters().increment(Stat.HANDSHAKE_FAILURES));
         }
         return connection;
     }

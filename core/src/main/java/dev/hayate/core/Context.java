@@ -396,4 +396,49 @@ public final class Context
     {
         return errorHandler;
     }
+
+    // Counters (dev.hayate.core.stat): kept together so this block is the whole of the counters' hook.
+    private java.nio.file.Path statDirectory;
+    private volatile dev.hayate.core.stat.Counters counters;
+
+    /**
+     * @param directory where this process's stat file ({@code hayate-<pid>.stat}) is made on first use;
+     *                  default {@code java.io.tmpdir}. Ignored once {@link #counters(dev.hayate.core.stat.Counters)}
+     *                  gave counters of their own.
+     * @return this.
+     */
+    public Context statDirectory(final java.nio.file.Path directory)
+    {
+        checkNotConcluded();
+        this.statDirectory = java.util.Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
+    /**
+     * @param counters to count into instead of the process's stat file (for example
+     *                 {@link dev.hayate.core.stat.Counters#inMemory()}, or one shared by several contexts).
+     * @return this.
+     */
+    public Context counters(final dev.hayate.core.stat.Counters counters)
+    {
+        checkNotConcluded();
+        this.counters = java.util.Objects.requireNonNull(counters, "counters");
+        return this;
+    }
+
+    /**
+     * @return the counters endpoints of this context count into: given, or the process's stat file in the
+     * stat directory, made on the first call.
+     */
+    public dev.hayate.core.stat.Counters counters()
+    {
+        dev.hayate.core.stat.Counters current = counters;
+        if (current == null)
+        {
+            current = dev.hayate.core.stat.Counters.forDirectory(statDirectory != null ? statDirectory :
+                dev.hayate.core.stat.StatReader.defaultDirectory());
+            counters = current;
+        }
+        return current;
+    }
 }

@@ -38,8 +38,8 @@ public final class Handshakes
     {
         final Deadline deadline = Deadline.after(context.handshakeTimeoutNanos(), TimeUnit.NANOSECONDS,
             context.nanoClock());
-        final SendHalf<T> sender = new SendHalf<>(connection, context, WaitStrategy.KERNEL);
-        final RecvHalf<T> receiver = new RecvHalf<>(connection, context, WaitStrategy.KERNEL, true);
+        final SendHalf<T> sender = new SendHalf<>(connection, context, KernelWait.INSTANCE);
+        final RecvHalf<T> receiver = new RecvHalf<>(connection, context, KernelWait.INSTANCE, true);
         final Session<T> session = new Session<>()
         {
             @Override

@@ -27,12 +27,13 @@ public final class RecvHalf<T>
     private final Connection<T> connection;
     private final NanoClock clock;
     private final WaitStrategy wait;
+    private final Readiness readable;
     private final boolean flushPendingSends;
 
     /**
      * @param connection        the engine.
      * @param context           concluded configuration: the clock.
-     * @param wait              how to wait.
+     * @param wait              how to wait; a stateful policy serves this half only.
      * @param flushPendingSends true when the same thread owns the send side too.
      */
     public RecvHalf(final Connection<T> connection, final Context context, final WaitStrategy wait,
@@ -41,6 +42,7 @@ public final class RecvHalf<T>
         this.connection = connection;
         this.clock = context.nanoClock();
         this.wait = wait;
+        this.readable = Readiness.of(connection.transport());
         this.flushPendingSends = flushPendingSends;
     }
 
@@ -66,6 +68,7 @@ public final class RecvHalf<T>
      */
     public T recvUntil(final long deadlineNanos)
     {
+        boolean waited = false;
         while (true)
         {
             final T message = tryRecv();
@@ -73,13 +76,18 @@ public final class RecvHalf<T>
             {
                 return message;
             }
+            if (!waited)
+            {
+                wait.reset();
+                waited = true;
+            }
             long maxWait = flushPendingSends && connection.hasPendingSend() ? PENDING_SEND_POLL_NANOS : MAX_WAIT_NANOS;
             if (connection.isTimed())
             {
                 // Wake in time to send the next heartbeat or apply the liveness rule.
                 maxWait = Math.max(1, Math.min(maxWait, connection.doWork(clock.nanoTime())));
             }
-            if (!wait.await(connection.transport(), false, clock, deadlineNanos, maxWait))
+            if (!wait.await(readable, false, clock, deadlineNanos, maxWait))
             {
                 return null;
             }

@@ -20,18 +20,20 @@ public final class SendHalf<T>
     private final Connection<T> connection;
     private final NanoClock clock;
     private final WaitStrategy wait;
+    private final Readiness writable;
     private final long lingerNanos;
 
     /**
      * @param connection the engine.
      * @param context    concluded configuration: clock and linger timeout.
-     * @param wait       how to wait.
+     * @param wait       how to wait; a stateful policy serves this half only.
      */
     public SendHalf(final Connection<T> connection, final Context context, final WaitStrategy wait)
     {
         this.connection = connection;
         this.clock = context.nanoClock();
         this.wait = wait;
+        this.writable = Readiness.of(connection.transport());
         this.lingerNanos = context.lingerTimeoutNanos();
     }
 
@@ -69,13 +71,18 @@ public final class SendHalf<T>
      */
     public Status sendUntil(final T message, final long deadlineNanos)
     {
-        Status status;
-        while ((status = connection.trySend(message)) == Status.BACK_PRESSURED)
+        Status status = connection.trySend(message);
+        if (status == Status.BACK_PRESSURED)
         {
-            if (!wait.await(connection.transport(), true, clock, deadlineNanos, MAX_WAIT_NANOS))
+            wait.reset();
+            do
             {
-                return Status.TIMED_OUT;
+                if (!wait.await(writable, true, clock, deadlineNanos, MAX_WAIT_NANOS))
+                {
+                    return Status.TIMED_OUT;
+                }
             }
+            while ((status = connection.trySend(message)) == Status.BACK_PRESSURED);
         }
         if (status == Status.OK)
         {
@@ -104,13 +111,18 @@ public final class SendHalf<T>
      */
     public Status flushUntil(final long deadlineNanos)
     {
-        Status status;
-        while ((status = connection.flush()) == Status.BACK_PRESSURED)
+        Status status = connection.flush();
+        if (status == Status.BACK_PRESSURED)
         {
-            if (!wait.await(connection.transport(), true, clock, deadlineNanos, MAX_WAIT_NANOS))
+            wait.reset();
+            do
             {
-                return Status.TIMED_OUT;
+                if (!wait.await(writable, true, clock, deadlineNanos, MAX_WAIT_NANOS))
+                {
+                    return Status.TIMED_OUT;
+                }
             }
+            while ((status = connection.flush()) == Status.BACK_PRESSURED);
         }
         return status;
     }

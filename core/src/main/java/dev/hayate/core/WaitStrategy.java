@@ -1,123 +1,67 @@
 package dev.hayate.core;
 
-import java.io.IOException;
-
-import dev.hayate.core.transport.Transport;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * How a thread waits for a connection to become readable or writable: the one difference between the
- * nonblocking face (spin: never parked) and the blocking face (wait in the kernel).
+ * How a thread waits between two attempts of an operation that could not progress (nothing to receive, no room
+ * to send): the one difference between the waiting faces. A role in the spirit of agrona's
+ * {@code IdleStrategy}, with final policies:
  *
- * <p>Thread-safety: stateless.
+ * <ul>
+ *     <li>{@link BusySpinWait}: never parks ({@code Thread.onSpinWait}); the nonblocking face.</li>
+ *     <li>{@link YieldWait}: {@code Thread.yield()} between attempts.</li>
+ *     <li>{@link BackoffWait}: spins, then yields, then parks for growing periods.</li>
+ *     <li>{@link KernelWait}: waits in the kernel on the thing's {@link Readiness} ({@code epoll_wait} for
+ *     TCP); the blocking face.</li>
+ *     <li>{@link IdleStrategyWait}: any agrona {@code IdleStrategy} of the user's.</li>
+ * </ul>
+ *
+ * <p>An operation calls {@link #reset()} once before its first wait, then {@link #await} after every attempt
+ * that did no work, until it succeeds or {@code await} answers false.
+ *
+ * <p>Thread-safety: a stateless policy ({@link BusySpinWait#INSTANCE}, {@link YieldWait#INSTANCE},
+ * {@link KernelWait#INSTANCE}) may be shared by any threads; a stateful one ({@link BackoffWait}, most
+ * {@link IdleStrategyWait}s) serves one thread, and {@link #copy()} makes one for another thread.
  */
-public enum WaitStrategy
+public interface WaitStrategy
 {
-    /**
-     * Busy-spins: checks the deadline and returns at once, with a spin-wait hint. The thread is never parked.
-     */
-    SPIN
-    {
-        @Override
-        public boolean await(final Transport transport, final boolean forWrite, final NanoClock clock,
-            final long deadlineNanos, final long maxWaitNanos)
-        {
-            if (hasPassed(clock, deadlineNanos))
-            {
-                return false;
-            }
-            Thread.onSpinWait();
-            return true;
-        }
-
-        @Override
-        public <T> Connection<T> awaitConnected(final Reconnector<T> reconnector, final NanoClock clock,
-            final long deadlineNanos)
-        {
-            Connection<T> connection;
-            while ((connection = reconnector.current()) == null && !reconnector.isFinished() &&
-                !hasPassed(clock, deadlineNanos))
-            {
-                Thread.onSpinWait();
-            }
-            return connection;
-        }
-    },
-
-    /**
-     * Waits in the kernel ({@code epoll_wait} for TCP) until the transport is ready, the deadline, or an
-     * interrupt, which ends the wait as a timeout with the thread's interrupt status kept.
-     */
-    KERNEL
-    {
-        @Override
-        public boolean await(final Transport transport, final boolean forWrite, final NanoClock clock,
-            final long deadlineNanos, final long maxWaitNanos)
-        {
-            long wait = maxWaitNanos;
-            if (deadlineNanos != FOREVER)
-            {
-                final long left = deadlineNanos - clock.nanoTime();
-                if (left <= 0)
-                {
-                    return false;
-                }
-                wait = Math.min(wait, left);
-            }
-            try
-            {
-                if (forWrite)
-                {
-                    transport.awaitWritable(wait);
-                }
-                else
-                {
-                    transport.awaitReadable(wait);
-                }
-            }
-            catch (final IOException closed)
-            {
-                // The caller's next attempt sees the close and reports it as a status.
-            }
-            return !Thread.currentThread().isInterrupted();
-        }
-
-        @Override
-        public <T> Connection<T> awaitConnected(final Reconnector<T> reconnector, final NanoClock clock,
-            final long deadlineNanos)
-        {
-            final long wait = deadlineNanos == FOREVER ? Long.MAX_VALUE : deadlineNanos - clock.nanoTime();
-            return wait <= 0 ? reconnector.current() : reconnector.awaitConnected(wait);
-        }
-    };
-
     /** Deadline value meaning "no deadline". */
-    public static final long FOREVER = Long.MAX_VALUE;
+    long FOREVER = Long.MAX_VALUE;
 
     /**
-     * Waits until the transport may have become ready or the deadline passes.
+     * Waits a little: until {@code readiness} may have changed, the deadline, or this policy's step is done.
      *
-     * @param transport     to wait on.
-     * @param forWrite      true to wait for writability, false for readability.
+     * @param readiness     what the caller waits for; a kernel-waiting policy blocks on it, others ignore it.
+     * @param forWrite      true when waiting for room to write, false for something to read.
      * @param clock         the endpoint's clock.
      * @param deadlineNanos on {@code clock}, or {@link #FOREVER}.
-     * @param maxWaitNanos  cap on this one wait, so a caller can interleave other work.
-     * @return false if the deadline has passed (or the thread was interrupted): stop trying.
+     * @param maxWaitNanos  cap on this one wait, so the caller can interleave other work (heartbeats).
+     * @return false if the deadline has passed or the thread was interrupted (its interrupt status kept):
+     * stop trying; true to try again.
      */
-    public abstract boolean await(Transport transport, boolean forWrite, NanoClock clock, long deadlineNanos,
-        long maxWaitNanos);
+    boolean await(Readiness readiness, boolean forWrite, NanoClock clock, long deadlineNanos, long maxWaitNanos);
 
     /**
-     * Waits for a reconnecting client to have a live connection.
-     *
-     * @param reconnector   of the client.
+     * Starts a new sequence of waits (a back-off starts again from spinning). Free for stateless policies.
+     */
+    default void reset()
+    {
+    }
+
+    /**
+     * @return a policy with the same settings for another thread (the halves of a split connection): this
+     * one if it is stateless, else a fresh instance.
+     */
+    default WaitStrategy copy()
+    {
+        return this;
+    }
+
+    /**
      * @param clock         the endpoint's clock.
      * @param deadlineNanos on {@code clock}, or {@link #FOREVER}.
-     * @param <T>           the message type.
-     * @return the live connection, or {@code null} at the deadline or once the reconnector gave up.
+     * @return true if the deadline has passed; deadlines compare as {@code deadline - now <= 0}.
      */
-    public abstract <T> Connection<T> awaitConnected(Reconnector<T> reconnector, NanoClock clock, long deadlineNanos);
-
     static boolean hasPassed(final NanoClock clock, final long deadlineNanos)
     {
         return deadlineNanos != FOREVER && deadlineNanos - clock.nanoTime() <= 0;

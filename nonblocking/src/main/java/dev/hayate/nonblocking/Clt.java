@@ -2,25 +2,23 @@ package dev.hayate.nonblocking;
 
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.util.concurrent.TimeUnit;
 
+import dev.hayate.core.BusySpinWait;
 import dev.hayate.core.Callback;
+import dev.hayate.core.ClientLink;
 import dev.hayate.core.Connection;
-import dev.hayate.core.Connector;
 import dev.hayate.core.Context;
-import dev.hayate.core.Deadline;
-import dev.hayate.core.LinkedClient;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.ReconnectPolicy;
 import dev.hayate.core.Reconnector;
 import dev.hayate.core.Status;
-import dev.hayate.core.WaitStrategy;
+import dev.hayate.core.WaitingClt;
 
 /**
  * A nonblocking, busy-spinning client connection: the lowest-latency face. Every call is driven by the
- * calling thread, which is never parked: {@link #send(Object)} and {@link #recv()} make one attempt;
- * {@link #send(Object, long, TimeUnit)} and {@link #recv(long, TimeUnit)} spin until done, the timeout, or
- * the connection closing.
+ * calling thread, which is never parked ({@link BusySpinWait}): {@link #send(Object)} and {@link #recv()}
+ * make one attempt; the timed sends and receives ({@link WaitingClt}) spin until done, the timeout, or the
+ * connection closing.
  *
  * <pre>{@code
  * try (Clt<Order> clt = Clt.connect(address, ProtocolFactory.of(OrderCodec::new), new Context()))
@@ -32,8 +30,7 @@ import dev.hayate.core.WaitStrategy;
  * }</pre>
  *
  * <p>A null receive means "nothing yet" while {@link #isClosed()} is false, and "closed" once it is true;
- * the two never mix. Receives also push out send bytes still pending, so a request whose frame the socket
- * took only in part is completed while the caller waits for the reply.
+ * the two never mix. Receives also push out send bytes still pending.
  *
  * <p>Thread-safety: one thread at a time. To send from one thread and receive on another,
  * {@link #split()} it. Connection setup ({@link #connect}) is not the hot path and may wait in the kernel;
@@ -41,7 +38,7 @@ import dev.hayate.core.WaitStrategy;
  *
  * @param <T> the message type.
  */
-public final class Clt<T> extends LinkedClient<T>
+public final class Clt<T> extends WaitingClt<T>
 {
     /**
      * The two halves of a split connection.
@@ -54,9 +51,9 @@ public final class Clt<T> extends LinkedClient<T>
     {
     }
 
-    Clt(final Connection<T> connection, final Reconnector<T> reconnector, final Context context)
+    Clt(final ClientLink<T> link)
     {
-        super(connection, reconnector, context, WaitStrategy.SPIN);
+        super(link);
     }
 
     /**
@@ -73,13 +70,12 @@ public final class Clt<T> extends LinkedClient<T>
     public static <T> Clt<T> connect(final SocketAddress remote, final ProtocolFactory<T> protocols,
         final Callback<T> callback, final Context context) throws IOException
     {
-        return new Clt<>(Connector.connect(remote, protocols, callback, context), null, context);
+        return new Clt<>(ClientLink.connect(remote, protocols, callback, context, BusySpinWait.INSTANCE));
     }
 
     /**
      * Connects, and keeps reconnecting whenever the connection is lost (but not after {@link #close()}),
-     * following {@code policy}. The loss is noticed by this client's own sends and receives (or the
-     * protocol's liveness rule while receiving), as on any socket. While reconnecting, one-attempt calls
+     * following {@code policy}; see {@link ClientLink#reconnecting}. While reconnecting, one-attempt calls
      * answer {@link Status#NOT_CONNECTED} and timed calls wait for the new connection within their own
      * timeout. Frames taken by a connection that died are not resent: replaying them is the session
      * protocol's job.
@@ -99,8 +95,8 @@ public final class Clt<T> extends LinkedClient<T>
         final Callback<T> callback, final Context context, final ReconnectPolicy policy,
         final Reconnector.Listener<T> listener) throws IOException
     {
-        final Reconnector<T> reconnector = new Reconnector<>(remote, protocols, callback, context, policy, listener);
-        return new Clt<>(reconnector.start(), reconnector, context);
+        return new Clt<>(ClientLink.reconnecting(remote, protocols, callback, context, policy, listener,
+            BusySpinWait.INSTANCE));
     }
 
     /**
@@ -124,22 +120,22 @@ public final class Clt<T> extends LinkedClient<T>
      * closes the connection.
      *
      * @return the halves.
+     * @throws IllegalStateException if this client reconnects.
      */
     public Halves<T> split()
     {
-        if (link.reconnects())
-        {
-            throw new IllegalStateException("a reconnecting Clt cannot be split: its connection changes under the halves");
-        }
-        final Connection<T> connection = link.connection();
-        return new Halves<>(new CltSender<>(connection, context), new CltRecver<>(connection, context, false));
+        final Connection<T> connection = link.connectionToSplit();
+        return new Halves<>(new CltSender<>(connection, context, link.waitStrategy().copy()),
+            new CltRecver<>(connection, context, link.waitStrategy().copy()));
     }
 
     /**
-     * One attempt to send; see {@link CltSender#send(Object)}.
+     * One attempt to send.
      *
-     * @param message to send.
-     * @return {@link Status#OK}, {@link Status#BACK_PRESSURED} (nothing taken) or {@link Status#CLOSED}.
+     * @param message to send; encoded during the call.
+     * @return {@link Status#OK} when the frame was taken (bytes the socket did not take now go out on the
+     * next call), {@link Status#BACK_PRESSURED} when earlier bytes still fill the send buffer (nothing
+     * taken: retry), {@link Status#NOT_CONNECTED} while reconnecting, {@link Status#CLOSED}.
      */
     public Status send(final T message)
     {
@@ -147,40 +143,17 @@ public final class Clt<T> extends LinkedClient<T>
     }
 
     /**
-     * One attempt to take a message without writing it; see {@link CltSender#offer(Object)}. Offer a batch,
-     * then {@link #flush()}.
+     * One attempt to take a message into the send buffer without writing it (unless the buffer is full):
+     * offer a batch, then {@link #flush()} once, and many frames leave in one system call. For throughput;
+     * {@link #send(Object)} is for latency.
      *
-     * @param message to send.
-     * @return {@link Status#OK}, {@link Status#BACK_PRESSURED} (nothing taken) or {@link Status#CLOSED}.
+     * @param message to send; encoded during the call.
+     * @return {@link Status#OK} when taken, {@link Status#BACK_PRESSURED} (nothing taken: flush and retry),
+     * {@link Status#NOT_CONNECTED} while reconnecting, {@link Status#CLOSED}.
      */
     public Status offer(final T message)
     {
         return link.offer(message);
-    }
-
-    /**
-     * Sends, spinning until taken and written or the timeout; see {@link CltSender#send(Object, long, TimeUnit)}.
-     *
-     * @param message to send.
-     * @param timeout longest spin.
-     * @param unit    of the timeout.
-     * @return {@link Status#OK}, {@link Status#TIMED_OUT} (nothing sent) or {@link Status#CLOSED}.
-     */
-    public Status send(final T message, final long timeout, final TimeUnit unit)
-    {
-        return link.sendUntil(message, link.deadlineAfter(timeout, unit));
-    }
-
-    /**
-     * Sends, spinning until taken and written or the deadline.
-     *
-     * @param message  to send.
-     * @param deadline shared with other operations.
-     * @return as {@link #send(Object, long, TimeUnit)}.
-     */
-    public Status send(final T message, final Deadline deadline)
-    {
-        return link.sendUntil(message, deadline.deadlineNanos());
     }
 
     /**
@@ -194,37 +167,13 @@ public final class Clt<T> extends LinkedClient<T>
     }
 
     /**
-     * Writes pending bytes, spinning until none are left or the timeout.
-     *
-     * @param timeout longest spin.
-     * @param unit    of the timeout.
-     * @return {@link Status#OK}, {@link Status#TIMED_OUT} or {@link Status#CLOSED}.
-     */
-    public Status flush(final long timeout, final TimeUnit unit)
-    {
-        return link.flushUntil(link.deadlineAfter(timeout, unit));
-    }
-
-    /**
      * One attempt to receive (after one attempt to push out pending send bytes).
      *
-     * @return the message, or {@code null}: nothing yet, or closed if {@link #isClosed()}.
+     * @return the message, or {@code null}: nothing yet, or closed if {@link #isClosed()}. For a flyweight
+     * codec the message is valid until the next receive.
      */
     public T recv()
     {
         return link.tryRecv();
     }
-
-    /**
-     * Receives, spinning until a message arrives, the timeout expires, or the connection closes.
-     *
-     * @param timeout longest spin.
-     * @param unit    of the timeout.
-     * @return the message, or {@code null} on timeout or close ({@link #isClosed()} tells which).
-     */
-    public T recv(final long timeout, final TimeUnit unit)
-    {
-        return link.recvUntil(link.deadlineAfter(timeout, unit));
-    }
-
 }

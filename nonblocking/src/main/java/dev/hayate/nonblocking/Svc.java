@@ -3,16 +3,19 @@ package dev.hayate.nonblocking;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import dev.hayate.core.Acceptor;
+import dev.hayate.core.BusySpinWait;
 import dev.hayate.core.Callback;
+import dev.hayate.core.ClientLink;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
 import dev.hayate.core.PooledService;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
-import dev.hayate.core.WaitStrategy;
 
 /**
  * A nonblocking service: binds, and accepts connections one attempt at a time, each becoming a
@@ -43,10 +46,11 @@ import dev.hayate.core.WaitStrategy;
 public final class Svc<T> extends PooledService<T>
 {
     private final List<Clt<T>> clients = new ArrayList<>();
+    private final List<Clt<T>> clientsView = Collections.unmodifiableList(clients);
 
     private Svc(final Acceptor<T> acceptor, final Context context)
     {
-        super(acceptor, context, WaitStrategy.SPIN);
+        super(acceptor, context, BusySpinWait.INSTANCE);
     }
 
     /**
@@ -85,30 +89,47 @@ public final class Svc<T> extends PooledService<T>
     /**
      * One attempt to accept.
      *
-     * @return the new client connection, or {@code null} if none was pending or it was refused.
-     * @throws IOException if the listener failed or is closed.
+     * @return the new client connection, or {@code null} if none was pending, it was refused, or the service
+     * is closed.
+     * @throws IOException if the listener failed.
      */
     public Clt<T> accept() throws IOException
     {
-        final Connection<T> connection = acceptor.tryAccept();
+        return adopt(tryAcceptConnection());
+    }
+
+    /**
+     * Accepts, spinning until a connection is admitted, the timeout, or close.
+     *
+     * @param timeout longest spin.
+     * @param unit    of the timeout.
+     * @return the new client connection, or {@code null} on timeout or close.
+     * @throws IOException if the listener failed.
+     */
+    public Clt<T> accept(final long timeout, final TimeUnit unit) throws IOException
+    {
+        return adopt(acceptUntil(acceptDeadlineAfter(timeout, unit), true));
+    }
+
+    private Clt<T> adopt(final Connection<T> connection)
+    {
         if (connection == null)
         {
             return null;
         }
-        final Clt<T> clt = new Clt<>(connection, null, context);
+        final Clt<T> clt = new Clt<>(new ClientLink<>(connection, null, context, BusySpinWait.INSTANCE));
         clients.add(clt);
-        pool.add(connection);
         return clt;
     }
 
     /**
-     * @return live accepted clients; closed ones are dropped on each call. The list is owned by the
-     * service: iterate it on the service's thread and do not keep it.
+     * @return live accepted clients; closed ones are dropped on each call. A read-only view of the service's
+     * own list: iterate it on the service's thread, and copy it to keep it past the next call.
      */
     public List<Clt<T>> clients()
     {
         clients.removeIf(Clt::isClosed);
-        return clients;
+        return clientsView;
     }
 
     /**
@@ -122,5 +143,4 @@ public final class Svc<T> extends PooledService<T>
     {
         return pool.trySend(message);
     }
-
 }

@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -366,6 +367,62 @@ class NonblockingEndpointTest
                     assertEquals(0, kept.getInt(0));
                 }
             }
+        }
+    }
+
+    @Test
+    void shouldHandOutClientsAsAReadOnlyView() throws Exception
+    {
+        svc = Svc.bind(ANY_LOOPBACK, BYTES, context());
+        try (Clt<byte[]> clt = Clt.connect(svc.localAddress(), BYTES, context()))
+        {
+            final Clt<byte[]> server = svc.accept(10, TimeUnit.SECONDS);
+            assertNotNull(server, "a timed accept spins until a connection is admitted");
+            final java.util.List<Clt<byte[]>> clients = svc.clients();
+            assertEquals(java.util.List.of(server), clients);
+            assertThrows(UnsupportedOperationException.class, () -> clients.remove(0));
+            assertThrows(UnsupportedOperationException.class, clients::clear);
+            assertEquals(1, svc.clients().size(), "the service's own list is untouched");
+            assertSame(dev.hayate.core.BusySpinWait.INSTANCE, clt.waitStrategy());
+        }
+    }
+
+    @Test
+    void shouldShareOneDeadlineAcrossSendsAndReceives() throws Exception
+    {
+        svc = Svc.bind(ANY_LOOPBACK, BYTES, context());
+        try (Clt<byte[]> clt = Clt.connect(svc.localAddress(), BYTES, context()))
+        {
+            final Clt<byte[]> server = svc.accept(10, TimeUnit.SECONDS);
+            final dev.hayate.core.Deadline deadline = dev.hayate.core.Deadline.after(10, TimeUnit.SECONDS,
+                context().nanoClock());
+            assertEquals(Status.OK, clt.send(new byte[] {1}, deadline));
+            assertArrayEquals(new byte[] {1}, server.recv(deadline));
+            final Clt.Halves<byte[]> halves = server.split();
+            assertEquals(Status.OK, halves.sender().send(new byte[] {2}, deadline));
+            assertArrayEquals(new byte[] {2}, clt.recv(deadline));
+            assertNull(halves.recver().recv(), "one attempt on the receiving half finds nothing");
+            assertEquals(Status.OK, halves.sender().offer(new byte[] {3}));
+            assertEquals(Status.OK, halves.sender().flush(5, TimeUnit.SECONDS));
+            assertArrayEquals(new byte[] {3}, clt.recv(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void shouldRoundRobinOverAPoolThatSpins() throws Exception
+    {
+        svc = Svc.bind(ANY_LOOPBACK, BYTES, context());
+        try (CltPool<byte[]> clients = CltPool.connect(java.util.List.of(svc.localAddress(), svc.localAddress()),
+            BYTES, dev.hayate.core.Callback.none(), context(), id -> { }))
+        {
+            final Clt<byte[]> s1 = svc.accept(10, TimeUnit.SECONDS);
+            final Clt<byte[]> s2 = svc.accept(10, TimeUnit.SECONDS);
+            assertEquals(Status.OK, clients.send(new byte[] {1}, 5, TimeUnit.SECONDS));
+            assertEquals(Status.OK, clients.send(new byte[] {2}, 5, TimeUnit.SECONDS));
+            assertEquals(3, s1.recv(5, TimeUnit.SECONDS)[0] + s2.recv(5, TimeUnit.SECONDS)[0]);
+            assertEquals(Status.OK, s1.send(new byte[] {7}, 5, TimeUnit.SECONDS));
+            assertArrayEquals(new byte[] {7}, clients.recv(5, TimeUnit.SECONDS));
+            assertNull(clients.recv(), "one pass finds nothing more");
         }
     }
 }
