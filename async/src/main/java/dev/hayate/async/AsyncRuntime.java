@@ -71,6 +71,7 @@ public final class AsyncRuntime implements AutoCloseable
     private final DutyLoop[] loops;
     private final AgentRunner[] runners;
     private final AgentInvoker invoker;
+    private final Loops driven;
     private final NanoClock clock;
     private final Executor completionExecutor;
     private final ExecutorService ownedExecutor;
@@ -131,12 +132,14 @@ public final class AsyncRuntime implements AutoCloseable
         if (builder.useInvoker)
         {
             runners = null;
-            invoker = new AgentInvoker(errorHandler, null, new Loops(builder.name, loops));
+            driven = new Loops(builder.name, loops);
+            invoker = new AgentInvoker(errorHandler, null, driven);
             invoker.start();
         }
         else
         {
             invoker = null;
+            driven = null;
             runners = new AgentRunner[loops.length];
             // The loop reports its own death; the runner would report it a second time.
             final ErrorHandler runnerErrors = ex ->
@@ -319,6 +322,32 @@ public final class AsyncRuntime implements AutoCloseable
     }
 
     /**
+     * Drives a runtime built with {@link Builder#useInvoker(boolean)} from the caller's thread, as an event loop
+     * would run: one duty cycle of every loop, and if none had work, a wait in the kernel (on a runtime of one
+     * loop) until readiness, a wake-up from another thread, the next timer or {@code maxWaitNanos}. Futures then
+     * complete on this thread, with no hand-off between threads. One thread at a time (a concurrent caller
+     * returns 0 at once).
+     *
+     * <pre>{@code
+     * CompletableFuture<Msg> reply = clt.recv();
+     * clt.send(request);
+     * while (!reply.isDone()) runtime.drive(TimeUnit.MILLISECONDS.toNanos(100));
+     * }</pre>
+     *
+     * @param maxWaitNanos longest wait in the kernel when idle; 0 never waits.
+     * @return work done.
+     * @throws IllegalStateException if the runtime runs threads of its own.
+     */
+    public int drive(final long maxWaitNanos)
+    {
+        if (driven == null)
+        {
+            throw new IllegalStateException("the async runtime " + name + " runs its own threads");
+        }
+        return driven.drive(maxWaitNanos);
+    }
+
+    /**
      * For a caller that drives the runtime ({@link #invoker()}) and owns its time: how long until a timer of any
      * loop is due. Call it from the driving thread.
      *
@@ -387,6 +416,35 @@ public final class AsyncRuntime implements AutoCloseable
             this.loops = loops;
         }
 
+        int drive(final long maxWaitNanos)
+        {
+            if (!driving.compareAndSet(false, true))
+            {
+                return 0;
+            }
+            try
+            {
+                int work = cycle();
+                if (work == 0 && maxWaitNanos != 0 && loops.length == 1 && loops[0].isRunning())
+                {
+                    try
+                    {
+                        work = loops[0].park(maxWaitNanos);
+                    }
+                    catch (final AgentTerminationException ex)
+                    {
+                        // Died while parked: already reported and its members failed.
+                        work = 1;
+                    }
+                }
+                return work;
+            }
+            finally
+            {
+                driving.set(false);
+            }
+        }
+
         @Override
         public int doWork()
         {
@@ -396,28 +454,33 @@ public final class AsyncRuntime implements AutoCloseable
             }
             try
             {
-                int work = 0;
-                for (final DutyLoop loop : loops)
-                {
-                    if (loop.isRunning())
-                    {
-                        try
-                        {
-                            work += loop.doWork();
-                        }
-                        catch (final AgentTerminationException ex)
-                        {
-                            // Died: already reported and its members failed; the other loops carry on.
-                            work++;
-                        }
-                    }
-                }
-                return work;
+                return cycle();
             }
             finally
             {
                 driving.set(false);
             }
+        }
+
+        private int cycle()
+        {
+            int work = 0;
+            for (final DutyLoop loop : loops)
+            {
+                if (loop.isRunning())
+                {
+                    try
+                    {
+                        work += loop.doWork();
+                    }
+                    catch (final AgentTerminationException ex)
+                    {
+                        // Died: already reported and its members failed; the other loops carry on.
+                        work++;
+                    }
+                }
+            }
+            return work;
         }
 
         @Override
