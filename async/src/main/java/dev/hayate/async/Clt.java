@@ -96,7 +96,7 @@ public final class Clt<T> implements AutoCloseable
         protected void onExpiry(final long nowNanos)
         {
             connection.closeWith(CloseReason.LOCAL, "closed locally; linger timeout expired with sends unwritten");
-            process();
+            process(false);
         }
     };
     private IoPoller.Registration registration;
@@ -317,7 +317,8 @@ public final class Clt<T> implements AutoCloseable
             member.onFailure(ex);
             return;
         }
-        process();
+        // It may already hold bytes (a handshake read ahead): the reader's buffer is looked at without readiness.
+        process(false);
     }
 
     /**
@@ -329,13 +330,13 @@ public final class Clt<T> implements AutoCloseable
         public void onWork()
         {
             scheduled.set(false);
-            process();
+            process(false);
         }
 
         @Override
         public void onReady(final int readyOps)
         {
-            process();
+            process((readyOps & IoPoller.READ) != 0);
         }
 
         @Override
@@ -362,7 +363,13 @@ public final class Clt<T> implements AutoCloseable
         }
     }
 
-    private void process()
+    /**
+     * @param readable the poller reported the transport readable. Otherwise only frames already in the receive
+     *                 buffer are delivered: a new receive sets the read interest, and the poll that follows in the
+     *                 same duty cycle reports data already waiting, so no read is tried speculatively (an empty
+     *                 read per message is a system call the round trip does not need).
+     */
+    private void process(final boolean readable)
     {
         if (finished.get() || registration == null)
         {
@@ -370,7 +377,7 @@ public final class Clt<T> implements AutoCloseable
         }
         takeRecvRequests();
         writeSends();
-        deliverMessages();
+        deliverMessages(readable);
         if (closing && !connection.isClosed())
         {
             lingerThenClose();
@@ -390,7 +397,7 @@ public final class Clt<T> implements AutoCloseable
         final long next = connection.doWork(connection.clock().nanoTime());
         if (connection.isClosed())
         {
-            process();
+            process(false);
             finish();
         }
         else if (next != Long.MAX_VALUE)
@@ -484,7 +491,7 @@ public final class Clt<T> implements AutoCloseable
         }
     }
 
-    private void deliverMessages()
+    private void deliverMessages(final boolean readable)
     {
         PendingRecv recv;
         while ((recv = recvs.peekFirst()) != null)
@@ -494,6 +501,10 @@ public final class Clt<T> implements AutoCloseable
                 // Cancelled by its owner: it takes no message.
                 dropRecv();
                 continue;
+            }
+            if (!readable && !connection.hasBufferedInput())
+            {
+                return;
             }
             final T decoded = connection.tryRecv();
             if (decoded == null)

@@ -53,7 +53,15 @@ public final class Svc<T> extends ServiceEndpoint<T>
     {
         super(acceptor, acceptor.context());
         this.runtime = runtime;
-        this.loop = runtime.nextLoop();
+        try
+        {
+            this.loop = runtime.nextLoop();
+        }
+        catch (final IllegalStateException ex)
+        {
+            acceptor.close();
+            throw ex;
+        }
         acceptor.onHandshakeDone(() -> loop.schedule(member));
         if (!loop.join(member) || !loop.execute(this::register))
         {

@@ -389,12 +389,8 @@ public final class DutyLoop implements Agent
         }
         try
         {
+            // 0 when a timer fell due since the last cycle (stale estimates were refreshed): then do not wait.
             long timeout = nanosToNextTimer();
-            if (timeout == 0)
-            {
-                // An estimate that a cancelled timer left behind: look again after a tick rather than spin.
-                timeout = TICK_NANOS;
-            }
             if (maxNanos >= 0)
             {
                 timeout = timeout < 0 ? maxNanos : Math.min(timeout, maxNanos);
