@@ -22,8 +22,9 @@ import org.agrona.concurrent.AgentTerminationException;
  * an agrona {@link Agent}: {@link #doWork()} is {@code poll(0, limit)}, so an {@code AgentRunner} or an
  * {@code AgentInvoker} can drive it too.
  *
- * <p>Heartbeats and liveness rules run from one timer per connection on the loop's wheel, re-armed when it
- * expires: nothing is done per connection on a duty cycle with nothing due. A protocol hook that throws on
+ * <p>Heartbeats and liveness rules run from one timer per connection on the loop's wheel (on the clock of the
+ * context given here), re-armed when it expires: nothing is done per connection on a duty cycle with nothing
+ * due. A connection whose context has another clock has its duties checked on every cycle instead. A protocol hook that throws on
  * a timer closes only its connection ({@link CloseReason#PROTOCOL_ERROR}), reported to the context's error
  * handler; an exception thrown by the {@link Handler} itself propagates out of {@link #poll}, as before.
  *
@@ -80,6 +81,7 @@ public final class PollHandler<T> implements Agent, AutoCloseable
     private final List<Member> members = new ArrayList<>();
     private final List<AcceptorMember> acceptors = new ArrayList<>();
     private final ArrayDeque<Member> ready = new ArrayDeque<>();
+    private final List<Member> foreignClocks = new ArrayList<>();
     private boolean acceptReady;
     private volatile boolean running = true;
 
@@ -169,7 +171,15 @@ public final class PollHandler<T> implements Agent, AutoCloseable
         handler.onConnected(connection);
         if (connection.isTimed())
         {
-            loop.arm(member.duties, loop.clock().nanoTime());
+            if (connection.clock() == loop.clock())
+            {
+                loop.arm(member.duties, loop.clock().nanoTime());
+            }
+            else
+            {
+                // Its time is not the wheel's (a context with another clock): its duties are checked every cycle.
+                foreignClocks.add(member);
+            }
         }
         // It may already hold bytes (a handshake read ahead): serve it once without waiting for readiness.
         enqueue(member);
@@ -202,6 +212,7 @@ public final class PollHandler<T> implements Agent, AutoCloseable
             admitJoining();
             int work = acceptAll();
             work += loop.doWork();
+            work += foreignClockDuties();
             work += acceptAll();
             if (work == 0 && ready.isEmpty() && timeoutNanos != 0)
             {
@@ -222,6 +233,22 @@ public final class PollHandler<T> implements Agent, AutoCloseable
             }
             throw ex;
         }
+    }
+
+    private int foreignClockDuties()
+    {
+        int work = 0;
+        for (int i = foreignClocks.size() - 1; i >= 0; i--)
+        {
+            final Member member = foreignClocks.get(i);
+            final Connection<T> connection = member.connection;
+            connection.doWork(connection.clock().nanoTime());
+            if (connection.isClosed() && !member.queued && !member.left)
+            {
+                work += leave(member);
+            }
+        }
+        return work;
     }
 
     private int deliver(final int limit)
@@ -256,6 +283,7 @@ public final class PollHandler<T> implements Agent, AutoCloseable
     {
         member.left = true;
         members.remove(member);
+        foreignClocks.remove(member);
         loop.leave(member);
         loop.disarm(member.duties);
         if (member.registration != null)
