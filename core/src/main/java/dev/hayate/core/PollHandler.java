@@ -25,8 +25,9 @@ import org.agrona.concurrent.AgentTerminationException;
  * <p>Heartbeats and liveness rules run from one timer per connection on the loop's wheel (on the clock of the
  * context given here), re-armed when it expires: nothing is done per connection on a duty cycle with nothing
  * due. A connection whose context has another clock has its duties checked on every cycle instead. A protocol hook that throws on
- * a timer closes only its connection ({@link CloseReason#PROTOCOL_ERROR}), reported to the context's error
- * handler; an exception thrown by the {@link Handler} itself propagates out of {@link #poll}, as before.
+ * a timer or while a message is received closes only its connection ({@link CloseReason#PROTOCOL_ERROR}),
+ * reported to the context's error handler; an exception thrown by the {@link Handler} itself propagates out of
+ * {@link #poll}, as before.
  *
  * <pre>{@code
  * PollHandler<Order> poll = new PollHandler<>(new PollHandler.Handler<>() {
@@ -260,7 +261,17 @@ public final class PollHandler<T> implements Agent, AutoCloseable
             final Member member = ready.poll();
             member.queued = false;
             final Connection<T> connection = member.connection;
-            final T message = connection.tryRecv();
+            T message;
+            try
+            {
+                message = connection.tryRecv();
+            }
+            catch (final RuntimeException ex)
+            {
+                // A receive-side protocol hook threw: this connection only is closed and reported.
+                member.onFailure(ex);
+                message = null;
+            }
             if (message != null)
             {
                 delivered++;
@@ -355,7 +366,10 @@ public final class PollHandler<T> implements Agent, AutoCloseable
         {
             connection.closeWith(CloseReason.PROTOCOL_ERROR, "a protocol hook failed on the poll thread: " + cause);
             errorHandler.onError(cause);
-            leaveIfClosed();
+            if (!left)
+            {
+                leave(this);
+            }
         }
 
         @Override
