@@ -49,8 +49,9 @@ import org.agrona.concurrent.SystemNanoClock;
  * <p><b>Waiting.</b> An idle I/O loop parks in the kernel; producers wake it only while it is parked.
  * {@link Builder#spinBeforePark} lets it spin a little first (a reply that comes back within the spin costs
  * no wake-up; it burns a core meanwhile), {@link Builder#busySpin} never parks. {@link Builder#useInvoker}
- * runs no threads at all: the caller drives the loops with {@link #invoker()} (an agrona
- * {@link AgentInvoker}), for example under virtual time in tests.
+ * runs no threads at all: the caller drives the loops with {@link #drive(long)} (waits in the kernel when idle,
+ * like an event loop: the lowest-latency way to use this face, no thread hand-off at all) or {@link #invoker()}
+ * (an agrona {@link AgentInvoker}, never waits; for example under virtual time in tests).
  *
  * <p><b>Failure.</b> A protocol hook or callback that throws on a loop closes only its connection
  * ({@link dev.hayate.core.CloseReason#PROTOCOL_ERROR}), reported to that connection's
