@@ -21,7 +21,9 @@ import dev.hayate.core.Connector;
 import dev.hayate.core.Context;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
+import dev.hayate.core.loop.DutyLoop;
 import dev.hayate.core.transport.IoPoller;
+import org.agrona.ErrorHandler;
 
 /**
  * An asynchronous client connection: every operation returns a {@link CompletableFuture} at once and
@@ -48,43 +50,81 @@ import dev.hayate.core.transport.IoPoller;
  *   <li>A closed connection fails every waiting future with {@link ConnectionClosedException}.</li>
  * </ul>
  *
- * <p>Futures complete on the runtime's completion executor (see {@link AsyncRuntime}), never blocking an
- * I/O thread. Received messages are detached from the receive buffer ({@link Codec#detach}), so they
- * stay valid.
+ * <p>Futures complete on the connection's I/O thread by default, so continuations attached with the
+ * non-{@code Async} methods run there and must never block; see {@link AsyncRuntime} for the rule and for
+ * {@code completeOnIoThread(false)}. Received messages are detached from the receive buffer
+ * ({@link Codec#detach}), so they stay valid.
+ *
+ * <p>A protocol hook or callback that throws on the I/O thread closes this connection only
+ * ({@link CloseReason#PROTOCOL_ERROR}, the cause in {@link #closeDetail()}), reported to the context's error
+ * handler. If its I/O loop dies, every waiting future fails at once with {@link ConnectionClosedException}
+ * and later calls fail at once too.
  *
  * <p>Thread-safety: every method may be called from any thread, concurrently.
  *
  * @param <T> the message type.
  */
-public final class Clt<T> implements AutoCloseable, IoLoop.Work
+public final class Clt<T> implements AutoCloseable
 {
     private final Connection<T> connection;
     private final AsyncRuntime runtime;
-    private final IoLoop loop;
+    private final DutyLoop loop;
     private final Codec<T> codec;
+    private final ErrorHandler errorHandler;
+    private final LoopMember member = new LoopMember();
     private final Queue<PendingSend<T>> sends = new ConcurrentLinkedQueue<>();
-    private final Queue<PendingRecv<T>> recvRequests = new ConcurrentLinkedQueue<>();
-    private final ArrayDeque<PendingRecv<T>> recvs = new ArrayDeque<>();
+    private final Queue<PendingRecv> recvRequests = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<PendingRecv> recvs = new ArrayDeque<>();
     private final ArrayDeque<CompletableFuture<Void>> awaitingFlush = new ArrayDeque<>();
     private final AtomicInteger outstandingSends = new AtomicInteger();
     private final AtomicInteger outstandingRecvs = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicBoolean finished = new AtomicBoolean();
     private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
     private final long lingerNanos;
+    private final DutyLoop.Timer dutyTimer = new DutyLoop.Timer(member)
+    {
+        @Override
+        protected void onExpiry(final long nowNanos)
+        {
+            runDuties(nowNanos);
+        }
+    };
+    private final DutyLoop.Timer lingerTimer = new DutyLoop.Timer(member)
+    {
+        @Override
+        protected void onExpiry(final long nowNanos)
+        {
+            connection.closeWith(CloseReason.LOCAL, "closed locally; linger timeout expired with sends unwritten");
+            process(false);
+        }
+    };
     private IoPoller.Registration registration;
-    private IoLoop.Timer lingerTimer;
-    private IoLoop.Timer dutyTimer;
     private volatile boolean closing;
-    private boolean finished;
 
     Clt(final Connection<T> connection, final Context context, final AsyncRuntime runtime)
     {
         this.connection = connection;
         this.lingerNanos = context.lingerTimeoutNanos();
+        this.errorHandler = context.errorHandler();
         this.runtime = runtime;
-        this.loop = runtime.nextLoop();
         this.codec = connection.codec();
-        loop.execute(this::register);
+        DutyLoop chosen;
+        try
+        {
+            chosen = runtime.nextLoop();
+        }
+        catch (final IllegalStateException ex)
+        {
+            connection.closeWith(CloseReason.LOCAL, ex.getMessage());
+            chosen = null;
+        }
+        this.loop = chosen;
+        if (loop == null || !loop.join(member) || !loop.execute(this::register))
+        {
+            connection.closeWith(CloseReason.LOCAL, "its I/O loop does not run");
+            finish();
+        }
     }
 
     /**
@@ -96,17 +136,31 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
      * @param context   configuration.
      * @param runtime   the threads to run on.
      * @param <T>       the message type.
-     * @return a future of the connected client, failing with the connect error.
+     * @return a future of the connected client (completed on the completion executor), failing with the connect
+     * error, or with {@link IllegalStateException} if no I/O loop of the runtime runs.
      */
     public static <T> CompletableFuture<Clt<T>> connect(final SocketAddress remote, final ProtocolFactory<T> protocols,
         final Callback<T> callback, final Context context, final AsyncRuntime runtime)
     {
         final CompletableFuture<Clt<T>> future = new CompletableFuture<>();
+        if (runtime.runningLoops() == 0)
+        {
+            future.completeExceptionally(new IllegalStateException("no I/O loop of the async runtime runs"));
+            return future;
+        }
         runtime.completionExecutor().execute(() ->
         {
             try
             {
-                future.complete(new Clt<>(Connector.connect(remote, protocols, callback, context), context, runtime));
+                final Clt<T> clt = new Clt<>(Connector.connect(remote, protocols, callback, context), context, runtime);
+                if (clt.loop == null)
+                {
+                    future.completeExceptionally(new IllegalStateException(clt.closeDetail()));
+                }
+                else
+                {
+                    future.complete(clt);
+                }
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -143,9 +197,7 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
     {
         if (closing || connection.isClosed())
         {
-            return CompletableFuture.failedFuture(new ConnectionClosedException(
-                connection.isClosed() ? connection.closeReason() : CloseReason.LOCAL,
-                connection.isClosed() ? connection.closeDetail() : "close() was called"));
+            return CompletableFuture.failedFuture(closedException());
         }
         if (outstandingSends.incrementAndGet() > runtime.maxOutstandingSends())
         {
@@ -171,7 +223,7 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
     }
 
     /**
-     * Receives the next message within a timeout.
+     * Receives the next message within a timeout, timed on the runtime's clock.
      *
      * @param timeout longest wait.
      * @param unit    of the timeout.
@@ -185,77 +237,147 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
 
     private CompletableFuture<T> requestRecv(final long timeoutNanos)
     {
+        if (finished.get())
+        {
+            return CompletableFuture.failedFuture(closedException());
+        }
         if (outstandingRecvs.incrementAndGet() > runtime.maxOutstandingRecvs())
         {
             outstandingRecvs.decrementAndGet();
             return CompletableFuture.failedFuture(new BackPressureException(
                 runtime.maxOutstandingRecvs() + " receives already outstanding on " + connection.id()));
         }
-        final PendingRecv<T> recv = new PendingRecv<>(new CompletableFuture<>(), timeoutNanos);
+        final PendingRecv recv = new PendingRecv(new CompletableFuture<>(), timeoutNanos);
         recvRequests.offer(recv);
         scheduleWork();
         return recv.future;
     }
 
+    private ConnectionClosedException closedException()
+    {
+        return connection.isClosed() ? new ConnectionClosedException(connection.closeReason(), connection.closeDetail()) :
+            new ConnectionClosedException(CloseReason.LOCAL, "close() was called");
+    }
+
     private void scheduleWork()
     {
-        if (scheduled.compareAndSet(false, true))
+        if (scheduled.compareAndSet(false, true) && loop != null && loop.schedule(member))
         {
-            loop.schedule(this);
+            return;
+        }
+        if (loop == null || !loop.isRunning())
+        {
+            // The loop is gone (closed or dead): nobody else will ever take these requests.
+            failRequestsOffLoop();
+        }
+    }
+
+    /**
+     * Fails what callers queued after the loop stopped. The queues are concurrent and each request is taken once,
+     * so this may run beside the loop's own last sweep.
+     */
+    private void failRequestsOffLoop()
+    {
+        final Throwable cause = loop == null ? null : loop.deathCause();
+        connection.closeWith(CloseReason.LOCAL, cause == null ? "its I/O loop was closed" : "its I/O loop died: " + cause);
+        final ConnectionClosedException closed = new ConnectionClosedException(connection.closeReason(),
+            connection.closeDetail());
+        PendingRecv recv;
+        while ((recv = recvRequests.poll()) != null)
+        {
+            outstandingRecvs.decrementAndGet();
+            recv.future.completeExceptionally(closed);
+        }
+        PendingSend<T> send;
+        while ((send = sends.poll()) != null)
+        {
+            outstandingSends.decrementAndGet();
+            send.future.completeExceptionally(closed);
         }
     }
 
     private void register()
     {
-        loop.join(this);
         try
         {
-            registration = connection.transport().register(loop.poller(), this);
+            registration = connection.transport().register(loop.poller(), member);
+            if (connection.isTimed())
+            {
+                // One duty timer for the connection's life, re-armed when it fires: heartbeats and the liveness rule
+                // run even when nobody sends or receives, and the wheel never holds more than this one for them.
+                loop.arm(dutyTimer, loop.clock().nanoTime());
+            }
         }
         catch (final IOException ex)
         {
             connection.closeWith(CloseReason.IO_ERROR, "cannot register with the I/O loop: " + ex.getMessage());
         }
-        process();
+        catch (final RuntimeException ex)
+        {
+            member.onFailure(ex);
+            return;
+        }
+        // It may already hold bytes (a handshake read ahead): the reader's buffer is looked at without readiness.
+        process(false);
     }
 
-    @Override
-    public void run()
+    /**
+     * The connection as its I/O loop sees it; not part of the API.
+     */
+    private final class LoopMember implements DutyLoop.Member
     {
-        scheduled.set(false);
-        process();
+        @Override
+        public void onWork()
+        {
+            scheduled.set(false);
+            process(false);
+        }
+
+        @Override
+        public void onReady(final int readyOps)
+        {
+            process((readyOps & IoPoller.READ) != 0);
+        }
+
+        @Override
+        public void onFailure(final Throwable cause)
+        {
+            // A callback or protocol hook threw: this connection cannot be trusted to be in sync; the others can.
+            connection.closeWith(CloseReason.PROTOCOL_ERROR, "a hook or callback failed on the I/O thread: " + cause);
+            try
+            {
+                errorHandler.onError(cause);
+            }
+            finally
+            {
+                finish();
+            }
+        }
+
+        @Override
+        public void onLoopClosed(final Throwable cause)
+        {
+            connection.closeWith(CloseReason.LOCAL, cause == null ? "the async runtime was closed" :
+                "its I/O loop died: " + cause);
+            finish();
+        }
     }
 
-    @Override
-    public void onReady(final int readyOps)
+    /**
+     * @param readable the poller reported the transport readable. Otherwise only frames already in the receive
+     *                 buffer are delivered: a new receive sets the read interest, and the poll that follows in the
+     *                 same duty cycle reports data already waiting, so no read is tried speculatively (an empty
+     *                 read per message is a system call the round trip does not need).
+     */
+    private void process(final boolean readable)
     {
-        process();
-    }
-
-    @Override
-    public void onLoopClosed()
-    {
-        connection.closeWith(CloseReason.LOCAL, "the async runtime was closed");
-        finish();
-    }
-
-    private void process()
-    {
-        if (finished || registration == null)
+        if (finished.get() || registration == null)
         {
             return;
         }
         takeRecvRequests();
-        try
-        {
-            writeSends();
-            deliverMessages();
-        }
-        catch (final RuntimeException ex)
-        {
-            // A callback or protocol hook threw: the connection cannot be trusted to be in sync.
-            connection.closeWith(CloseReason.PROTOCOL_ERROR, "hook or callback failed: " + ex);
-        }
+        writeSends();
+        deliverMessages(readable);
         if (closing && !connection.isClosed())
         {
             lingerThenClose();
@@ -268,28 +390,19 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
         final boolean wantWrite = connection.hasPendingSend() || !sends.isEmpty();
         final boolean wantRead = !recvs.isEmpty();
         registration.interestOps((wantWrite ? IoPoller.WRITE : 0) | (wantRead ? IoPoller.READ : 0));
-        scheduleDuties();
     }
 
-    private void scheduleDuties()
+    private void runDuties(final long nowNanos)
     {
-        if (!connection.isTimed())
-        {
-            return;
-        }
-        if (dutyTimer != null)
-        {
-            dutyTimer.cancelled = true;
-        }
-        // Heartbeats and the liveness rule run on the loop even when nobody sends or receives.
         final long next = connection.doWork(connection.clock().nanoTime());
         if (connection.isClosed())
         {
+            process(false);
             finish();
         }
         else if (next != Long.MAX_VALUE)
         {
-            dutyTimer = loop.addTimer(Math.max(1, next), this::process);
+            loop.arm(dutyTimer, nowNanos + Math.max(1, next));
         }
     }
 
@@ -299,38 +412,32 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
         {
             connection.close();
         }
-        else if (lingerTimer == null)
+        else if (!lingerTimer.isArmed())
         {
-            lingerTimer = loop.addTimer(lingerNanos, () ->
-            {
-                connection.closeWith(CloseReason.LOCAL, "closed locally; linger timeout expired with sends unwritten");
-                process();
-            });
+            loop.arm(lingerTimer, loop.clock().nanoTime() + lingerNanos);
         }
     }
 
     private void takeRecvRequests()
     {
-        PendingRecv<T> request;
+        PendingRecv request;
         while ((request = recvRequests.poll()) != null)
         {
             recvs.addLast(request);
             if (request.timeoutNanos >= 0)
             {
-                final PendingRecv<T> timed = request;
-                request.timer = loop.addTimer(request.timeoutNanos, () -> expire(timed));
+                loop.arm(request, loop.clock().nanoTime() + request.timeoutNanos);
             }
         }
     }
 
-    private void expire(final PendingRecv<T> recv)
+    private void expire(final PendingRecv recv)
     {
         if (recvs.remove(recv))
         {
             outstandingRecvs.decrementAndGet();
-            final TimeoutException timeout = new TimeoutException("no message within " +
-                TimeUnit.NANOSECONDS.toMillis(recv.timeoutNanos) + " ms on " + connection.id());
-            runtime.complete(() -> recv.future.completeExceptionally(timeout));
+            runtime.fail(recv.future, new TimeoutException("no message within " +
+                TimeUnit.NANOSECONDS.toMillis(recv.timeoutNanos) + " ms on " + connection.id()));
         }
     }
 
@@ -357,8 +464,7 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
             {
                 sends.poll();
                 outstandingSends.decrementAndGet();
-                final CompletableFuture<Void> failed = send.future;
-                runtime.complete(() -> failed.completeExceptionally(ex));
+                runtime.fail(send.future, ex);
                 continue;
             }
             if (status == Status.BACK_PRESSURED || status == Status.CLOSED)
@@ -381,14 +487,13 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
         CompletableFuture<Void> future;
         while ((future = awaitingFlush.poll()) != null)
         {
-            final CompletableFuture<Void> done = future;
-            runtime.complete(() -> done.complete(null));
+            runtime.complete(future, null);
         }
     }
 
-    private void deliverMessages()
+    private void deliverMessages(final boolean readable)
     {
-        PendingRecv<T> recv;
+        PendingRecv recv;
         while ((recv = recvs.peekFirst()) != null)
         {
             if (recv.future.isDone())
@@ -397,6 +502,10 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
                 dropRecv();
                 continue;
             }
+            if (!readable && !connection.hasBufferedInput())
+            {
+                return;
+            }
             final T decoded = connection.tryRecv();
             if (decoded == null)
             {
@@ -404,68 +513,56 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
             }
             final T message = codec.detach(decoded);
             dropRecv();
-            final CompletableFuture<T> future = recv.future;
-            runtime.complete(() -> future.complete(message));
+            runtime.complete(recv.future, message);
         }
     }
 
     private void dropRecv()
     {
-        final PendingRecv<T> recv = recvs.pollFirst();
+        final PendingRecv recv = recvs.pollFirst();
         outstandingRecvs.decrementAndGet();
-        if (recv.timer != null)
-        {
-            recv.timer.cancelled = true;
-        }
+        loop.disarm(recv);
     }
 
     private void finish()
     {
-        if (finished)
+        if (!finished.compareAndSet(false, true))
         {
             return;
         }
-        finished = true;
-        if (lingerTimer != null)
+        if (loop != null)
         {
-            lingerTimer.cancelled = true;
-        }
-        if (dutyTimer != null)
-        {
-            dutyTimer.cancelled = true;
+            loop.disarm(lingerTimer);
+            loop.disarm(dutyTimer);
+            loop.leave(member);
         }
         if (registration != null)
         {
             registration.cancel();
         }
-        loop.leave(this);
         final ConnectionClosedException closed = new ConnectionClosedException(connection.closeReason(),
             connection.closeDetail());
-        takeRecvRequests();
-        PendingRecv<T> recv;
+        PendingRecv recv;
         while ((recv = recvs.pollFirst()) != null)
         {
-            if (recv.timer != null)
-            {
-                recv.timer.cancelled = true;
-            }
-            final CompletableFuture<T> future = recv.future;
-            runtime.complete(() -> future.completeExceptionally(closed));
+            loop.disarm(recv);
+            runtime.fail(recv.future, closed);
+        }
+        while ((recv = recvRequests.poll()) != null)
+        {
+            runtime.fail(recv.future, closed);
         }
         PendingSend<T> send;
         while ((send = sends.poll()) != null)
         {
-            final CompletableFuture<Void> future = send.future;
-            runtime.complete(() -> future.completeExceptionally(closed));
+            runtime.fail(send.future, closed);
         }
         CompletableFuture<Void> flushing;
         while ((flushing = awaitingFlush.poll()) != null)
         {
-            final CompletableFuture<Void> future = flushing;
-            runtime.complete(() -> future.completeExceptionally(closed));
+            runtime.fail(flushing, closed);
         }
-        final CloseReason reason = connection.closeReason();
-        runtime.complete(() -> closeFuture.complete(reason));
+        runtime.complete(closeFuture, connection.closeReason());
     }
 
     /**
@@ -558,16 +655,25 @@ public final class Clt<T> implements AutoCloseable, IoLoop.Work
         }
     }
 
-    private static final class PendingRecv<T>
+    /**
+     * A receive request; it is its own timeout timer, so a timed receive allocates nothing more on the loop.
+     */
+    private final class PendingRecv extends DutyLoop.Timer
     {
         final CompletableFuture<T> future;
         final long timeoutNanos;
-        IoLoop.Timer timer;
 
         PendingRecv(final CompletableFuture<T> future, final long timeoutNanos)
         {
+            super(Clt.this.member);
             this.future = future;
             this.timeoutNanos = timeoutNanos;
+        }
+
+        @Override
+        protected void onExpiry(final long nowNanos)
+        {
+            expire(this);
         }
     }
 }

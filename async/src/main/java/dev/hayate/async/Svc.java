@@ -14,6 +14,7 @@ import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.ServiceEndpoint;
+import dev.hayate.core.loop.DutyLoop;
 import dev.hayate.core.transport.IoPoller;
 
 /**
@@ -28,19 +29,20 @@ import dev.hayate.core.transport.IoPoller;
  * }</pre>
  *
  * <p>Connections accepted while nobody asks for them wait (their number is bounded by the connection
- * gate) until an {@link #accept()} or a handler takes them. Handlers and futures run on the runtime's
- * completion executor.
+ * gate) until an {@link #accept()} or a handler takes them. Handlers run on the runtime's completion
+ * executor (they may block); {@link #accept()} futures complete as the runtime's other futures do.
  *
  * <p>Thread-safety: every method may be called from any thread.
  *
  * @param <T> the message type.
  */
-public final class Svc<T> extends ServiceEndpoint<T> implements IoLoop.Work
+public final class Svc<T> extends ServiceEndpoint<T>
 {
     private static final int ACCEPTS_PER_READINESS = 64;
 
     private final AsyncRuntime runtime;
-    private final IoLoop loop;
+    private final DutyLoop loop;
+    private final LoopMember member = new LoopMember();
     private final Queue<CompletableFuture<Clt<T>>> acceptRequests = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<Clt<T>> unclaimed = new ArrayDeque<>();
     private volatile Consumer<Clt<T>> handler;
@@ -51,9 +53,21 @@ public final class Svc<T> extends ServiceEndpoint<T> implements IoLoop.Work
     {
         super(acceptor, acceptor.context());
         this.runtime = runtime;
-        this.loop = runtime.nextLoop();
-        acceptor.onHandshakeDone(() -> loop.execute(() -> onReady(IoPoller.ACCEPT)));
-        loop.execute(this::register);
+        try
+        {
+            this.loop = runtime.nextLoop();
+        }
+        catch (final IllegalStateException ex)
+        {
+            acceptor.close();
+            throw ex;
+        }
+        acceptor.onHandshakeDone(() -> loop.schedule(member));
+        if (!loop.join(member) || !loop.execute(this::register))
+        {
+            acceptor.close();
+            throw new IllegalStateException("the I/O loop of the service does not run");
+        }
     }
 
     /**
@@ -99,7 +113,11 @@ public final class Svc<T> extends ServiceEndpoint<T> implements IoLoop.Work
     {
         final CompletableFuture<Clt<T>> future = new CompletableFuture<>();
         acceptRequests.offer(future);
-        loop.execute(this::matchAccepted);
+        if (!loop.schedule(member))
+        {
+            future.completeExceptionally(new ConnectionClosedException(dev.hayate.core.CloseReason.LOCAL,
+                "the service's I/O loop does not run"));
+        }
         return future;
     }
 
@@ -112,18 +130,17 @@ public final class Svc<T> extends ServiceEndpoint<T> implements IoLoop.Work
     public Svc<T> onAccept(final Consumer<Clt<T>> handler)
     {
         this.handler = handler;
-        loop.execute(this::matchAccepted);
+        loop.schedule(member);
         return this;
     }
 
     private void register()
     {
-        loop.join(this);
         try
         {
-            registration = acceptor.register(loop.poller(), this);
+            registration = acceptor.register(loop.poller(), member);
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
             if (!closed)
             {
@@ -132,14 +149,58 @@ public final class Svc<T> extends ServiceEndpoint<T> implements IoLoop.Work
         }
     }
 
-    @Override
-    public void run()
+    /**
+     * The service as its I/O loop sees it; not part of the API.
+     */
+    private final class LoopMember implements DutyLoop.Member
     {
-        matchAccepted();
+        @Override
+        public void onWork()
+        {
+            acceptPending();
+        }
+
+        @Override
+        public void onReady(final int readyOps)
+        {
+            acceptPending();
+        }
+
+        @Override
+        public void onFailure(final Throwable cause)
+        {
+            context.errorHandler().onError(cause);
+        }
+
+        @Override
+        public void onLoopClosed(final Throwable cause)
+        {
+            closed = true;
+            acceptor.close();
+            matchAccepted();
+        }
     }
 
+    /**
+     * Stops listening and closes every connection; waiting {@link #accept()} futures fail.
+     */
     @Override
-    public void onReady(final int readyOps)
+    public void close()
+    {
+        closed = true;
+        super.close();
+        if (!loop.schedule(member))
+        {
+            CompletableFuture<Clt<T>> request;
+            while ((request = acceptRequests.poll()) != null)
+            {
+                request.completeExceptionally(new ConnectionClosedException(dev.hayate.core.CloseReason.LOCAL,
+                    "service closed"));
+            }
+        }
+    }
+
+    private void acceptPending()
     {
         long refusedBefore = acceptor.refused();
         for (int i = 0; i < ACCEPTS_PER_READINESS && !closed; i++)
@@ -172,12 +233,6 @@ public final class Svc<T> extends ServiceEndpoint<T> implements IoLoop.Work
         matchAccepted();
     }
 
-    @Override
-    public void onLoopClosed()
-    {
-        close();
-    }
-
     private void matchAccepted()
     {
         final Consumer<Clt<T>> currentHandler = handler;
@@ -192,7 +247,8 @@ public final class Svc<T> extends ServiceEndpoint<T> implements IoLoop.Work
             if (currentHandler != null)
             {
                 unclaimed.pollFirst();
-                runtime.complete(() -> currentHandler.accept(clt));
+                // A handler serves a session and may block: never on the I/O thread.
+                runtime.completionExecutor().execute(() -> currentHandler.accept(clt));
                 continue;
             }
             final CompletableFuture<Clt<T>> request = acceptRequests.poll();
@@ -205,16 +261,20 @@ public final class Svc<T> extends ServiceEndpoint<T> implements IoLoop.Work
                 continue;
             }
             unclaimed.pollFirst();
-            runtime.complete(() -> request.complete(clt));
+            runtime.complete(request, clt);
         }
         if (closed)
         {
+            if (registration != null)
+            {
+                registration.cancel();
+                registration = null;
+            }
+            loop.leave(member);
             CompletableFuture<Clt<T>> request;
             while ((request = acceptRequests.poll()) != null)
             {
-                final CompletableFuture<Clt<T>> failed = request;
-                runtime.complete(() -> failed.completeExceptionally(
-                    new ConnectionClosedException(dev.hayate.core.CloseReason.LOCAL, "service closed")));
+                runtime.fail(request, new ConnectionClosedException(dev.hayate.core.CloseReason.LOCAL, "service closed"));
             }
         }
     }

@@ -78,7 +78,9 @@ class AsyncEndpointTest
     @Test
     void shouldNotLetASlowContinuationStallOtherConnections() throws Exception
     {
-        final AsyncRuntime runtime = track(new AsyncRuntime.Builder().name("slow").ioThreads(1).build());
+        // Continuations may block only when completions go through the completion executor.
+        final AsyncRuntime runtime = track(new AsyncRuntime.Builder().name("slow").ioThreads(1)
+            .completeOnIoThread(false).build());
         final Svc<byte[]> svc = track(Svc.bind(ANY_LOOPBACK, BYTES, context(), runtime));
         svc.onAccept(AsyncEndpointTest::echo);
         final Clt<byte[]> slow = get(Clt.connect(svc.localAddress(), BYTES, context(), runtime));
@@ -178,7 +180,7 @@ class AsyncEndpointTest
                 final Clt<byte[]> clt = clients.get(i);
                 final byte[] ping = {(byte)round, (byte)i, (byte)(i >> 8)};
                 // Receives complete in the order they are asked for, so ask in program order, not from
-                // send continuations (those complete on pool threads in any order).
+                // send continuations.
                 clt.send(ping);
                 replies.add(clt.recv(20, TimeUnit.SECONDS));
             }
@@ -216,9 +218,9 @@ class AsyncEndpointTest
     }
 
     @Test
-    void shouldCompleteOnTheCompletionExecutorNotTheIoThread() throws Exception
+    void shouldCompleteOnTheCompletionExecutorWhenAskedNotTheIoThread() throws Exception
     {
-        final AsyncRuntime runtime = track(new AsyncRuntime.Builder().name("threads").build());
+        final AsyncRuntime runtime = track(new AsyncRuntime.Builder().name("threads").completeOnIoThread(false).build());
         final Svc<byte[]> svc = track(Svc.bind(ANY_LOOPBACK, BYTES, context(), runtime));
         svc.onAccept(AsyncEndpointTest::echo);
         final Clt<byte[]> clt = get(Clt.connect(svc.localAddress(), BYTES, context(), runtime));
@@ -232,5 +234,20 @@ class AsyncEndpointTest
         assertArrayEquals(new byte[] {1}, get(reply));
         final String name = get(thread);
         assertNotEquals(-1, name.indexOf("-completion-"), "completed on " + name);
+    }
+
+    @Test
+    void shouldCompleteOnTheIoThreadByDefault() throws Exception
+    {
+        final AsyncRuntime runtime = track(new AsyncRuntime.Builder().name("direct").build());
+        final Svc<byte[]> svc = track(Svc.bind(ANY_LOOPBACK, BYTES, context(), runtime));
+        svc.onAccept(AsyncEndpointTest::echo);
+        final Clt<byte[]> clt = get(Clt.connect(svc.localAddress(), BYTES, context(), runtime));
+        final CompletableFuture<String> thread = new CompletableFuture<>();
+        // Only the continuation is waited for: a thread waiting in get() on the reply itself may help run it.
+        clt.recv().whenComplete((message, failure) -> thread.complete(Thread.currentThread().getName()));
+        clt.send(new byte[] {1});
+        final String name = get(thread);
+        assertTrue(name.startsWith("direct-io-"), "completed on " + name);
     }
 }

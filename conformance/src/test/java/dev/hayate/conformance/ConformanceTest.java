@@ -96,8 +96,8 @@ class ConformanceTest
 
     static Stream<Arguments> facesThatWaitThroughTheTransport()
     {
-        // Virtual time needs the in-memory harness, and a face that waits through the transport and the
-        // context clock; the async face times out on its I/O loop's own clock.
+        // Virtual time needs the in-memory harness and a face whose waits follow the context clock: the waiting
+        // faces wait through the transport; the async face's loops run on the same clock, driven by the test.
         return Flavours.ALL.stream().filter(Flavour::supportsVirtualTime)
             .map(flavour -> Arguments.of(flavour.name(), flavour));
     }

@@ -3,6 +3,9 @@ package dev.hayate.conformance;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -12,6 +15,8 @@ import dev.hayate.core.CloseReason;
 import dev.hayate.core.Context;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.NanoClock;
 
 /**
  * The adapters of the three faces.
@@ -279,6 +284,11 @@ final class Flavours
     {
         // Two I/O threads: the suite also proves connections spread over loops behave alike.
         private static final AsyncRuntime RUNTIME = new AsyncRuntime.Builder().name("conformance").ioThreads(2).build();
+        // Under virtual time (a CachedNanoClock in the context) the loops run no threads: the test's own thread
+        // drives them while it waits, and lets the clock leap to the next timer only while it waits for a timed
+        // receive, as a waiting face's thread advances it only while it waits.
+        private static final Map<NanoClock, AsyncRuntime> VIRTUAL = new ConcurrentHashMap<>();
+        private static final long REAL_BOUND_NANOS = TimeUnit.SECONDS.toNanos(30);
 
         @Override
         public String name()
@@ -289,14 +299,84 @@ final class Flavours
         @Override
         public boolean supportsVirtualTime()
         {
-            return false;
+            return true;
+        }
+
+        private static AsyncRuntime runtimeFor(final Context context)
+        {
+            final NanoClock clock = context.nanoClock();
+            if (!(clock instanceof CachedNanoClock))
+            {
+                return RUNTIME;
+            }
+            return VIRTUAL.computeIfAbsent(clock, virtual -> new AsyncRuntime.Builder().name("conformance-virtual")
+                .ioThreads(2).useInvoker(true).nanoClock(virtual).build());
+        }
+
+        /**
+         * Waits for {@code future}: plainly on a threaded runtime; driving the loops on a virtual one, and when
+         * {@code timed} letting virtual time leap to the next timer whenever the loops are idle.
+         */
+        private static <V> V await(final AsyncRuntime runtime, final CompletableFuture<V> future, final boolean timed,
+            final long realTimeoutNanos) throws ExecutionException, TimeoutException, InterruptedException
+        {
+            if (runtime == RUNTIME)
+            {
+                return future.get(realTimeoutNanos, TimeUnit.NANOSECONDS);
+            }
+            final CachedNanoClock clock = (CachedNanoClock)runtime.clock();
+            final long realDeadline = System.nanoTime() + realTimeoutNanos;
+            while (!future.isDone())
+            {
+                if (runtime.invoker().invoke() == 0)
+                {
+                    final long next = timed ? runtime.nanosToNextTimer() : -1;
+                    if (next > 0)
+                    {
+                        clock.advance(next);
+                    }
+                    else
+                    {
+                        Thread.yield();
+                    }
+                }
+                if (System.nanoTime() - realDeadline > 0)
+                {
+                    throw new TimeoutException("not done within the real-time bound of the test");
+                }
+            }
+            return future.get();
+        }
+
+        /**
+         * Lets a virtual runtime finish what a close started (flushing, failing futures).
+         */
+        private static void settle(final AsyncRuntime runtime, final CompletableFuture<?> done)
+        {
+            if (runtime == RUNTIME)
+            {
+                return;
+            }
+            try
+            {
+                await(runtime, done, true, TimeUnit.SECONDS.toNanos(5));
+            }
+            catch (final ExecutionException | TimeoutException ex)
+            {
+                // Closing anyway.
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
         public <T> Server<T> bind(final SocketAddress local, final ProtocolFactory<T> protocols, final Context context)
             throws IOException
         {
-            final dev.hayate.async.Svc<T> svc = dev.hayate.async.Svc.bind(local, protocols, context, RUNTIME);
+            final AsyncRuntime runtime = runtimeFor(context);
+            final dev.hayate.async.Svc<T> svc = dev.hayate.async.Svc.bind(local, protocols, context, runtime);
             return new Server<>()
             {
                 @Override
@@ -308,10 +388,10 @@ final class Flavours
                 @Override
                 public Client<T> accept(final long timeout, final TimeUnit unit)
                 {
-                    final java.util.concurrent.CompletableFuture<dev.hayate.async.Clt<T>> future = svc.accept();
+                    final CompletableFuture<dev.hayate.async.Clt<T>> future = svc.accept();
                     try
                     {
-                        return wrap(future.get(timeout, unit));
+                        return wrap(await(runtime, future, false, unit.toNanos(timeout)), runtime);
                     }
                     catch (final TimeoutException ex)
                     {
@@ -346,6 +426,10 @@ final class Flavours
                 public void close()
                 {
                     svc.close();
+                    if (runtime != RUNTIME)
+                    {
+                        runtime.invoker().invoke();
+                    }
                 }
             };
         }
@@ -354,9 +438,11 @@ final class Flavours
         public <T> Client<T> connect(final SocketAddress remote, final ProtocolFactory<T> protocols,
             final Context context) throws IOException
         {
+            final AsyncRuntime runtime = runtimeFor(context);
             try
             {
-                return wrap(dev.hayate.async.Clt.connect(remote, protocols, context, RUNTIME).get(30, TimeUnit.SECONDS));
+                return wrap(await(runtime, dev.hayate.async.Clt.connect(remote, protocols, context, runtime), false,
+                    REAL_BOUND_NANOS), runtime);
             }
             catch (final ExecutionException ex)
             {
@@ -372,13 +458,13 @@ final class Flavours
             }
         }
 
-        private static <T> Client<T> wrap(final dev.hayate.async.Clt<T> clt)
+        private static <T> Client<T> wrap(final dev.hayate.async.Clt<T> clt, final AsyncRuntime runtime)
         {
             final Sender<T> sender = (message, timeout, unit) ->
             {
                 try
                 {
-                    clt.send(message).get(timeout, unit);
+                    await(runtime, clt.send(message), false, unit.toNanos(timeout));
                     return Status.OK;
                 }
                 catch (final TimeoutException ex)
@@ -408,8 +494,7 @@ final class Flavours
                 try
                 {
                     // The future times out on the I/O loop; the outer bound only guards the test.
-                    return clt.recv(timeout, unit).get(unit.toNanos(timeout) + TimeUnit.SECONDS.toNanos(30),
-                        TimeUnit.NANOSECONDS);
+                    return await(runtime, clt.recv(timeout, unit), true, unit.toNanos(timeout) + REAL_BOUND_NANOS);
                 }
                 catch (final ExecutionException ex)
                 {
@@ -468,6 +553,7 @@ final class Flavours
                 public void close()
                 {
                     clt.close();
+                    settle(runtime, clt.closeFuture());
                 }
             };
         }

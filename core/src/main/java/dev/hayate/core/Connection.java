@@ -247,12 +247,13 @@ public final class Connection<T> implements AutoCloseable
 
     /**
      * Queues a control message (heartbeat, automatic reply) and sends it now if the send half is free;
-     * otherwise the thread holding the send half sends it as it leaves. Never waits.
+     * otherwise the thread holding the send half sends it as it leaves. Never waits. Internal: only the engine
+     * produces control messages.
      *
      * @param message to send; must stay unchanged until sent.
      * @return false if the control queue was full and the message was dropped (the peer is not reading).
      */
-    public boolean sendControl(final T message)
+    boolean sendControl(final T message)
     {
         if (!controlQueue.offer(message))
         {
@@ -290,8 +291,9 @@ public final class Connection<T> implements AutoCloseable
 
     /**
      * The timed duties of a connection: sends a heartbeat when nothing was sent for the protocol's interval
-     * and applies its liveness rule. The receiving faces call it while they wait; free when the protocol
-     * has neither.
+     * and applies its liveness rule. The receiving faces call it while they wait, and the duty loops (async,
+     * {@code PollHandler}) from one timer per connection armed for the returned delay; free when the protocol
+     * has neither. Internal: applications do not need to call it.
      *
      * @param nowNanos the context clock's time.
      * @return nanoseconds until it next has something to do, or {@link Long#MAX_VALUE}.

@@ -1,18 +1,33 @@
 package dev.hayate.core;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import dev.hayate.core.loop.DutyLoop;
 import dev.hayate.core.transport.IoPoller;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
 
 /**
  * One thread serving the receive side of many connections and accepting new ones: readiness from the
- * kernel, messages to a handler. The agrona duty-cycle shape: {@link #poll} does a bounded amount of work
- * and returns how much, so the caller chooses how to idle (or {@link #run} does it with a kernel wait).
+ * kernel, messages to a handler. It runs on the same duty loop as the async runtime ({@link DutyLoop}: a
+ * poller, a task queue and a timer wheel on the context's clock): {@link #poll} does a bounded amount of work
+ * and returns how much, so the caller chooses how to idle (or {@link #run} does it with a kernel wait). It is
+ * an agrona {@link Agent}: {@link #doWork()} is {@code poll(0, limit)}, so an {@code AgentRunner} or an
+ * {@code AgentInvoker} can drive it too.
+ *
+ * <p>Heartbeats and liveness rules run from one timer per connection on the loop's wheel (on the clock of the
+ * context given here), re-armed when it expires: nothing is done per connection on a duty cycle with nothing
+ * due. A connection whose context has another clock has its duties checked on every cycle instead. A protocol hook that throws on
+ * a timer or while a message is received closes only its connection ({@link CloseReason#PROTOCOL_ERROR}),
+ * reported to the context's error handler; an exception thrown by the {@link Handler} itself propagates out of
+ * {@link #poll}, as before.
  *
  * <pre>{@code
  * PollHandler<Order> poll = new PollHandler<>(new PollHandler.Handler<>() {
@@ -28,8 +43,10 @@ import dev.hayate.core.transport.IoPoller;
  *
  * @param <T> the message type.
  */
-public final class PollHandler<T> implements AutoCloseable
+public final class PollHandler<T> implements Agent, AutoCloseable
 {
+    private static final int DEFAULT_LIMIT = 256;
+
     /**
      * Receives what the poll handler serves, on its thread.
      *
@@ -59,23 +76,38 @@ public final class PollHandler<T> implements AutoCloseable
     }
 
     private final Handler<T> handler;
-    private final IoPoller poller;
+    private final DutyLoop loop;
+    private final ErrorHandler errorHandler;
     private final Queue<Object> joining = new ConcurrentLinkedQueue<>();
-    private final List<Member<T>> members = new ArrayList<>();
-    private final List<Acceptor<T>> acceptors = new ArrayList<>();
-    private final ArrayDeque<Member<T>> ready = new ArrayDeque<>();
-    private final IoPoller.Handler onReady = this::onReady;
+    private final List<Member> members = new ArrayList<>();
+    private final List<AcceptorMember> acceptors = new ArrayList<>();
+    private final ArrayDeque<Member> ready = new ArrayDeque<>();
+    private final List<Member> foreignClocks = new ArrayList<>();
     private boolean acceptReady;
     private volatile boolean running = true;
 
     /**
+     * A poll handler on the system clock, reporting to the default error handler.
+     *
      * @param handler receives messages and membership changes.
      * @throws IOException if the poller cannot be opened.
      */
     public PollHandler(final Handler<T> handler) throws IOException
     {
+        this(handler, new Context());
+    }
+
+    /**
+     * @param handler receives messages and membership changes.
+     * @param context its {@link Context#nanoClock()} times heartbeats and liveness (give the connections the
+     *                same clock), its {@link Context#errorHandler()} receives contained failures.
+     * @throws IOException if the poller cannot be opened.
+     */
+    public PollHandler(final Handler<T> handler, final Context context) throws IOException
+    {
         this.handler = handler;
-        this.poller = new IoPoller();
+        this.errorHandler = context.errorHandler();
+        this.loop = new DutyLoop("poll-handler", context.nanoClock(), errorHandler);
     }
 
     /**
@@ -86,7 +118,7 @@ public final class PollHandler<T> implements AutoCloseable
     public void add(final Connection<T> connection)
     {
         joining.offer(connection);
-        poller.wakeup();
+        loop.wakeup();
     }
 
     /**
@@ -97,8 +129,8 @@ public final class PollHandler<T> implements AutoCloseable
     public void add(final Acceptor<T> acceptor)
     {
         joining.offer(acceptor);
-        acceptor.onHandshakeDone(poller::wakeup);
-        poller.wakeup();
+        acceptor.onHandshakeDone(loop::wakeup);
+        loop.wakeup();
     }
 
     @SuppressWarnings("unchecked")
@@ -109,9 +141,9 @@ public final class PollHandler<T> implements AutoCloseable
         {
             if (joiner instanceof Acceptor)
             {
-                final Acceptor<T> acceptor = (Acceptor<T>)joiner;
-                acceptors.add(acceptor);
-                acceptor.register(poller, acceptor);
+                final AcceptorMember member = new AcceptorMember((Acceptor<T>)joiner);
+                acceptors.add(member);
+                member.acceptor.register(loop.poller(), member);
                 acceptReady = true;
             }
             else
@@ -123,23 +155,38 @@ public final class PollHandler<T> implements AutoCloseable
 
     private void join(final Connection<T> connection)
     {
-        final Member<T> member = new Member<>(connection);
+        final Member member = new Member(connection);
         members.add(member);
+        loop.join(member);
         try
         {
-            member.registration = connection.transport().register(poller, member);
+            member.registration = connection.transport().register(loop.poller(), member);
             member.registration.interestOps(IoPoller.READ);
         }
         catch (final IOException ex)
         {
             connection.closeWith(CloseReason.IO_ERROR, "cannot watch for readiness: " + ex.getMessage());
         }
+        // Closed by another thread (or by the handler): leave on the next cycle, without a scan of every member.
+        connection.onClose(closed -> loop.schedule(member));
         handler.onConnected(connection);
+        if (connection.isTimed())
+        {
+            if (connection.clock() == loop.clock())
+            {
+                loop.arm(member.duties, loop.clock().nanoTime());
+            }
+            else
+            {
+                // Its time is not the wheel's (a context with another clock): its duties are checked every cycle.
+                foreignClocks.add(member);
+            }
+        }
         // It may already hold bytes (a handshake read ahead): serve it once without waiting for readiness.
         enqueue(member);
     }
 
-    private void enqueue(final Member<T> member)
+    private void enqueue(final Member member)
     {
         if (!member.queued)
         {
@@ -148,42 +195,83 @@ public final class PollHandler<T> implements AutoCloseable
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private void onReady(final Object attachment, final int readyOps)
-    {
-        if (attachment instanceof Member)
-        {
-            enqueue((Member<T>)attachment);
-        }
-        else if (attachment instanceof Acceptor)
-        {
-            acceptReady = true;
-        }
-    }
-
     /**
-     * One duty cycle: admits new members, accepts pending connections, waits up to {@code timeoutNanos} for
-     * readiness, then delivers up to {@code limit} messages, at most one per connection in turn so no
-     * connection starves the others.
+     * One duty cycle: admits new members, accepts pending connections, runs the duty loop (readiness, due
+     * heartbeats and liveness checks), waits up to {@code timeoutNanos} in the kernel when there was nothing to
+     * do, then delivers up to {@code limit} messages, at most one per connection in turn so no connection
+     * starves the others.
      *
      * @param timeoutNanos longest wait when there is nothing to do; 0 never waits.
      * @param limit        most messages delivered by this call.
-     * @return work done: messages delivered plus connections accepted or lost.
+     * @return work done: messages delivered, connections accepted or lost, readiness events and timers.
      * @throws IOException if the poller failed.
      */
     public int poll(final long timeoutNanos, final int limit) throws IOException
     {
-        admitJoining();
-        int work = acceptAll();
-        poller.poll(ready.isEmpty() && work == 0 ? timeoutNanos : 0, onReady);
-        work += acceptAll();
+        try
+        {
+            admitJoining();
+            int work = acceptAll();
+            work += loop.doWork();
+            work += foreignClockDuties();
+            work += acceptAll();
+            if (work == 0 && ready.isEmpty() && timeoutNanos != 0)
+            {
+                work += loop.park(timeoutNanos);
+                work += acceptAll();
+            }
+            return work + deliver(limit);
+        }
+        catch (final AgentTerminationException ex)
+        {
+            if (ex.getCause() instanceof IOException)
+            {
+                throw (IOException)ex.getCause();
+            }
+            if (ex.getCause() instanceof java.nio.channels.ClosedSelectorException)
+            {
+                throw new IOException("poll handler closed", ex.getCause());
+            }
+            throw ex;
+        }
+    }
+
+    private int foreignClockDuties()
+    {
+        int work = 0;
+        for (int i = foreignClocks.size() - 1; i >= 0; i--)
+        {
+            final Member member = foreignClocks.get(i);
+            final Connection<T> connection = member.connection;
+            connection.doWork(connection.clock().nanoTime());
+            if (connection.isClosed() && !member.queued && !member.left)
+            {
+                work += leave(member);
+            }
+        }
+        return work;
+    }
+
+    private int deliver(final int limit)
+    {
+        int work = 0;
         int delivered = 0;
         for (int i = ready.size(); i > 0 && delivered < limit; i--)
         {
-            final Member<T> member = ready.poll();
+            final Member member = ready.poll();
             member.queued = false;
             final Connection<T> connection = member.connection;
-            final T message = connection.tryRecv();
+            T message;
+            try
+            {
+                message = connection.tryRecv();
+            }
+            catch (final RuntimeException ex)
+            {
+                // A receive-side protocol hook threw: this connection only is closed and reported.
+                member.onFailure(ex);
+                message = null;
+            }
             if (message != null)
             {
                 delivered++;
@@ -199,14 +287,16 @@ public final class PollHandler<T> implements AutoCloseable
                 work += leave(member);
             }
         }
-        work += dutyCycle();
         return work + delivered;
     }
 
-    private int leave(final Member<T> member)
+    private int leave(final Member member)
     {
         member.left = true;
         members.remove(member);
+        foreignClocks.remove(member);
+        loop.leave(member);
+        loop.disarm(member.duties);
         if (member.registration != null)
         {
             member.registration.cancel();
@@ -215,31 +305,20 @@ public final class PollHandler<T> implements AutoCloseable
         return 1;
     }
 
-    private int dutyCycle()
-    {
-        int work = 0;
-        for (int i = members.size() - 1; i >= 0; i--)
-        {
-            final Member<T> member = members.get(i);
-            final Connection<T> connection = member.connection;
-            if (connection.isTimed())
-            {
-                connection.doWork(connection.clock().nanoTime());
-            }
-            if (connection.isClosed() && !member.queued)
-            {
-                work += leave(member);
-            }
-        }
-        return work;
-    }
-
     /**
-     * Per-connection state of the poll handler.
+     * Per-connection state of the poll handler; its callbacks run on the serving thread.
      */
-    private static final class Member<T>
+    private final class Member implements DutyLoop.Member
     {
         final Connection<T> connection;
+        final DutyLoop.Timer duties = new DutyLoop.Timer(this)
+        {
+            @Override
+            protected void onExpiry(final long nowNanos)
+            {
+                runDuties(nowNanos);
+            }
+        };
         IoPoller.Registration registration;
         boolean queued;
         boolean left;
@@ -247,6 +326,94 @@ public final class PollHandler<T> implements AutoCloseable
         Member(final Connection<T> connection)
         {
             this.connection = connection;
+        }
+
+        private void runDuties(final long nowNanos)
+        {
+            final long next = connection.doWork(connection.clock().nanoTime());
+            if (connection.isClosed())
+            {
+                leaveIfClosed();
+            }
+            else if (next != Long.MAX_VALUE)
+            {
+                loop.arm(duties, nowNanos + Math.max(1, next));
+            }
+        }
+
+        private void leaveIfClosed()
+        {
+            if (connection.isClosed() && !left && !queued)
+            {
+                leave(this);
+            }
+        }
+
+        @Override
+        public void onWork()
+        {
+            leaveIfClosed();
+        }
+
+        @Override
+        public void onReady(final int readyOps)
+        {
+            enqueue(this);
+        }
+
+        @Override
+        public void onFailure(final Throwable cause)
+        {
+            connection.closeWith(CloseReason.PROTOCOL_ERROR, "a protocol hook failed on the poll thread: " + cause);
+            errorHandler.onError(cause);
+            if (!left)
+            {
+                leave(this);
+            }
+        }
+
+        @Override
+        public void onLoopClosed(final Throwable cause)
+        {
+            connection.closeWith(CloseReason.LOCAL, cause == null ? "the poll handler was closed" :
+                "the poll handler died: " + cause);
+        }
+    }
+
+    /**
+     * An acceptor served by the poll handler.
+     */
+    private final class AcceptorMember implements DutyLoop.Member
+    {
+        final Acceptor<T> acceptor;
+
+        AcceptorMember(final Acceptor<T> acceptor)
+        {
+            this.acceptor = acceptor;
+        }
+
+        @Override
+        public void onWork()
+        {
+            acceptReady = true;
+        }
+
+        @Override
+        public void onReady(final int readyOps)
+        {
+            acceptReady = true;
+        }
+
+        @Override
+        public void onFailure(final Throwable cause)
+        {
+            errorHandler.onError(cause);
+        }
+
+        @Override
+        public void onLoopClosed(final Throwable cause)
+        {
+            // The service belongs to its owner, who closes it.
         }
     }
 
@@ -259,7 +426,7 @@ public final class PollHandler<T> implements AutoCloseable
         int accepted = 0;
         for (int i = 0; i < acceptors.size(); i++)
         {
-            final Acceptor<T> acceptor = acceptors.get(i);
+            final Acceptor<T> acceptor = acceptors.get(i).acceptor;
             if (acceptor.isClosed() || !pending && !acceptor.hasAdmissionsInProgress())
             {
                 continue;
@@ -275,7 +442,8 @@ public final class PollHandler<T> implements AutoCloseable
     }
 
     /**
-     * Serves until {@link #close()}, waiting in the kernel when idle.
+     * Serves until {@link #close()}, waiting in the kernel when idle (until readiness, a wake-up or the next
+     * heartbeat or liveness timer).
      *
      * @param limit most messages per duty cycle.
      * @throws IOException if the poller failed.
@@ -286,10 +454,10 @@ public final class PollHandler<T> implements AutoCloseable
         {
             try
             {
-                // Wake at least every 100 ms for heartbeats and liveness, and to see close().
+                // Wake at least every 100 ms to see close() even if its wake-up was lost.
                 poll(100_000_000L, limit);
             }
-            catch (final IOException | java.nio.channels.ClosedSelectorException ex)
+            catch (final IOException | java.nio.channels.ClosedSelectorException | AgentTerminationException ex)
             {
                 if (running)
                 {
@@ -297,6 +465,39 @@ public final class PollHandler<T> implements AutoCloseable
                 }
             }
         }
+    }
+
+    /**
+     * {@code poll(0, 256)}: one duty cycle for an {@code AgentRunner} or {@code AgentInvoker}.
+     *
+     * @return work done.
+     */
+    @Override
+    public int doWork()
+    {
+        try
+        {
+            return poll(0, DEFAULT_LIMIT);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "poll-handler";
+    }
+
+    /**
+     * Closes as {@link #close()} when an agent runner or invoker closes it.
+     */
+    @Override
+    public void onClose()
+    {
+        close();
     }
 
     /**
@@ -308,11 +509,19 @@ public final class PollHandler<T> implements AutoCloseable
     }
 
     /**
+     * @return timers armed on its wheel: at most one per timed connection (diagnostics).
+     */
+    long timerCount()
+    {
+        return loop.timerCount();
+    }
+
+    /**
      * Makes a waiting poll return; any thread.
      */
     public void wakeup()
     {
-        poller.wakeup();
+        loop.wakeup();
     }
 
     /**
@@ -321,19 +530,16 @@ public final class PollHandler<T> implements AutoCloseable
     @Override
     public void close()
     {
+        if (!running)
+        {
+            return;
+        }
         running = false;
-        poller.wakeup();
-        for (final Member<T> member : List.copyOf(members))
+        loop.stopParking();
+        for (final Member member : List.copyOf(members))
         {
             member.connection.close();
         }
-        try
-        {
-            poller.close();
-        }
-        catch (final IOException ignore)
-        {
-            // Closing.
-        }
+        loop.onClose();
     }
 }

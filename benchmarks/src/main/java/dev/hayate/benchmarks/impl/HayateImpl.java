@@ -29,9 +29,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>nonblocking: client and server busy-spin ({@code send(msg, timeout)}, {@code recv(timeout)}).
  *   <li>blocking: both wait in the kernel ({@code epoll_wait}).
  *   <li>async: client and server on {@code CompletableFuture}s with the default runtime (one I/O thread, futures
- *       completed on the completion pool): what a user gets without tuning.
- *   <li>async-direct: the same with {@code completeOnIoThread(true)}: one hand-off less per future, for code whose
- *       continuations never block.
+ *       completed on the I/O thread): what a user gets without tuning.
+ *   <li>async-direct: the same, with {@code completeOnIoThread(true)} spelled out (the default since issue 9; kept
+ *       so older reports compare).
+ *   <li>async-pool: futures completed on the completion pool ({@code completeOnIoThread(false)}): continuations may
+ *       block; the default before issue 9.
+ *   <li>async-spin: the default runtime with {@code spinBeforePark(50 µs)}: an I/O thread that just worked spins
+ *       briefly before parking, so the next request or reply costs no wake-up.
+ *   <li>async-invoker: the client's runtime runs no thread ({@code useInvoker(true)}); the measuring thread drives
+ *       it with {@code drive(timeout)}, waiting in {@code select} like an event loop, so futures complete on the
+ *       thread that does the I/O (what the {@code netty} client does with its {@code ManualIoEventLoop}); the
+ *       server is the default async runtime.
  *   <li>quic: the nonblocking face over one QUIC stream ({@code QuicTransportProvider}, Netty's native codec; the
  *       client trusts the server's self-signed certificate without checking it, as a benchmark may).
  * </ul>
@@ -46,6 +54,9 @@ public final class HayateImpl implements JvmImpl {
         BLOCKING("hayate-blocking", "Hayate blocking Clt/Svc, both sides wait in the kernel (epoll_wait), SOFH frames"),
         ASYNC("hayate-async", "Hayate async Clt/Svc: CompletableFuture per send and recv, default runtime"),
         ASYNC_DIRECT("hayate-async-direct", "Hayate async Clt/Svc, futures completed on the I/O thread (completeOnIoThread)"),
+        ASYNC_POOL("hayate-async-pool", "Hayate async Clt/Svc, futures completed on the completion pool (completeOnIoThread(false))"),
+        ASYNC_SPIN("hayate-async-spin", "Hayate async Clt/Svc, default runtime, I/O threads spin 50 us before parking"),
+        ASYNC_INVOKER("hayate-async-invoker", "Hayate async Clt driven by the measuring thread (useInvoker, drive), default async Svc"),
         QUIC("hayate-quic", "Hayate nonblocking Clt/Svc over one QUIC stream (Netty native QUIC backend), both sides busy-spin");
 
         final String implName;
@@ -105,7 +116,25 @@ public final class HayateImpl implements JvmImpl {
     }
 
     private AsyncRuntime runtime(String name) {
-        return new AsyncRuntime.Builder().name(name).completeOnIoThread(face == Face.ASYNC_DIRECT).build();
+        AsyncRuntime.Builder builder = new AsyncRuntime.Builder().name(name);
+        switch (face) {
+            case ASYNC_DIRECT:
+                builder.completeOnIoThread(true);
+                break;
+            case ASYNC_POOL:
+                builder.completeOnIoThread(false);
+                break;
+            case ASYNC_SPIN:
+                builder.spinBeforePark(50, TimeUnit.MICROSECONDS);
+                break;
+            case ASYNC_INVOKER:
+                // Only the client drives its loop; the server keeps an I/O thread of its own.
+                builder.useInvoker(name.equals("bench-ping"));
+                break;
+            default:
+                break;
+        }
+        return builder.build();
     }
 
     private static ProtocolFactory<DirectBuffer> protocol() {
@@ -139,6 +168,43 @@ public final class HayateImpl implements JvmImpl {
                         dev.hayate.blocking.Clt.connect(Loopback.port(address), protocol(), context);
                 return new SyncPing(clt::close, () -> clt.send(payload, TIMEOUT_SECONDS, TimeUnit.SECONDS),
                         () -> clt.recv(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
+            case ASYNC_INVOKER: {
+                AsyncRuntime runtime = runtime("bench-ping");
+                java.util.concurrent.CompletableFuture<dev.hayate.async.Clt<DirectBuffer>> connecting = dev.hayate.async.Clt
+                        .connect(Loopback.port(address), protocol(), context, runtime);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+                while (!connecting.isDone() && System.nanoTime() - deadline < 0) {
+                    runtime.drive(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+                dev.hayate.async.Clt<DirectBuffer> clt = connecting.get(1, TimeUnit.SECONDS);
+                long waitNanos = TimeUnit.MILLISECONDS.toNanos(100);
+                return new PingClient() {
+                    @Override
+                    public void roundTrip() throws Exception {
+                        java.util.concurrent.CompletableFuture<DirectBuffer> reply = clt.recv();
+                        java.util.concurrent.CompletableFuture<Void> sent = clt.send(payload);
+                        long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+                        while (!reply.isDone()) {
+                            runtime.drive(waitNanos);
+                            if (System.nanoTime() - limit > 0) {
+                                throw new EOFException("no echo within " + TIMEOUT_SECONDS + " s");
+                            }
+                        }
+                        sent.join();
+                        reply.join();
+                    }
+
+                    @Override
+                    public void close() {
+                        clt.close();
+                        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                        while (!clt.closeFuture().isDone() && System.nanoTime() - end < 0) {
+                            runtime.drive(TimeUnit.MILLISECONDS.toNanos(1));
+                        }
+                        runtime.close();
+                    }
+                };
             }
             default: {
                 AsyncRuntime runtime = runtime("bench-ping");
