@@ -54,7 +54,7 @@ final class PingPongCommand implements Callable<Integer> {
 
     @Option(names = "--c-pingpong", paramLabel = "PATH",
             description = "The C baseline script (or its folder); default: $HAYATE_SHARED_BENCH, "
-                    + "<repo>/../shared/bench, /work/shared/bench.")
+                    + "<repo>/../shared/bench.")
     Path cPingPong;
 
     /**

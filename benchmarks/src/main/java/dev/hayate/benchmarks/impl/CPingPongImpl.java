@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The script is looked for, in order: {@code --c-pingpong PATH} (the script or its folder), the folder in the
  * environment variable {@code HAYATE_SHARED_BENCH}, {@code <repo>/../shared/bench} (the repository found above this
- * jar or the working directory), {@code /work/shared/bench}.
+ * jar or the working directory).
  */
 public final class CPingPongImpl implements ExternalImpl {
     /** The script's file name. */
@@ -96,7 +96,6 @@ public final class CPingPongImpl implements ExternalImpl {
                 }
             }
         }
-        c.add(Path.of("/work/shared/bench").resolve(SCRIPT));
         return c;
     }
 
