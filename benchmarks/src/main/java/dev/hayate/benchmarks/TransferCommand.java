@@ -67,6 +67,11 @@ final class TransferCommand implements Callable<Integer> {
             description = "Record a JFR profile (settings=profile) of every child JVM into DIR.")
     Path jfr;
 
+    @Option(names = "--child-java-opts", paramLabel = "\"OPT ...\"",
+            description = "Extra JVM options for every child JVM, space-separated (diagnosis: "
+                    + "-XX:CompileThresholdScaling=0.05, GC flags ...).")
+    String childJavaOpts;
+
     @Option(names = "--json", description = "One JSON object per row instead of a table.")
     boolean json;
 
@@ -104,7 +109,9 @@ final class TransferCommand implements Callable<Integer> {
         try (ScpRig scp = new ScpRig(Files.createDirectory(work.resolve("scp")))) {
             err.printf("bench transfer: writing %d MiB of random bytes to %s%n", sizeMib, source);
             TransferRig.writeRandomFile(source, sizeMib << 20);
-            TransferRig rig = new TransferRig(work, source, transport, jfr == null ? null : jfr.toAbsolutePath());
+            TransferRig rig = new TransferRig(work, source, transport, jfr == null ? null : jfr.toAbsolutePath(),
+                    childJavaOpts == null || childJavaOpts.isBlank() ? List.of()
+                            : List.of(childJavaOpts.trim().split("\\s+")));
             if (rows.contains(ScpRig.IMPL)) {
                 String why = scp.start();
                 if (why != null) {

@@ -49,7 +49,7 @@ import java.util.concurrent.TimeUnit;
 public final class TransferChild {
     /** Exit status when the watchdog fires. */
     static final int TIMED_OUT = 4;
-    private static final int RAW_FIRST_READ = 256 * 1024;
+    private static final int RAW_BUFFER = 4 << 20;
 
     private final Map<String, String> opts;
     private final PrintStream out;
@@ -220,25 +220,27 @@ public final class TransferChild {
             try (SocketChannel s = server.accept();
                  FileChannel file = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer first = ByteBuffer.allocateDirect(RAW_FIRST_READ);
-                // the clock starts at the first byte, as the hayate receiver's starts when content may flow
-                int n = s.read(first);
-                long t0 = System.nanoTime();
-                double cpu0 = ProcStats.selfCpuSeconds();
-                if (n <= 0) {
-                    throw new IOException("the sender closed before sending");
-                }
-                first.flip();
+                // one large buffer, not transferFrom's 8 KiB bounce buffer: on a loaded machine every blocking read
+                // is a wake-up that waits for a core, so fewer, larger reads are what makes this the ceiling
+                ByteBuffer buf = ByteBuffer.allocateDirect(RAW_BUFFER);
                 long pos = 0;
-                while (first.hasRemaining()) {
-                    pos += file.write(first, pos);
-                }
+                long t0 = 0;
+                double cpu0 = 0;
                 while (pos < size) {
-                    long got = file.transferFrom(s, pos, size - pos);
-                    if (got <= 0) {
+                    buf.clear();
+                    int n = s.read(buf);
+                    if (n < 0) {
                         throw new IOException("the sender closed after " + pos + " of " + size + " bytes");
                     }
-                    pos += got;
+                    if (pos == 0) {
+                        // the clock starts at the first byte, as the hayate receiver's starts when content may flow
+                        t0 = System.nanoTime();
+                        cpu0 = ProcStats.selfCpuSeconds();
+                    }
+                    buf.flip();
+                    while (buf.hasRemaining()) {
+                        pos += file.write(buf, pos);
+                    }
                 }
                 long written = System.nanoTime();
                 // the same durability as hayate's receiver, which forces its part file before moving it in place
@@ -255,7 +257,7 @@ public final class TransferChild {
             throws IOException {
         try (FileChannel file = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+            ByteBuffer buf = ByteBuffer.allocateDirect(RAW_BUFFER);
             long pos = 0;
             long t0 = 0;
             double cpu0 = 0;

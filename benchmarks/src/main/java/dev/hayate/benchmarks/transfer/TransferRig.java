@@ -41,6 +41,7 @@ public final class TransferRig {
     private final Path source;
     private final String transport;
     private final Path jfrDir;
+    private final List<String> childJavaOpts;
     private final Duration rowTimeout;
     private int rowCount;
 
@@ -49,14 +50,16 @@ public final class TransferRig {
      * @param source    the file to move
      * @param transport {@code tcp} or {@code quic}
      * @param jfrDir    when not null, each child JVM records a JFR profile there
+     * @param childJavaOpts extra JVM options for every child (diagnosis: JIT thresholds, GC)
      * @throws IOException when the source cannot be read
      */
-    public TransferRig(final Path work, final Path source, final String transport, final Path jfrDir)
-            throws IOException {
+    public TransferRig(final Path work, final Path source, final String transport, final Path jfrDir,
+                       final List<String> childJavaOpts) throws IOException {
         this.work = work;
         this.source = source;
         this.transport = transport;
         this.jfrDir = jfrDir;
+        this.childJavaOpts = List.copyOf(childJavaOpts);
         // generous: 2 MB/s would be a broken run, not a slow one
         this.rowTimeout = Duration.ofSeconds(60 + Files.size(source) / 2_000_000);
     }
@@ -169,6 +172,7 @@ public final class TransferRig {
             cmd.add("-XX:StartFlightRecording=settings=profile,filename="
                     + jfrDir.resolve(side + "-" + (rowCount) + ".jfr"));
         }
+        cmd.addAll(childJavaOpts);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(TransferChild.class.getName());
