@@ -57,8 +57,12 @@ final class TransferCommand implements Callable<Integer> {
     int runs;
 
     @Option(names = "--rows", split = ",", paramLabel = "ROW[,ROW...]",
-            description = "Only these rows (hayate, hayate-nocompress, raw-tcp, scp, raw-quic).")
+            description = "Only these rows (hayate, hayate-warm, hayate-nocompress, raw-tcp, scp, raw-quic).")
     List<String> only;
+
+    @Option(names = "--warm", description = "Add hayate-warm: the same two JVMs move the file twice and only the "
+            + "second transfer is reported, to separate the engine's steady state from JIT warm-up.")
+    boolean warm;
 
     @Option(names = "--keep-file", description = "Keep the random source file (its path is printed).")
     boolean keepFile;
@@ -87,6 +91,9 @@ final class TransferCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--transport must be tcp or quic");
         }
         List<String> rows = new ArrayList<>(List.of("hayate", "hayate-nocompress", "raw-tcp", ScpRig.IMPL));
+        if (warm || (only != null && only.contains("hayate-warm"))) {
+            rows.add(1, "hayate-warm");
+        }
         if (transport.equals("quic")) {
             rows.add("raw-quic");
         }
@@ -124,6 +131,7 @@ final class TransferCommand implements Callable<Integer> {
                     err.flush();
                     Row r = switch (name) {
                         case "hayate" -> rig.hayate(name, true);
+                        case "hayate-warm" -> rig.hayate(name, true, 2);
                         case "hayate-nocompress" -> rig.hayate(name, false);
                         case "raw-tcp", "raw-quic" -> rig.raw(name);
                         default -> scp.copy(source);

@@ -39,11 +39,11 @@ class TransferSmokeTest {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void shouldMoveTheFileIntactWithHayateAndRawTcpAndReportPositiveNumbers() {
-        assertEquals(0, run("transfer", "--size-mib", "8", "--rows", "hayate,raw-tcp,scp", "--json"),
+        assertEquals(0, run("transfer", "--size-mib", "8", "--rows", "hayate,hayate-warm,raw-tcp,scp", "--json"),
                 () -> out + "\n" + err);
         Map<String, Map<String, Object>> rows = rows();
-        assertEquals(3, rows.size(), out::toString);
-        for (String impl : List.of("hayate", "raw-tcp")) {
+        assertEquals(4, rows.size(), out::toString);
+        for (String impl : List.of("hayate", "hayate-warm", "raw-tcp")) {
             Map<String, Object> m = rows.get(impl);
             assertEquals(List.of("impl", "mb_per_s", "cpu_s_sender", "cpu_s_receiver", "rss_mib_sender",
                     "rss_mib_receiver", "size_mib", "transport"), List.copyOf(m.keySet()).subList(0, 8), m::toString);

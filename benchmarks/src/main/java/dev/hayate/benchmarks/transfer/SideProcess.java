@@ -53,6 +53,17 @@ final class SideProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes one line to the side's stdin.
+     *
+     * @param line the line, without a newline
+     * @throws IOException when the side has gone
+     */
+    void tell(final String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     long pid() {
         return process.pid();
     }

@@ -13,7 +13,9 @@ import dev.hayate.transfer.TransferResult;
 import dev.hayate.transfer.TransferSender;
 import dev.hayate.transfer.crypto.CodePhrase;
 import dev.hayate.transfer.files.OverwritePolicy;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -21,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -37,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   java ... TransferChild ROLE --key value ...
  *   roles: hayate-receive, hayate-send, raw-receive, raw-send
+ *   hayate roles take --rounds R: R transfers in the same JVM, the last one reported (a warm JIT); the receiver
+ *   prints a port line per round and the sender reads the address of rounds 2..R from stdin
  *   stdout: "port 127.0.0.1:PORT" (receivers, once listening), then one JSON line as the very last thing:
  *           {"role", "bytes", "seconds" (receivers: first byte to verified end), "finish_s", "wire_bytes",
  *            "cpu_s" (whole process), "cpu_s_xfer" (during the transfer), "rss_mib" (VmHWM)}
@@ -138,7 +143,27 @@ public final class TransferChild {
         return m;
     }
 
+    private int rounds() {
+        return Integer.parseInt(opts.getOrDefault("rounds", "1"));
+    }
+
+    /** With {@code --rounds R}, receives R times (a new port each time); the last round is the one reported. */
     private Map<String, Object> hayateReceive() throws Exception {
+        QuicTransportProvider quic = quic() ? QuicTransportProvider.server(new QuicConfig()) : null;
+        try {
+            Map<String, Object> last = null;
+            for (int round = 1; round <= rounds(); round++) {
+                last = hayateReceiveOnce(quic);
+            }
+            return last;
+        } finally {
+            if (quic != null) {
+                quic.close();
+            }
+        }
+    }
+
+    private Map<String, Object> hayateReceiveOnce(final QuicTransportProvider quic) throws Exception {
         StageClock clock = new StageClock();
         TransferReceiver.Builder b = TransferReceiver.builder()
                 .listen(new InetSocketAddress("127.0.0.1", 0))
@@ -148,25 +173,45 @@ public final class TransferChild {
                 .resume(false)
                 .acceptTimeout(deadline())
                 .listener(clock);
-        QuicTransportProvider quic = null;
-        if (quic()) {
-            quic = QuicTransportProvider.server(new QuicConfig());
+        if (quic != null) {
             b.transport(quic);
         }
+        TransferReceiver receiver = b.build();
+        CompletableFuture<TransferResult> receiving = receiver.receiveAsync(ConsentCallback.ACCEPT_ALL);
+        SocketAddress bound = receiver.awaitBound(Duration.ofSeconds(30));
+        if (bound == null) {
+            receiving.get(30, TimeUnit.SECONDS);
+            throw new IllegalStateException("the receiver never bound");
+        }
+        printPort(bound);
+        TransferResult r = receiving.get(deadline().toSeconds(), TimeUnit.SECONDS);
+        long end = System.nanoTime();
+        double cpuEnd = ProcStats.selfCpuSeconds();
+        return result("hayate-receive", r.bytes(), (end - clock.transferring) / 1e9,
+                (end - clock.verifying) / 1e9, r.bytesOnWire(), cpuEnd - clock.cpuAtTransferring);
+    }
+
+    /**
+     * With {@code --rounds R}, sends R times: to {@code --to} first, then to each address the parent writes on
+     * stdin (one line per round, as the receiver reports a new port); the last round is the one reported.
+     */
+    private Map<String, Object> hayateSend() throws Exception {
+        QuicTransportProvider quic = quic()
+                ? QuicTransportProvider.client(new QuicConfig().insecureTrustAnyCertificateForDevelopment()) : null;
+        BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try {
-            TransferReceiver receiver = b.build();
-            CompletableFuture<TransferResult> receiving = receiver.receiveAsync(ConsentCallback.ACCEPT_ALL);
-            SocketAddress bound = receiver.awaitBound(Duration.ofSeconds(30));
-            if (bound == null) {
-                receiving.get(30, TimeUnit.SECONDS);
-                throw new IllegalStateException("the receiver never bound");
+            String to = opt("to");
+            Map<String, Object> last = null;
+            for (int round = 1; round <= rounds(); round++) {
+                if (round > 1) {
+                    to = stdin.readLine();
+                    if (to == null) {
+                        throw new IOException("the parent gave no address for round " + round);
+                    }
+                }
+                last = hayateSendOnce(quic, to.trim());
             }
-            printPort(bound);
-            TransferResult r = receiving.get(deadline().toSeconds(), TimeUnit.SECONDS);
-            long end = System.nanoTime();
-            double cpuEnd = ProcStats.selfCpuSeconds();
-            return result("hayate-receive", r.bytes(), (end - clock.transferring) / 1e9,
-                    (end - clock.verifying) / 1e9, r.bytesOnWire(), cpuEnd - clock.cpuAtTransferring);
+            return last;
         } finally {
             if (quic != null) {
                 quic.close();
@@ -174,29 +219,21 @@ public final class TransferChild {
         }
     }
 
-    private Map<String, Object> hayateSend() throws Exception {
+    private Map<String, Object> hayateSendOnce(final QuicTransportProvider quic, final String to) throws Exception {
         TransferSender.Builder b = TransferSender.builder()
-                .to(address(opt("to")))
+                .to(address(to))
                 .code(CodePhrase.parse(opt("code")))
                 .compress(Boolean.parseBoolean(opt("compress")))
                 .connectTimeout(Duration.ofSeconds(30));
-        QuicTransportProvider quic = null;
-        if (quic()) {
-            quic = QuicTransportProvider.client(new QuicConfig().insecureTrustAnyCertificateForDevelopment());
+        if (quic != null) {
             b.transport(quic);
         }
-        try {
-            double cpu0 = ProcStats.selfCpuSeconds();
-            long t0 = System.nanoTime();
-            TransferResult r = b.build().send(List.of(Path.of(opt("file"))));
-            long end = System.nanoTime();
-            return result("hayate-send", r.bytes(), (end - t0) / 1e9, Double.NaN, r.bytesOnWire(),
-                    ProcStats.selfCpuSeconds() - cpu0);
-        } finally {
-            if (quic != null) {
-                quic.close();
-            }
-        }
+        double cpu0 = ProcStats.selfCpuSeconds();
+        long t0 = System.nanoTime();
+        TransferResult r = b.build().send(List.of(Path.of(opt("file"))));
+        long end = System.nanoTime();
+        return result("hayate-send", r.bytes(), (end - t0) / 1e9, Double.NaN, r.bytesOnWire(),
+                ProcStats.selfCpuSeconds() - cpu0);
     }
 
     private Map<String, Object> rawReceive() throws Exception {

@@ -60,8 +60,8 @@ public final class TransferRig {
         this.transport = transport;
         this.jfrDir = jfrDir;
         this.childJavaOpts = List.copyOf(childJavaOpts);
-        // generous: 2 MB/s would be a broken run, not a slow one
-        this.rowTimeout = Duration.ofSeconds(60 + Files.size(source) / 2_000_000);
+        // generous: 1 MB/s would be a broken run, not a slow one (a warm row moves the file twice)
+        this.rowTimeout = Duration.ofSeconds(60 + Files.size(source) / 1_000_000);
     }
 
     /**
@@ -98,11 +98,24 @@ public final class TransferRig {
      * @throws InterruptedException when interrupted
      */
     public Row hayate(final String impl, final boolean compress) throws InterruptedException {
+        return hayate(impl, compress, 1);
+    }
+
+    /**
+     * @param impl     row name
+     * @param compress LZ4 where it pays
+     * @param rounds   transfers of the file in the same two JVMs; only the last is reported (2: a warm JIT)
+     * @return the measured row, or a failed row with the reason
+     * @throws InterruptedException when interrupted
+     */
+    public Row hayate(final String impl, final boolean compress, final int rounds) throws InterruptedException {
         String code = CodePhrase.generate(new SecureRandom()).toString();
+        String r = Integer.toString(rounds);
         return jvmRow(impl, out -> List.of("hayate-receive", "--transport", transport, "--code", code,
-                        "--out", out.toString()),
+                        "--out", out.toString(), "--rounds", r),
                 to -> List.of("hayate-send", "--transport", transport, "--code", code, "--to", to,
-                        "--file", source.toString(), "--compress", Boolean.toString(compress)));
+                        "--file", source.toString(), "--compress", Boolean.toString(compress), "--rounds", r),
+                rounds);
     }
 
     /**
@@ -120,15 +133,15 @@ public final class TransferRig {
         String t = impl.equals("raw-quic") ? "quic" : "tcp";
         return jvmRow(impl, out -> List.of("raw-receive", "--transport", t, "--out", out.toString(),
                         "--name", source.getFileName().toString(), "--size", size),
-                to -> List.of("raw-send", "--transport", t, "--to", to, "--file", source.toString()));
+                to -> List.of("raw-send", "--transport", t, "--to", to, "--file", source.toString()), 1);
     }
 
     private interface Args<T> {
         List<String> of(T t);
     }
 
-    private Row jvmRow(final String impl, final Args<Path> receiverArgs, final Args<String> senderArgs)
-            throws InterruptedException {
+    private Row jvmRow(final String impl, final Args<Path> receiverArgs, final Args<String> senderArgs,
+                       final int rounds) throws InterruptedException {
         Path out = work.resolve("out-" + (++rowCount) + "-" + impl);
         try {
             Files.createDirectory(out);
@@ -139,6 +152,9 @@ public final class TransferRig {
                 String address = receiver.awaitPort(READY);
                 try (SideProcess sender = new SideProcess(impl + " sender",
                         command(impl + "-sender", senderArgs.of(address)))) {
+                    for (int round = 2; round <= rounds; round++) {
+                        sender.tell(receiver.awaitPort(rowTimeout));
+                    }
                     sent = sender.awaitResult(rowTimeout);
                     received = receiver.awaitResult(rowTimeout);
                 }
