@@ -31,9 +31,9 @@ import picocli.CommandLine.Option;
             "File-transfer throughput on 127.0.0.1: one random file (made once, reused by every row) moved by "
                     + "hayate (AES-256-GCM, XXH64, LZ4 tried), hayate-nocompress, raw-tcp (FileChannel.transferTo "
                     + "-> socket -> 4 MiB reads -> FileChannel.write: the ceiling) and scp -c aes128-gcm@openssh.com "
-                    + "to an sshd this command starts on a free port (skipped when OpenSSH is not installed). With --transport "
-                    + "quic the hayate rows run over QUIC and raw-quic is added. Each row's receiver and sender "
-                    + "run in two child JVMs; MB/s is 10^6 bytes of content per second from the first byte to the "
+                    + "to an sshd this command starts on a free port (skipped when OpenSSH is not installed). With "
+                    + "--transport quic the hayate rows run over QUIC and raw-quic is added. Each row's receiver and "
+                    + "sender run in two child JVMs; MB/s is 10^6 bytes of content per second from the first byte to the "
                     + "verified end (JVM start-up and pairing excluded). Every received file is compared with the "
                     + "source byte for byte. Nothing is dropped from the page cache: every row reads the source "
                     + "from it. Not part of 'bench all' (it takes minutes).",
