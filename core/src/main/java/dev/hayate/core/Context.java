@@ -75,6 +75,15 @@ public final class Context
         {
             sendBufferCapacity = maxFrameLength;
         }
+        requirePositive(connectTimeoutNanos, "connect timeout");
+        requirePositive(connectRetryIntervalNanos, "connect retry interval");
+        requirePositive(handshakeTimeoutNanos, "handshake timeout");
+        requireNotNegative(bufferLeaseTimeoutNanos, "buffer lease timeout");
+        requireNotNegative(lingerTimeoutNanos, "linger timeout");
+        if (maxConnections < 1)
+        {
+            throw new IllegalArgumentException("max connections must be at least 1: " + maxConnections);
+        }
         if (receiveBufferCapacity < maxFrameLength || sendBufferCapacity < maxFrameLength)
         {
             throw new IllegalArgumentException("send (" + sendBufferCapacity + ") and receive (" +
@@ -82,6 +91,22 @@ public final class Context
         }
         concluded = true;
         return this;
+    }
+
+    private static void requirePositive(final long nanos, final String what)
+    {
+        if (nanos <= 0)
+        {
+            throw new IllegalArgumentException(what + " must be positive: " + nanos + " ns");
+        }
+    }
+
+    private static void requireNotNegative(final long nanos, final String what)
+    {
+        if (nanos < 0)
+        {
+            throw new IllegalArgumentException(what + " must not be negative: " + nanos + " ns");
+        }
     }
 
     private void checkNotConcluded()

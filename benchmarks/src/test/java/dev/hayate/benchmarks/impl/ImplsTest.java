@@ -22,8 +22,9 @@ class ImplsTest {
     @Test
     void shouldRegisterEveryPeerOnceByName() {
         List<String> names = Impls.all(null).stream().map(Impl::name).toList();
-        assertEquals(List.of("hayate-nonblocking", "hayate-blocking", "hayate-async", "hayate-async-direct", "hayate-quic", "c-busy", "c-block", "nio-busy", "socket", "netty", "netty-epoll", "aeron-udp",
-                "aeron-ipc"), names);
+        assertEquals(List.of("hayate-nonblocking", "hayate-blocking", "hayate-async", "hayate-async-direct",
+                "hayate-async-pool", "hayate-async-spin", "hayate-async-invoker", "hayate-quic", "c-busy", "c-block",
+                "nio-busy", "socket", "netty", "netty-epoll", "aeron-udp", "aeron-ipc"), names);
         assertEquals(names.size(), new HashSet<>(names).size());
         for (Impl i : Impls.all(null)) {
             assertTrue(i instanceof JvmImpl || i instanceof ExternalImpl, i.name());
