@@ -66,6 +66,7 @@ public final class Connection<T> implements AutoCloseable
     private final long heartbeatIntervalNanos;
     private final boolean timed;
     private volatile CloseReason closeReason = CloseReason.NONE;
+    private volatile boolean closing;
     private volatile String closeDetail;
     private volatile long lastSendNanos;
     private volatile long lastReceiveNanos;
@@ -328,6 +329,16 @@ public final class Connection<T> implements AutoCloseable
             return heartbeatIntervalNanos;
         }
         return heartbeatIntervalNanos - sinceSend;
+    }
+
+    /**
+     * Marks the connection as closing: a graceful close is lingering on the send half. A thread that then finds
+     * the send half busy gets {@link Status#CLOSED} instead of the "in use by another thread" error, because a
+     * close from a second thread (to cancel a sender) is not a misuse.
+     */
+    public void markClosing()
+    {
+        closing = true;
     }
 
     /**
@@ -701,6 +712,10 @@ public final class Connection<T> implements AutoCloseable
                 }
                 if (current == BUSY)
                 {
+                    if (closing)
+                    {
+                        return false;
+                    }
                     throw new IllegalStateException("the " + name + " half of " + id + " is in use by another thread");
                 }
                 // CONTROL: another thread is writing one control frame without waiting; it is over in microseconds.

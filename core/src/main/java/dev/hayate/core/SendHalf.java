@@ -143,15 +143,25 @@ public final class SendHalf<T>
     {
         if (!connection.isClosed())
         {
+            connection.markClosing();
             final long deadline = clock.nanoTime() + lingerNanos;
-            final T last = connection.takeLastMessage();
-            if (last != null)
+            try
             {
-                sendUntil(last, deadline);
+                final T last = connection.takeLastMessage();
+                if (last != null)
+                {
+                    sendUntil(last, deadline);
+                }
+                if (connection.hasPendingSend())
+                {
+                    flushUntil(deadline);
+                }
             }
-            if (connection.hasPendingSend())
+            catch (final IllegalStateException sendHalfBusy)
             {
-                flushUntil(deadline);
+                // Another thread is inside a send on this half (a close from a second thread, to cancel it): it
+                // owns the send buffer, so there is nothing to linger for here. Close now; that thread's next
+                // step answers CLOSED.
             }
         }
         connection.close();
