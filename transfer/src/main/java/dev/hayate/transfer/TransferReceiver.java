@@ -143,29 +143,7 @@ public final class TransferReceiver
      */
     public CompletableFuture<TransferResult> receiveAsync(final ConsentCallback consent)
     {
-        final CompletableFuture<TransferResult> future = new CompletableFuture<>()
-        {
-            @Override
-            public boolean cancel(final boolean mayInterruptIfRunning)
-            {
-                TransferReceiver.this.cancel();
-                return super.cancel(mayInterruptIfRunning);
-            }
-        };
-        final Thread thread = new Thread(() ->
-        {
-            try
-            {
-                future.complete(receive(consent));
-            }
-            catch (final Throwable ex)
-            {
-                future.completeExceptionally(ex);
-            }
-        }, "hayate-transfer-receive");
-        thread.setDaemon(true);
-        thread.start();
-        return future;
+        return Background.run("hayate-transfer-receive", () -> receive(consent), this::cancel);
     }
 
     /**
@@ -734,20 +712,13 @@ public final class TransferReceiver
      *
      * <p>Thread-safety: none; build on one thread.
      */
-    public static final class Builder
+    public static final class Builder extends TransferBuilder<Builder>
     {
         private SocketAddress listen = new InetSocketAddress("127.0.0.1", 0);
-        private CodePhrase code;
-        private TransportProvider transport = new TcpTransportProvider();
         private Path outputDir;
         private OverwritePolicy policy = OverwritePolicy.REFUSE;
-        private boolean resume = true;
         private int maxChunkSize = Negotiated.MAX_CHUNK_SIZE;
-        private TransferListener listener = TransferListener.NONE;
         private Duration acceptTimeout = Duration.ofMinutes(10);
-        private Duration idleTimeout = Duration.ofSeconds(60);
-        private int pipelineDepth = 4;
-        private BufferPool pool = BufferPool.shared();
         private Manifest.Limits limits = Manifest.Limits.DEFAULT;
 
         private Builder()
@@ -758,20 +729,6 @@ public final class TransferReceiver
         public Builder listen(final SocketAddress address)
         {
             this.listen = Objects.requireNonNull(address);
-            return this;
-        }
-
-        /** @param phrase the code phrase both sides use. @return this. */
-        public Builder code(final CodePhrase phrase)
-        {
-            this.code = phrase;
-            return this;
-        }
-
-        /** @param provider the transport (TCP by default; a {@code QuicTransportProvider} for QUIC). @return this. */
-        public Builder transport(final TransportProvider provider)
-        {
-            this.transport = Objects.requireNonNull(provider);
             return this;
         }
 
@@ -789,49 +746,10 @@ public final class TransferReceiver
             return this;
         }
 
-        /** @param on resume from part files of an earlier attempt. @return this. */
-        public Builder resume(final boolean on)
-        {
-            this.resume = on;
-            return this;
-        }
-
-        /** @param l told of stages and progress. @return this. */
-        public Builder listener(final TransferListener l)
-        {
-            this.listener = Objects.requireNonNull(l);
-            return this;
-        }
-
         /** @param timeout how long to wait for a sender. @return this. */
         public Builder acceptTimeout(final Duration timeout)
         {
-            this.acceptTimeout = TransferSender.positive(timeout, "accept timeout");
-            return this;
-        }
-
-        /** @param timeout how long the sender may stay silent. @return this. */
-        public Builder idleTimeout(final Duration timeout)
-        {
-            this.idleTimeout = TransferSender.positive(timeout, "idle timeout");
-            return this;
-        }
-
-        /** @param slots chunks in flight between the network and the writer. @return this. */
-        public Builder pipelineDepth(final int slots)
-        {
-            if (slots < 1 || slots > 64)
-            {
-                throw new IllegalArgumentException("pipeline depth " + slots + " outside 1..64");
-            }
-            this.pipelineDepth = slots;
-            return this;
-        }
-
-        /** @param bufferPool where chunk and connection buffers come from. @return this. */
-        public Builder bufferPool(final BufferPool bufferPool)
-        {
-            this.pool = Objects.requireNonNull(bufferPool);
+            this.acceptTimeout = TransferBuilder.positive(timeout, "accept timeout");
             return this;
         }
 

@@ -120,29 +120,7 @@ public final class TransferSender
      */
     public CompletableFuture<TransferResult> sendAsync(final List<Path> paths)
     {
-        final CompletableFuture<TransferResult> future = new CompletableFuture<>()
-        {
-            @Override
-            public boolean cancel(final boolean mayInterruptIfRunning)
-            {
-                TransferSender.this.cancel();
-                return super.cancel(mayInterruptIfRunning);
-            }
-        };
-        final Thread thread = new Thread(() ->
-        {
-            try
-            {
-                future.complete(send(paths));
-            }
-            catch (final Throwable ex)
-            {
-                future.completeExceptionally(ex);
-            }
-        }, "hayate-transfer-send");
-        thread.setDaemon(true);
-        thread.start();
-        return future;
+        return Background.run("hayate-transfer-send", () -> send(paths), this::cancel);
     }
 
     /** Cancels the running transfer from any thread: the receiver is told and keeps its part files for resume. */
@@ -537,23 +515,16 @@ public final class TransferSender
      *
      * <p>Thread-safety: none; build on one thread.
      */
-    public static final class Builder
+    public static final class Builder extends TransferBuilder<Builder>
     {
         private SocketAddress to;
-        private CodePhrase code;
-        private TransportProvider transport = new TcpTransportProvider();
         private CipherSuite cipher = CipherSuite.AES_256_GCM;
         private ChecksumAlgorithm checksum = ChecksumAlgorithm.XXH64;
         private boolean compress = true;
-        private boolean resume = true;
         private int chunkSize = Negotiated.DEFAULT_CHUNK_SIZE;
         private long bandwidthLimit;
-        private TransferListener listener = TransferListener.NONE;
         private Duration connectTimeout = Duration.ofSeconds(30);
         private Duration consentTimeout = Duration.ofMinutes(10);
-        private Duration idleTimeout = Duration.ofSeconds(60);
-        private int pipelineDepth = 4;
-        private BufferPool pool = BufferPool.shared();
 
         private Builder()
         {
@@ -563,20 +534,6 @@ public final class TransferSender
         public Builder to(final SocketAddress address)
         {
             this.to = address;
-            return this;
-        }
-
-        /** @param phrase the code phrase both sides use. @return this. */
-        public Builder code(final CodePhrase phrase)
-        {
-            this.code = phrase;
-            return this;
-        }
-
-        /** @param provider the transport (TCP by default; a {@code QuicTransportProvider} for QUIC). @return this. */
-        public Builder transport(final TransportProvider provider)
-        {
-            this.transport = Objects.requireNonNull(provider);
             return this;
         }
 
@@ -598,13 +555,6 @@ public final class TransferSender
         public Builder compress(final boolean on)
         {
             this.compress = on;
-            return this;
-        }
-
-        /** @param on let the receiver resume from its part files. @return this. */
-        public Builder resume(final boolean on)
-        {
-            this.resume = on;
             return this;
         }
 
@@ -631,49 +581,17 @@ public final class TransferSender
             return this;
         }
 
-        /** @param l told of stages and progress. @return this. */
-        public Builder listener(final TransferListener l)
-        {
-            this.listener = Objects.requireNonNull(l);
-            return this;
-        }
-
         /** @param timeout to connect and pair. @return this. */
         public Builder connectTimeout(final Duration timeout)
         {
-            this.connectTimeout = positive(timeout, "connect timeout");
+            this.connectTimeout = TransferBuilder.positive(timeout, "connect timeout");
             return this;
         }
 
         /** @param timeout how long the receiver's user may take to answer the offer. @return this. */
         public Builder consentTimeout(final Duration timeout)
         {
-            this.consentTimeout = positive(timeout, "consent timeout");
-            return this;
-        }
-
-        /** @param timeout how long the peer may stay silent (pairing, final confirmation). @return this. */
-        public Builder idleTimeout(final Duration timeout)
-        {
-            this.idleTimeout = positive(timeout, "idle timeout");
-            return this;
-        }
-
-        /** @param slots chunks in flight between the reader and the network (memory: 2 chunk buffers each). @return this. */
-        public Builder pipelineDepth(final int slots)
-        {
-            if (slots < 1 || slots > 64)
-            {
-                throw new IllegalArgumentException("pipeline depth " + slots + " outside 1..64");
-            }
-            this.pipelineDepth = slots;
-            return this;
-        }
-
-        /** @param bufferPool where chunk and connection buffers come from. @return this. */
-        public Builder bufferPool(final BufferPool bufferPool)
-        {
-            this.pool = Objects.requireNonNull(bufferPool);
+            this.consentTimeout = TransferBuilder.positive(timeout, "consent timeout");
             return this;
         }
 
@@ -682,14 +600,5 @@ public final class TransferSender
         {
             return new TransferSender(this);
         }
-    }
-
-    static Duration positive(final Duration d, final String what)
-    {
-        if (d == null || d.isNegative() || d.isZero())
-        {
-            throw new IllegalArgumentException(what + " must be positive: " + d);
-        }
-        return d;
     }
 }
