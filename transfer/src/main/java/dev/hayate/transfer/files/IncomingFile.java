@@ -16,6 +16,10 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One file being received into its part file (see {@link ReceiveFolder} for the layout). Chunks are appended in
@@ -50,6 +54,22 @@ public final class IncomingFile implements AutoCloseable
     private final long resumeChunks;
     private final ByteBuffer digestBuffer;
     private final byte[] storedDigests;
+    /**
+     * Every this many bytes written, the part file's dirty pages are handed to the disk in the background, so the
+     * final {@code fsync} of {@link #complete()} has little left to do: without it the kernel keeps a whole large
+     * file dirty in memory (its background writeback starts at a share of RAM) and the receiver waits seconds
+     * after the last byte.
+     */
+    static final long WRITEBACK_BYTES = 64L << 20;
+    private static final ExecutorService WRITEBACK = Executors.newSingleThreadExecutor(r ->
+    {
+        final Thread thread = new Thread(r, "hayate-writeback");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final AtomicBoolean writebackPending = new AtomicBoolean();
+    private long writtenSinceWriteback;
     private FileChannel partChannel;
     private FileChannel sumsChannel;
     private long position;
@@ -252,6 +272,43 @@ public final class IncomingFile implements AutoCloseable
         }
         position += expected;
         chunkIndex++;
+        writtenSinceWriteback += expected;
+        if (writtenSinceWriteback >= WRITEBACK_BYTES)
+        {
+            writtenSinceWriteback = 0;
+            startWriteback();
+        }
+    }
+
+    private void startWriteback()
+    {
+        final FileChannel channel = partChannel;
+        if (!writebackPending.compareAndSet(false, true))
+        {
+            return;
+        }
+        try
+        {
+            WRITEBACK.execute(() ->
+            {
+                try
+                {
+                    channel.force(false);
+                }
+                catch (final IOException | RuntimeException ignored)
+                {
+                    // Only an early start: complete() forces the file and reports any failure.
+                }
+                finally
+                {
+                    writebackPending.set(false);
+                }
+            });
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            writebackPending.set(false);
+        }
     }
 
     /**
