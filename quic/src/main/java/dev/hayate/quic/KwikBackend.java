@@ -66,11 +66,13 @@ import tech.kwik.core.stream.FlowControlUpdateListener;
  * it. On a server that thread is the connection's receiver, which treats any {@code Throwable} as fatal:
  * {@code ServerConnectionImpl.abortConnection} removes the connection from the connector and stops its receiver,
  * but tells neither the application nor the peer. The client then waits for credit or ACKs that never come, until
- * its idle timeout; when the connection is later closed, {@code ServerConnectorImpl.closed} runs a second time and
- * throws {@code NullPointerException} in its sender thread. (kwik fixed the assertion after 0.10.9: "fixed loss
- * detection on fast machines", which clamps the delay to 1 ms.) So this class turns kwik's assertions off before
- * any kwik class that holds one is initialized: they are development checks, off in production anyway, and with
- * them off a zero delay only makes kwik retransmit early. And because any other internal error would drop a
+ * its idle timeout. The connection's sender thread lives on; when it fails too (here, once the endpoint closed its
+ * socket) it aborts the connection a second time, and {@code ServerConnectorImpl.closed}, finding nothing left to
+ * remove, throws {@code NullPointerException} in that sender thread. (kwik fixed the assertion after 0.10.9,
+ * "fixed loss detection on fast machines", by clamping the delay to 1 ms.) So this class turns kwik's assertions
+ * off before any kwik class that holds one is initialized: they are development checks, off in production anyway;
+ * with them off, a zero delay makes kwik declare packets lost early, as it does in production. And because any
+ * other internal error would drop a
  * connection the same silent way, kwik's error log is watched: when kwik aborts a connection, the connection is
  * closed here with {@link QuicException.Kind#INTERNAL}, its streams fail at once, and a CONNECTION_CLOSE tells
  * the peer.
@@ -488,7 +490,7 @@ final class KwikBackend implements Backend
     /**
      * kwik's logger, silent but for the one message that says a connection was aborted: kwik tells nobody else.
      * A client has one per connection; the server's is shared by all its connections and finds the one aborted
-     * by the name kwik puts at the start of the message.
+     * by the name kwik puts at the start of the message. Called on kwik's threads; safe for concurrent use.
      */
     private final class AbortWatch extends NullLogger
     {
