@@ -60,7 +60,7 @@ import tech.kwik.core.stream.FlowControlUpdateListener;
  *
  * <h2>kwik's own assertions, and connections it drops without a word</h2>
  * kwik 0.10.9's {@code LossDetector.detectLostPackets} asserts {@code lossDelay > 0}, where the loss delay is
- * 9/8 of the RTT in whole milliseconds. On loopback the first RTT sample is often under a millisecond, and then
+ * 9/8 of the RTT in whole milliseconds. On loopback the first RTT sample can be under a millisecond, and then
  * the smoothed RTT stays at 0 while later samples are 3 ms or less, so with assertions enabled ({@code -ea}, which
  * surefire sets) the first ACK that acknowledges something throws {@code AssertionError} on the thread handling
  * it. On a server that thread is the connection's receiver, which treats any {@code Throwable} as fatal:
