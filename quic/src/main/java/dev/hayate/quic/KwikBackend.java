@@ -58,6 +58,25 @@ import tech.kwik.core.stream.FlowControlUpdateListener;
  * harmless when no stall exists: the request finds nothing to send. (A zero-length write would also
  * schedule a request, but it leaves an empty buffer in kwik's queue that holds back a later FIN.)
  *
+ * <h2>kwik's own assertions, and connections it drops without a word</h2>
+ * kwik 0.10.9's {@code LossDetector.detectLostPackets} asserts {@code lossDelay > 0}, where the loss delay is
+ * 9/8 of the RTT in whole milliseconds. On loopback the first RTT sample can be under a millisecond, and then
+ * the smoothed RTT stays at 0 while later samples are 3 ms or less, so with assertions enabled ({@code -ea}, which
+ * surefire sets) the first ACK that acknowledges something throws {@code AssertionError} on the thread handling
+ * it. On a server that thread is the connection's receiver, which treats any {@code Throwable} as fatal:
+ * {@code ServerConnectionImpl.abortConnection} removes the connection from the connector and stops its receiver,
+ * but tells neither the application nor the peer. The client then waits for credit or ACKs that never come, until
+ * its idle timeout. The connection's sender thread lives on; when it fails too (here, once the endpoint closed its
+ * socket) it aborts the connection a second time, and {@code ServerConnectorImpl.closed}, finding nothing left to
+ * remove, throws {@code NullPointerException} in that sender thread. (kwik fixed the assertion after 0.10.9,
+ * "fixed loss detection on fast machines", by clamping the delay to 1 ms.) So this class turns kwik's assertions
+ * off before any kwik class that holds one is initialized: they are development checks, off in production anyway;
+ * with them off, a zero delay makes kwik declare packets lost early, as it does in production. And because any
+ * other internal error would drop a
+ * connection the same silent way, kwik's error log is watched: when kwik aborts a connection, the connection is
+ * closed here with {@link QuicException.Kind#INTERNAL}, its streams fail at once, and a CONNECTION_CLOSE tells
+ * the peer.
+ *
  * <p>Limits of kwik seen through this backend: the error code of a peer's {@code RESET_STREAM} or
  * {@code STOP_SENDING} is not reported by kwik, so {@link QuicException#errorCode()} is
  * {@link QuicException#NO_CODE} for those.
@@ -75,6 +94,21 @@ final class KwikBackend implements Backend
     private static final java.util.function.Function<Integer, QuicFrame> NO_FRAME = maxSize -> null;
     private static final java.util.function.Consumer<QuicFrame> IGNORE_LOST = frame -> { };
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+    /** QUIC transport error INTERNAL_ERROR (RFC 9000, section 20.1), sent when kwik dropped a connection. */
+    private static final long INTERNAL_ERROR = 0x1;
+    /** What kwik's server and client log, with the cause, when they abort a connection after an internal error. */
+    private static final String SERVER_ABORT = " aborted due to internal error";
+    private static final String CLIENT_ABORT = "Aborting connection because of error";
+
+    static
+    {
+        // Before any kwik class is initialized: a class fixes its assertion status when it is initialized.
+        final ClassLoader kwikLoader = QuicFrame.class.getClassLoader();
+        if (kwikLoader != null)
+        {
+            kwikLoader.setPackageAssertionStatus("tech.kwik", false);
+        }
+    }
 
     private final QuicConfig config;
     private final QuicEndpoint endpoint;
@@ -131,7 +165,7 @@ final class KwikBackend implements Backend
                 .withSocket(socket)
                 .withKeyStore(keyStore, "hayate", password, identity.ecCurve())
                 .withConfiguration(connectionConfig)
-                .withLogger(new NullLogger())
+                .withLogger(new AbortWatch(false))
                 .build();
             connector.registerApplicationProtocol(config.applicationProtocol(), new Factory());
             connector.start();
@@ -169,8 +203,9 @@ final class KwikBackend implements Backend
             .defaultStreamReceiveBufferSize(config.streamWindowBytes())
             .maxOpenPeerInitiatedBidirectionalStreams(config.maxPeerStreams())
             .maxOpenPeerInitiatedUnidirectionalStreams(0)
-            .socketFactory(address -> new DatagramSocket(new InetSocketAddress(localIp, 0)))
-            .logger(new NullLogger());
+            .socketFactory(address -> new DatagramSocket(new InetSocketAddress(localIp, 0)));
+        final AbortWatch abortWatch = new AbortWatch(true);
+        builder.logger(abortWatch);
         Tls.NameChecking trust = null;
         if (config.trustAnyCertificate())
         {
@@ -183,6 +218,7 @@ final class KwikBackend implements Backend
         }
         final QuicClientConnection client = builder.build();
         final KwikConnection connection = new KwikConnection(client, owner, remote);
+        abortWatch.connection = connection;
         client.setPeerInitiatedStreamCallback(connection::onPeerStream);
         client.setConnectionListener(connection);
         try
@@ -369,6 +405,22 @@ final class KwikBackend implements Backend
             }
         }
 
+        /**
+         * kwik dropped this connection after an internal error without telling the application: fail it here.
+         * A server connection is still able to send (kwik only stopped its receiver), so it is also closed, which
+         * tells the peer; a client connection kwik has already terminated. Called on the kwik thread that logged
+         * the abort; does not block.
+         */
+        void aborted(final Throwable error, final boolean tellPeer)
+        {
+            final QuicException cause = new QuicException(QuicException.Kind.INTERNAL, QuicException.NO_CODE,
+                "connection dropped by kwik after an internal error: " + describe(error), error);
+            if (owner.onClosed(cause) && tellPeer)
+            {
+                close(INTERNAL_ERROR, "internal error");
+            }
+        }
+
         @Override
         public void disconnected(final ConnectionTerminatedEvent event)
         {
@@ -432,6 +484,50 @@ final class KwikBackend implements Backend
                 return ((ServerConnectionImpl)connection).getInitialRemoteAddress();
             }
             return null;
+        }
+    }
+
+    /**
+     * kwik's logger, silent but for the one message that says a connection was aborted: kwik tells nobody else.
+     * A client has one per connection; the server's is shared by all its connections and finds the one aborted
+     * by the name kwik puts at the start of the message. Called on kwik's threads; safe for concurrent use.
+     */
+    private final class AbortWatch extends NullLogger
+    {
+        private final boolean client;
+        volatile KwikConnection connection;
+
+        AbortWatch(final boolean client)
+        {
+            this.client = client;
+        }
+
+        @Override
+        public void error(final String message, final Throwable error)
+        {
+            if (message == null)
+            {
+                return;
+            }
+            if (client)
+            {
+                final KwikConnection c = connection;
+                if (c != null && message.startsWith(CLIENT_ABORT))
+                {
+                    c.aborted(error, false);
+                }
+                return;
+            }
+            if (message.endsWith(SERVER_ABORT))
+            {
+                for (final KwikConnection c : connections)
+                {
+                    if (message.equals(c.connection + SERVER_ABORT))
+                    {
+                        c.aborted(error, true);
+                    }
+                }
+            }
         }
     }
 
