@@ -162,13 +162,18 @@ public final class Svc<T> extends PooledService<T>
 
     private void run(final Handler<T> handler, final Clt<T> clt)
     {
-        try (clt)
+        try
         {
             handler.handle(clt);
         }
         catch (final Exception ex)
         {
+            // Reported before the close, so nobody who sees the connection close can miss the error.
             context.errorHandler().onError(ex);
+        }
+        finally
+        {
+            clt.close();
         }
     }
 
