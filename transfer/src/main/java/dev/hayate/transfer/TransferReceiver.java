@@ -28,7 +28,6 @@ import dev.hayate.core.transport.TransportProvider;
 import dev.hayate.transfer.crypto.ChecksumAlgorithm;
 import dev.hayate.transfer.crypto.ChunkIntegrityException;
 import dev.hayate.transfer.crypto.ChunkOpener;
-import dev.hayate.transfer.crypto.CipherWarmUp;
 import dev.hayate.transfer.crypto.ChunkDecompressor;
 import dev.hayate.transfer.crypto.ChunkHasher;
 import dev.hayate.transfer.crypto.CodePhrase;
@@ -178,8 +177,6 @@ public final class TransferReceiver
             {
                 throw new TransferException(Failure.IO, "output folder " + outputDir + " is not a directory");
             }
-            // The sender picks the cipher; AES-256-GCM is its default, so warm that one while waiting.
-            CipherWarmUp.start(dev.hayate.transfer.crypto.CipherSuite.AES_256_GCM);
             final Proposal receiving = new Proposal();
             final ConcurrentLinkedQueue<TransferProtocol> attempts = new ConcurrentLinkedQueue<>();
             final SecureRandom random = new SecureRandom();

@@ -25,7 +25,6 @@ import dev.hayate.transfer.crypto.ChecksumAlgorithm;
 import dev.hayate.transfer.crypto.ChunkCompressor;
 import dev.hayate.transfer.crypto.ChunkHasher;
 import dev.hayate.transfer.crypto.CipherSuite;
-import dev.hayate.transfer.crypto.CipherWarmUp;
 import dev.hayate.transfer.crypto.CodePhrase;
 import dev.hayate.transfer.crypto.FileChecksum;
 import dev.hayate.transfer.files.Manifest;
@@ -138,7 +137,6 @@ public final class TransferSender
 
         TransferResult run(final List<Path> paths) throws TransferException
         {
-            CipherWarmUp.start(proposal.cipherSuite());
             final Manifest manifest;
             try
             {
