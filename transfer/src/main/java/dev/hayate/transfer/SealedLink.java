@@ -289,6 +289,23 @@ final class SealedLink implements AutoCloseable
         return ByteBuffer.allocate(2 + utf8.length).putShort((short)failure.wireCode()).put(utf8).array();
     }
 
+    /**
+     * After this side sent its last message (done, an error, a refusal): waits, bounded, for the peer to hang up
+     * first. Closing at once can discard that last message on transports that drop unsent data on close (a QUIC
+     * endpoint does), and the peer would see a bare disconnect instead of the reason.
+     *
+     * @param timeoutNanos longest wait.
+     */
+    void awaitPeerClose(final long timeoutNanos)
+    {
+        final long deadline = System.nanoTime() + timeoutNanos;
+        long left;
+        while (!in.isClosed() && (left = deadline - System.nanoTime()) > 0)
+        {
+            in.recv(Math.min(left, POLL_NANOS), TimeUnit.NANOSECONDS);
+        }
+    }
+
     /** @return the opener, for the receiver's file-position checks. */
     ChunkOpener opener()
     {

@@ -67,6 +67,8 @@ import dev.hayate.transfer.wire.TransferMessage;
 public final class TransferReceiver
 {
     private static final int MAX_MANIFEST_BYTES = 64 << 20;
+    /** How long the side that spoke last waits for the peer to hang up (see SealedLink.awaitPeerClose). */
+    static final long LAST_WORD_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final SocketAddress listen;
     private final CodePhrase code;
@@ -238,6 +240,7 @@ public final class TransferReceiver
                         if (!ex.fromPeer())
                         {
                             link.sendFailure(ex);
+                            link.awaitPeerClose(LAST_WORD_NANOS);
                         }
                         throw ex;
                     }
@@ -461,6 +464,7 @@ public final class TransferReceiver
                 checkWriter();
                 folder.finishDirectories(plan);
                 link.sendSmall(Kind.DONE, -1, 0, new byte[0]);
+                link.awaitPeerClose(LAST_WORD_NANOS);
                 final List<TransferResult.FileResult> files = new ArrayList<>();
                 final List<String> directories = new ArrayList<>();
                 for (int i = 0; i < manifest.size(); i++)

@@ -186,6 +186,7 @@ public final class TransferSender
                     if (!ex.fromPeer())
                     {
                         link.sendFailure(ex);
+                        link.awaitPeerClose(TransferReceiver.LAST_WORD_NANOS);
                     }
                     throw ex;
                 }

@@ -25,6 +25,52 @@ final class TransferFixture
 {
     static final Duration BOUND = Duration.ofSeconds(60);
 
+    /** The transports the suite runs over: the engine does not know which it has. */
+    enum Wire
+    {
+        TCP, QUIC;
+
+        /** @return the two sides' providers (null for the default TCP), closed by the caller. */
+        Providers open()
+        {
+            if (this == TCP)
+            {
+                return new Providers(null, null);
+            }
+            return new Providers(
+                dev.hayate.quic.QuicTransportProvider.client(new dev.hayate.quic.QuicConfig()
+                    .backend(dev.hayate.quic.QuicConfig.Backend.NETTY).insecureTrustAnyCertificateForDevelopment()),
+                dev.hayate.quic.QuicTransportProvider.server(new dev.hayate.quic.QuicConfig()
+                    .backend(dev.hayate.quic.QuicConfig.Backend.NETTY)));
+        }
+    }
+
+    record Providers(TransportProvider sender, TransportProvider receiver) implements AutoCloseable
+    {
+        @Override
+        public void close() throws java.io.IOException
+        {
+            for (final TransportProvider p : new TransportProvider[] {sender, receiver})
+            {
+                if (p instanceof java.io.Closeable c)
+                {
+                    c.close();
+                }
+                else if (p instanceof AutoCloseable c)
+                {
+                    try
+                    {
+                        c.close();
+                    }
+                    catch (final Exception ex)
+                    {
+                        throw new java.io.IOException(ex);
+                    }
+                }
+            }
+        }
+    }
+
     private TransferFixture()
     {
     }

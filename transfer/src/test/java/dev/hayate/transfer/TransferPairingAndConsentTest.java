@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 import dev.hayate.transfer.crypto.CodePhrase;
 import dev.hayate.transfer.files.OverwritePolicy;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class TransferPairingAndConsentTest
@@ -40,8 +41,18 @@ class TransferPairingAndConsentTest
         }
     }
 
-    @Test
-    void shouldFailCleanlyOnBothSidesWithAWrongCodeAndWriteNothing() throws Exception
+    @ParameterizedTest
+    @EnumSource(TransferFixture.Wire.class)
+    void shouldFailCleanlyOnBothSidesWithAWrongCodeAndWriteNothing(final TransferFixture.Wire wire) throws Exception
+    {
+        try (TransferFixture.Providers providers = wire.open())
+        {
+            shouldFailCleanlyOnBothSidesWithAWrongCodeAndWriteNothing(providers);
+        }
+    }
+
+    private void shouldFailCleanlyOnBothSidesWithAWrongCodeAndWriteNothing(final TransferFixture.Providers providers)
+        throws Exception
     {
         final Path out = Files.createDirectories(tmp.resolve("out"));
         final CodePhrase senderCode = CodePhrase.parse("7-amber-falcon-river");
@@ -53,7 +64,7 @@ class TransferPairingAndConsentTest
             {
                 offered.set(offer);
                 return true;
-            }, null, null);
+            }, providers.sender(), providers.receiver());
 
         assertNotNull(outcome.sendError(), "sender must fail");
         assertNotNull(outcome.receiveError(), "receiver must fail");
@@ -64,8 +75,18 @@ class TransferPairingAndConsentTest
         assertTrue(isEmpty(out), "nothing written");
     }
 
-    @Test
-    void shouldTellTheSenderWhenTheReceiverDeclines() throws Exception
+    @ParameterizedTest
+    @EnumSource(TransferFixture.Wire.class)
+    void shouldTellTheSenderWhenTheReceiverDeclines(final TransferFixture.Wire wire) throws Exception
+    {
+        try (TransferFixture.Providers providers = wire.open())
+        {
+            shouldTellTheSenderWhenTheReceiverDeclines(providers);
+        }
+    }
+
+    private void shouldTellTheSenderWhenTheReceiverDeclines(final TransferFixture.Providers providers)
+        throws Exception
     {
         final Path out = Files.createDirectories(tmp.resolve("out"));
         final CodePhrase code = CodePhrase.generate(new SecureRandom());
@@ -76,7 +97,7 @@ class TransferPairingAndConsentTest
             {
                 offered.set(offer);
                 return false;
-            }, null, null);
+            }, providers.sender(), providers.receiver());
 
         assertEquals(Failure.REJECTED, outcome.sendError().failure(), outcome.sendError()::getMessage);
         assertTrue(outcome.sendError().fromPeer());
@@ -87,8 +108,18 @@ class TransferPairingAndConsentTest
         assertTrue(isEmpty(out), "nothing written");
     }
 
-    @Test
-    void shouldRefuseAnExistingFileAndLeaveItByteForByte() throws Exception
+    @ParameterizedTest
+    @EnumSource(TransferFixture.Wire.class)
+    void shouldRefuseAnExistingFileAndLeaveItByteForByte(final TransferFixture.Wire wire) throws Exception
+    {
+        try (TransferFixture.Providers providers = wire.open())
+        {
+            shouldRefuseAnExistingFileAndLeaveItByteForByte(providers);
+        }
+    }
+
+    private void shouldRefuseAnExistingFileAndLeaveItByteForByte(final TransferFixture.Providers providers)
+        throws Exception
     {
         final Path out = Files.createDirectories(tmp.resolve("out"));
         final byte[] mine = "precious".getBytes(StandardCharsets.UTF_8);
@@ -96,7 +127,7 @@ class TransferPairingAndConsentTest
         final CodePhrase code = CodePhrase.generate(new SecureRandom());
 
         final TransferFixture.Outcome outcome = TransferFixture.run(List.of(source()), out, code, code, b -> b, b -> b,
-            ConsentCallback.ACCEPT_ALL, null, null);
+            ConsentCallback.ACCEPT_ALL, providers.sender(), providers.receiver());
 
         assertEquals(Failure.CONFLICT, outcome.receiveError().failure(), outcome.receiveError()::getMessage);
         assertEquals(Failure.CONFLICT, outcome.sendError().failure(), outcome.sendError()::getMessage);
@@ -107,8 +138,18 @@ class TransferPairingAndConsentTest
         }
     }
 
-    @Test
-    void shouldSaveBesideAnExistingFileWhenAskedToRename() throws Exception
+    @ParameterizedTest
+    @EnumSource(TransferFixture.Wire.class)
+    void shouldSaveBesideAnExistingFileWhenAskedToRename(final TransferFixture.Wire wire) throws Exception
+    {
+        try (TransferFixture.Providers providers = wire.open())
+        {
+            shouldSaveBesideAnExistingFileWhenAskedToRename(providers);
+        }
+    }
+
+    private void shouldSaveBesideAnExistingFileWhenAskedToRename(final TransferFixture.Providers providers)
+        throws Exception
     {
         final Path out = Files.createDirectories(tmp.resolve("out"));
         final byte[] mine = "precious".getBytes(StandardCharsets.UTF_8);
@@ -117,7 +158,8 @@ class TransferPairingAndConsentTest
         final Path src = source();
 
         final TransferFixture.Outcome outcome = TransferFixture.run(List.of(src), out, code, code, b -> b,
-            b -> b.overwrite(OverwritePolicy.RENAME), ConsentCallback.ACCEPT_ALL, null, null);
+            b -> b.overwrite(OverwritePolicy.RENAME), ConsentCallback.ACCEPT_ALL,
+            providers.sender(), providers.receiver());
 
         assertNull(outcome.receiveFailure(), () -> String.valueOf(outcome.receiveFailure()));
         assertArrayEquals(mine, Files.readAllBytes(out.resolve("report.txt")));
@@ -125,8 +167,18 @@ class TransferPairingAndConsentTest
         assertEquals(out.resolve("report (1).txt"), outcome.received().files().get(0).location());
     }
 
-    @Test
-    void shouldReplaceOnlyWithConsentToOverwrite() throws Exception
+    @ParameterizedTest
+    @EnumSource(TransferFixture.Wire.class)
+    void shouldReplaceOnlyWithConsentToOverwrite(final TransferFixture.Wire wire) throws Exception
+    {
+        try (TransferFixture.Providers providers = wire.open())
+        {
+            shouldReplaceOnlyWithConsentToOverwrite(providers);
+        }
+    }
+
+    private void shouldReplaceOnlyWithConsentToOverwrite(final TransferFixture.Providers providers)
+        throws Exception
     {
         final Path out = Files.createDirectories(tmp.resolve("out"));
         Files.write(out.resolve("report.txt"), "old".getBytes(StandardCharsets.UTF_8));
@@ -134,7 +186,8 @@ class TransferPairingAndConsentTest
         final Path src = source();
 
         final TransferFixture.Outcome outcome = TransferFixture.run(List.of(src), out, code, code, b -> b,
-            b -> b.overwrite(OverwritePolicy.OVERWRITE), ConsentCallback.ACCEPT_ALL, null, null);
+            b -> b.overwrite(OverwritePolicy.OVERWRITE), ConsentCallback.ACCEPT_ALL,
+            providers.sender(), providers.receiver());
 
         assertNull(outcome.receiveFailure(), () -> String.valueOf(outcome.receiveFailure()));
         assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(out.resolve("report.txt")));
