@@ -3,25 +3,35 @@ package dev.hayate.cli;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.hayate.core.transport.TransportProvider;
+import dev.hayate.transfer.TransferException;
+import dev.hayate.transfer.TransferResult;
+
 /**
- * Ctrl-C during a transfer: cancel it (the peer is told, part files stay for resume) and give it a moment to
- * finish before the JVM exits.
+ * Runs one transfer for {@code send} or {@code receive}: Ctrl-C cancels it (the peer is told, part files stay for
+ * resume) and the JVM waits a moment for that to finish before it exits; the outcome is printed and turned into
+ * the exit code; the transport is closed at the end.
  *
- * <p>Thread-safety: the hook runs on the JVM's shutdown thread; the latch publishes the transfer's end.
+ * <p>Thread-safety: the shutdown hook runs on the JVM's shutdown thread; the latch publishes the transfer's end.
  */
 final class CancelOnInterrupt
 {
     private static final long GRACE_SECONDS = 3;
-    private static final ThreadLocal<CountDownLatch> FINISHED = new ThreadLocal<>();
+
+    /** The blocking transfer to run. */
+    interface Transfer
+    {
+        TransferResult run() throws TransferException;
+    }
 
     private CancelOnInterrupt()
     {
     }
 
-    static Thread install(final Runnable cancel)
+    static int run(final Transfer transfer, final Runnable cancel, final TransferConsole console,
+        final boolean receiving, final TransportProvider provider)
     {
         final CountDownLatch finished = new CountDownLatch(1);
-        FINISHED.set(finished);
         final Thread hook = new Thread(() ->
         {
             cancel.run();
@@ -35,36 +45,37 @@ final class CancelOnInterrupt
             }
         }, "hayate-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
-        return hook;
-    }
-
-    static void finished(final Thread hook)
-    {
-        final CountDownLatch finished = FINISHED.get();
-        if (finished != null)
+        try
+        {
+            console.done(transfer.run(), receiving);
+            return 0;
+        }
+        catch (final TransferException ex)
+        {
+            return console.failed(ex);
+        }
+        finally
         {
             finished.countDown();
-            FINISHED.remove();
-        }
-        try
-        {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        }
-        catch (final IllegalStateException shuttingDown)
-        {
-            // Already shutting down: the hook is running and now sees the latch open.
-        }
-    }
-
-    static void closeQuietly(final AutoCloseable closeable)
-    {
-        try
-        {
-            closeable.close();
-        }
-        catch (final Exception ignored)
-        {
-            // Nothing useful to add to a finished transfer's outcome.
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // Already shutting down: the hook is running and now sees the latch open.
+            }
+            if (provider instanceof AutoCloseable closeable)
+            {
+                try
+                {
+                    closeable.close();
+                }
+                catch (final Exception ignored)
+                {
+                    // Nothing useful to add to a finished transfer's outcome.
+                }
+            }
         }
     }
 }

@@ -12,9 +12,7 @@ import java.util.concurrent.Callable;
 
 import dev.hayate.core.transport.TransportProvider;
 import dev.hayate.transfer.Offer;
-import dev.hayate.transfer.TransferException;
 import dev.hayate.transfer.TransferReceiver;
-import dev.hayate.transfer.TransferResult;
 import dev.hayate.transfer.crypto.CodePhrase;
 import dev.hayate.transfer.files.ManifestEntry;
 import dev.hayate.transfer.files.OverwritePolicy;
@@ -108,25 +106,8 @@ final class ReceiveCommand implements Callable<Integer>
             System.err.println("hayate receive: " + ex.getMessage());
             return 2;
         }
-        final Thread hook = CancelOnInterrupt.install(receiver::cancel);
-        try
-        {
-            final TransferResult result = receiver.receive(offer -> decide(offer, console));
-            console.done(result, true);
-            return 0;
-        }
-        catch (final TransferException ex)
-        {
-            return console.failed(ex);
-        }
-        finally
-        {
-            CancelOnInterrupt.finished(hook);
-            if (provider instanceof AutoCloseable closeable)
-            {
-                CancelOnInterrupt.closeQuietly(closeable);
-            }
-        }
+        return CancelOnInterrupt.run(() -> receiver.receive(offer -> decide(offer, console)), receiver::cancel, console,
+            true, provider);
     }
 
     private boolean decide(final Offer offer, final TransferConsole console)

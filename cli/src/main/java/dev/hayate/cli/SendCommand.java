@@ -10,8 +10,6 @@ import java.util.concurrent.Callable;
 import dev.hayate.core.transport.TransportProvider;
 import dev.hayate.quic.QuicConfig;
 import dev.hayate.quic.QuicTransportProvider;
-import dev.hayate.transfer.TransferException;
-import dev.hayate.transfer.TransferResult;
 import dev.hayate.transfer.TransferSender;
 import dev.hayate.transfer.crypto.ChecksumAlgorithm;
 import dev.hayate.transfer.crypto.CipherSuite;
@@ -125,25 +123,7 @@ final class SendCommand implements Callable<Integer>
             console.info("code phrase: " + phrase + "   (on the receiving side: hayate receive " + phrase + " --listen :PORT)");
         }
         final TransferSender sender = builder.build();
-        final Thread hook = CancelOnInterrupt.install(sender::cancel);
-        try
-        {
-            final TransferResult result = sender.send(paths);
-            console.done(result, false);
-            return 0;
-        }
-        catch (final TransferException ex)
-        {
-            return console.failed(ex);
-        }
-        finally
-        {
-            CancelOnInterrupt.finished(hook);
-            if (provider instanceof AutoCloseable closeable)
-            {
-                CancelOnInterrupt.closeQuietly(closeable);
-            }
-        }
+        return CancelOnInterrupt.run(() -> sender.send(paths), sender::cancel, console, false, provider);
     }
 
     static ChecksumAlgorithm checksumOf(final String name)

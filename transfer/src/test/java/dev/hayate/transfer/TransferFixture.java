@@ -171,6 +171,18 @@ final class TransferFixture
         return new Outcome(sent, sendFailure, received, receiveFailure);
     }
 
+    static Outcome run(final List<Path> paths, final Path out, final CodePhrase senderCode,
+        final CodePhrase receiverCode, final UnaryOperator<TransferSender.Builder> senderTweak,
+        final UnaryOperator<TransferReceiver.Builder> receiverTweak, final ConsentCallback consent, final Wire wire)
+        throws Exception
+    {
+        try (Providers providers = wire.open())
+        {
+            return run(paths, out, senderCode, receiverCode, senderTweak, receiverTweak, consent, providers.sender(),
+                providers.receiver());
+        }
+    }
+
     static Outcome run(final List<Path> paths, final Path out) throws Exception
     {
         final CodePhrase code = CodePhrase.generate(new SecureRandom());

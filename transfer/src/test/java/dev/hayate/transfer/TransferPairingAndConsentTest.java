@@ -45,15 +45,6 @@ class TransferPairingAndConsentTest
     @EnumSource(TransferFixture.Wire.class)
     void shouldFailCleanlyOnBothSidesWithAWrongCodeAndWriteNothing(final TransferFixture.Wire wire) throws Exception
     {
-        try (TransferFixture.Providers providers = wire.open())
-        {
-            shouldFailCleanlyOnBothSidesWithAWrongCodeAndWriteNothing(providers);
-        }
-    }
-
-    private void shouldFailCleanlyOnBothSidesWithAWrongCodeAndWriteNothing(final TransferFixture.Providers providers)
-        throws Exception
-    {
         final Path out = Files.createDirectories(tmp.resolve("out"));
         final CodePhrase senderCode = CodePhrase.parse("7-amber-falcon-river");
         final CodePhrase receiverCode = CodePhrase.parse("8-amber-falcon-river");
@@ -64,7 +55,7 @@ class TransferPairingAndConsentTest
             {
                 offered.set(offer);
                 return true;
-            }, providers.sender(), providers.receiver());
+            }, wire);
 
         assertNotNull(outcome.sendError(), "sender must fail");
         assertNotNull(outcome.receiveError(), "receiver must fail");
@@ -79,15 +70,6 @@ class TransferPairingAndConsentTest
     @EnumSource(TransferFixture.Wire.class)
     void shouldTellTheSenderWhenTheReceiverDeclines(final TransferFixture.Wire wire) throws Exception
     {
-        try (TransferFixture.Providers providers = wire.open())
-        {
-            shouldTellTheSenderWhenTheReceiverDeclines(providers);
-        }
-    }
-
-    private void shouldTellTheSenderWhenTheReceiverDeclines(final TransferFixture.Providers providers)
-        throws Exception
-    {
         final Path out = Files.createDirectories(tmp.resolve("out"));
         final CodePhrase code = CodePhrase.generate(new SecureRandom());
         final AtomicReference<Offer> offered = new AtomicReference<>();
@@ -97,7 +79,7 @@ class TransferPairingAndConsentTest
             {
                 offered.set(offer);
                 return false;
-            }, providers.sender(), providers.receiver());
+            }, wire);
 
         assertEquals(Failure.REJECTED, outcome.sendError().failure(), outcome.sendError()::getMessage);
         assertTrue(outcome.sendError().fromPeer());
@@ -112,22 +94,13 @@ class TransferPairingAndConsentTest
     @EnumSource(TransferFixture.Wire.class)
     void shouldRefuseAnExistingFileAndLeaveItByteForByte(final TransferFixture.Wire wire) throws Exception
     {
-        try (TransferFixture.Providers providers = wire.open())
-        {
-            shouldRefuseAnExistingFileAndLeaveItByteForByte(providers);
-        }
-    }
-
-    private void shouldRefuseAnExistingFileAndLeaveItByteForByte(final TransferFixture.Providers providers)
-        throws Exception
-    {
         final Path out = Files.createDirectories(tmp.resolve("out"));
         final byte[] mine = "precious".getBytes(StandardCharsets.UTF_8);
         Files.write(out.resolve("report.txt"), mine);
         final CodePhrase code = CodePhrase.generate(new SecureRandom());
 
         final TransferFixture.Outcome outcome = TransferFixture.run(List.of(source()), out, code, code, b -> b, b -> b,
-            ConsentCallback.ACCEPT_ALL, providers.sender(), providers.receiver());
+            ConsentCallback.ACCEPT_ALL, wire);
 
         assertEquals(Failure.CONFLICT, outcome.receiveError().failure(), outcome.receiveError()::getMessage);
         assertEquals(Failure.CONFLICT, outcome.sendError().failure(), outcome.sendError()::getMessage);
@@ -142,15 +115,6 @@ class TransferPairingAndConsentTest
     @EnumSource(TransferFixture.Wire.class)
     void shouldSaveBesideAnExistingFileWhenAskedToRename(final TransferFixture.Wire wire) throws Exception
     {
-        try (TransferFixture.Providers providers = wire.open())
-        {
-            shouldSaveBesideAnExistingFileWhenAskedToRename(providers);
-        }
-    }
-
-    private void shouldSaveBesideAnExistingFileWhenAskedToRename(final TransferFixture.Providers providers)
-        throws Exception
-    {
         final Path out = Files.createDirectories(tmp.resolve("out"));
         final byte[] mine = "precious".getBytes(StandardCharsets.UTF_8);
         Files.write(out.resolve("report.txt"), mine);
@@ -159,7 +123,7 @@ class TransferPairingAndConsentTest
 
         final TransferFixture.Outcome outcome = TransferFixture.run(List.of(src), out, code, code, b -> b,
             b -> b.overwrite(OverwritePolicy.RENAME), ConsentCallback.ACCEPT_ALL,
-            providers.sender(), providers.receiver());
+            wire);
 
         assertNull(outcome.receiveFailure(), () -> String.valueOf(outcome.receiveFailure()));
         assertArrayEquals(mine, Files.readAllBytes(out.resolve("report.txt")));
@@ -171,15 +135,6 @@ class TransferPairingAndConsentTest
     @EnumSource(TransferFixture.Wire.class)
     void shouldReplaceOnlyWithConsentToOverwrite(final TransferFixture.Wire wire) throws Exception
     {
-        try (TransferFixture.Providers providers = wire.open())
-        {
-            shouldReplaceOnlyWithConsentToOverwrite(providers);
-        }
-    }
-
-    private void shouldReplaceOnlyWithConsentToOverwrite(final TransferFixture.Providers providers)
-        throws Exception
-    {
         final Path out = Files.createDirectories(tmp.resolve("out"));
         Files.write(out.resolve("report.txt"), "old".getBytes(StandardCharsets.UTF_8));
         final CodePhrase code = CodePhrase.generate(new SecureRandom());
@@ -187,7 +142,7 @@ class TransferPairingAndConsentTest
 
         final TransferFixture.Outcome outcome = TransferFixture.run(List.of(src), out, code, code, b -> b,
             b -> b.overwrite(OverwritePolicy.OVERWRITE), ConsentCallback.ACCEPT_ALL,
-            providers.sender(), providers.receiver());
+            wire);
 
         assertNull(outcome.receiveFailure(), () -> String.valueOf(outcome.receiveFailure()));
         assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(out.resolve("report.txt")));
