@@ -273,12 +273,6 @@ final class TransferProtocol implements Protocol<TransferMessage>
         return opener;
     }
 
-    /** @return the session keys; null before pairing completes. */
-    SessionKeys keys()
-    {
-        return keys;
-    }
-
     /** @return why pairing failed, or null. */
     Exception failure()
     {

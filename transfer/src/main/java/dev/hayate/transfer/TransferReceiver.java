@@ -179,7 +179,9 @@ public final class TransferReceiver
             {
                 throw new TransferException(Failure.IO, "output folder " + outputDir + " is not a directory");
             }
-            final Proposal receiving = new Proposal();
+            // The receiver's side of negotiation: only its largest chunk and whether it resumes are read.
+            final Negotiated receiving = new Negotiated(dev.hayate.transfer.crypto.CipherSuite.AES_256_GCM,
+                ChecksumAlgorithm.XXH64, true, resume, maxChunkSize);
             final ConcurrentLinkedQueue<TransferProtocol> attempts = new ConcurrentLinkedQueue<>();
             final SecureRandom random = new SecureRandom();
             final Context context = new Context()
@@ -195,7 +197,7 @@ public final class TransferReceiver
             {
                 svc = Svc.bind(listen, id ->
                 {
-                    final TransferProtocol p = new TransferProtocol(false, code, receiving.value, random, listener);
+                    final TransferProtocol p = new TransferProtocol(false, code, receiving, random, listener);
                     attempts.add(p);
                     return p;
                 }, context);
@@ -699,13 +701,6 @@ public final class TransferReceiver
         final byte[] digest = new byte[algorithm.digestLength()];
         algorithm.newChunkHasher().digest(chunk, digest, 0);
         return Arrays.equals(digest, 0, digest.length, digests, offset, offset + digest.length);
-    }
-
-    /** The receiver's side of negotiation: the largest chunk it accepts and whether it resumes. */
-    private final class Proposal
-    {
-        final Negotiated value = new Negotiated(dev.hayate.transfer.crypto.CipherSuite.AES_256_GCM,
-            ChecksumAlgorithm.XXH64, true, resume, maxChunkSize);
     }
 
     /**
