@@ -3,6 +3,7 @@ package dev.hayate.benchmarks;
 import dev.hayate.benchmarks.impl.Impls;
 import dev.hayate.benchmarks.rig.BenchException;
 import dev.hayate.benchmarks.rig.Impl;
+import dev.hayate.benchmarks.rig.Json;
 import dev.hayate.benchmarks.rig.Percentiles;
 import dev.hayate.benchmarks.rig.PingPongPlan;
 import dev.hayate.benchmarks.rig.PingPongResult;
@@ -15,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -30,13 +33,15 @@ import picocli.CommandLine.Option;
                     + "throughput of 64-byte and 64 KiB messages for those with a throughput side. Writes a "
                     + "Markdown report (ratios to c-busy and nio-busy, JDK, cores, date, the command) to stdout "
                     + "and to --out. Progress goes to stderr. An implementation that cannot run is listed with "
-                    + "the reason. Stays under 10 minutes: runs still waiting when 9.5 minutes have passed are "
-                    + "reported as not run.",
+                    + "the reason. Every ping-pong row measures the same number of round trips, so percentiles "
+                    + "compare like for like; a run is never cut short: one that cannot finish inside the "
+                    + "15-minute budget is reported as not run. With --out, the raw results also go to a JSON "
+                    + "Lines file beside the report (FILE.jsonl).",
             ""
         })
 final class AllCommand implements Callable<Integer> {
-    /** The whole run must end within 10 minutes; leave room for the report and the last child. */
-    static final Duration BUDGET = Duration.ofSeconds(570);
+    /** The whole run ends within 15 minutes; a run that would pass it is stopped and reported as not run. */
+    static final Duration BUDGET = Duration.ofSeconds(900);
     static final int PING_SIZE = 64;
     static final int[] THROUGHPUT_SIZES = {64, 64 * 1024};
 
@@ -47,7 +52,7 @@ final class AllCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--quick", description = "Short runs (20,000 round trips after 10,000 warm-up; throughput "
-            + "2 s after 1 s) instead of 200,000 after 50,000 and 5 s after 1 s.")
+            + "2 s after 1 s) instead of 100,000 after 20,000 and 5 s after 1 s.")
     boolean quick;
 
     @Option(names = "--impls", split = ",", paramLabel = "NAME[,NAME...]",
@@ -67,11 +72,11 @@ final class AllCommand implements Callable<Integer> {
     Path cPingPong;
 
     long count() {
-        return count != null ? count : quick ? 20_000 : 200_000;
+        return count != null ? count : quick ? 20_000 : 100_000;
     }
 
     long warmup() {
-        return warmup != null ? warmup : quick ? 10_000 : 50_000;
+        return warmup != null ? warmup : quick ? 10_000 : 20_000;
     }
 
     long seconds() {
@@ -115,28 +120,23 @@ final class AllCommand implements Callable<Integer> {
                 + "server each spin on one)%n", steps, loadBefore);
         err.flush();
 
-        // Throughput runs are time-boxed already; reserve their time, and split the rest of the budget evenly
-        // between the ping-pong runs still to come, so a loaded machine shortens runs instead of skipping them.
+        // Throughput runs are time-boxed already: reserve their time. Ping-pong runs are never cut short (a
+        // time cap would leave rows with fewer samples, and p99.9 over unequal samples does not compare); a run
+        // that cannot finish in what is left of the budget is stopped and reported as not run.
         long reserve = TimeUnit.SECONDS.toNanos(tput.size() * THROUGHPUT_SIZES.length
                 * (seconds() + warmupSeconds() + 10));
-        long firstCap = 0;
+        PingPongPlan plan = new PingPongPlan(PING_SIZE, count(), warmup(), 0);
         List<Outcome<PingPongResult>> pingPong = new ArrayList<>();
-        for (int k = 0; k < impls.size(); k++) {
-            Impl impl = impls.get(k);
+        for (Impl impl : impls) {
             step++;
             progress(err, step, steps, "pingpong " + impl.name(), start);
-            long share = (deadline - System.nanoTime() - reserve) / (impls.size() - k);
-            long cap = Math.max(share - TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(15));
-            firstCap = firstCap == 0 ? cap : firstCap;
-            PingPongPlan plan = new PingPongPlan(PING_SIZE, count(), warmup(), 0, cap);
             Outcome<PingPongResult> o;
-            long left = deadline - System.nanoTime();
+            long left = deadline - System.nanoTime() - reserve;
             if (left < TimeUnit.SECONDS.toNanos(15)) {
-                o = Outcome.failed(impl.name(), "not run: the 10-minute budget of bench all was used up");
+                o = Outcome.failed(impl.name(), "not run: the 15-minute budget of bench all was used up");
             } else {
                 try {
-                    Duration timeout = Duration.ofNanos(Math.min(cap + TimeUnit.SECONDS.toNanos(30), left));
-                    o = Outcome.ok(impl.name(), runner.pingPong(impl, plan, timeout));
+                    o = Outcome.ok(impl.name(), runner.pingPong(impl, plan, Duration.ofNanos(left)));
                 } catch (BenchException e) {
                     o = Outcome.failed(impl.name(), e.getMessage());
                 }
@@ -153,7 +153,7 @@ final class AllCommand implements Callable<Integer> {
                 Outcome<ThroughputResult> o;
                 long need = TimeUnit.SECONDS.toNanos(seconds() + warmupSeconds() + 15);
                 if (deadline - System.nanoTime() < need) {
-                    o = Outcome.failed(impl.name(), "not run: the 10-minute budget of bench all was used up");
+                    o = Outcome.failed(impl.name(), "not run: the 15-minute budget of bench all was used up");
                 } else {
                     try {
                         o = Outcome.ok(impl.name(), runner.throughput(impl, size, seconds(), warmupSeconds()));
@@ -170,20 +170,49 @@ final class AllCommand implements Callable<Integer> {
 
         long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
         String md = Report.markdown(new Report.AllRun(SystemInfo.command(), PING_SIZE, count(), warmup(),
-                seconds(), warmupSeconds(), impls, pingPong, throughput, elapsed,
-                TimeUnit.NANOSECONDS.toSeconds(firstCap), loadBefore, SystemInfo.loadAverage()));
+                seconds(), warmupSeconds(), impls, pingPong, throughput, elapsed, loadBefore,
+                SystemInfo.loadAverage()));
         if (out != null) {
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
             Files.writeString(out, md, StandardCharsets.UTF_8);
-            err.printf("bench all: report written to %s (%d s)%n", out, elapsed);
+            Path raw = rawResults(out);
+            Files.writeString(raw, jsonLines(pingPong, throughput), StandardCharsets.UTF_8);
+            err.printf("bench all: report written to %s, raw results to %s (%d s)%n", out, raw, elapsed);
         }
         spec.commandLine().getOut().print(md);
         spec.commandLine().getOut().flush();
         err.flush();
         return 0;
+    }
+
+    /** @return {@code X.jsonl} beside {@code X.md} (or beside any other name). */
+    static Path rawResults(Path report) {
+        String name = report.getFileName().toString();
+        String stem = name.endsWith(".md") ? name.substring(0, name.length() - 3) : name;
+        return report.resolveSibling(stem + ".jsonl");
+    }
+
+    /** One JSON object per row, as {@code bench pingpong --json} and {@code bench throughput --json} print them. */
+    static String jsonLines(List<Outcome<PingPongResult>> pingPong, List<Outcome<ThroughputResult>> throughput) {
+        StringBuilder sb = new StringBuilder();
+        for (Outcome<PingPongResult> o : pingPong) {
+            sb.append(o.result() != null ? o.result().toJson() : notRun("pingpong", o)).append('\n');
+        }
+        for (Outcome<ThroughputResult> o : throughput) {
+            sb.append(o.result() != null ? o.result().toJson() : notRun("throughput", o)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String notRun(String kind, Outcome<?> o) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("kind", kind);
+        fields.put("impl", o.impl());
+        fields.put("unavailable", o.reason());
+        return Json.write(fields);
     }
 
     private static String latency(Percentiles p) {

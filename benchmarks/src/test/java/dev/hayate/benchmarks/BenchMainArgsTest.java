@@ -58,8 +58,8 @@ class BenchMainArgsTest {
     @Test
     void shouldScaleAllDownWithQuick() {
         AllCommand full = parse(AllCommand.class, "all");
-        assertEquals(200_000, full.count());
-        assertEquals(50_000, full.warmup());
+        assertEquals(100_000, full.count());
+        assertEquals(20_000, full.warmup());
         assertEquals(5, full.seconds());
         AllCommand quick = parse(AllCommand.class, "all", "--quick", "--out", "r.md");
         assertEquals(20_000, quick.count());

@@ -24,7 +24,7 @@ class ReportTest {
                         Outcome.failed("netty-epoll", "native epoll transport did not load: nope")),
                 List.of(Outcome.ok("nio-busy", new ThroughputResult("nio-busy", 64, 64_000_000, 1_000_000_000L)),
                         Outcome.ok("netty", new ThroughputResult("netty", 64, 16_000_000, 1_000_000_000L))),
-                3, 60, "1.00 0.50 0.20", "1.10 0.60 0.20"));
+                3, "1.00 0.50 0.20", "1.10 0.60 0.20"));
         assertTrue(md.contains("`java -jar benchmarks.jar all --quick`"), md);
         assertTrue(md.contains("| nio-busy | 1,000 | 7.00 | 7.00 | 26.00 | 26.00 | 26.00 | 1.08× | 2.00× | 1.00× "
                 + "| 1.00× | — |"), md);
@@ -33,6 +33,20 @@ class ReportTest {
         assertTrue(md.contains("| netty | 64 B | 250,000 | 16 | 0.25× |"), md);
         assertTrue(md.contains("2 cores") || md.contains(" cores,"), md);
         assertTrue(md.contains("JDK: " + System.getProperty("java.runtime.version")), md);
+    }
+
+    @Test
+    void shouldWriteOneJsonLinePerRowBesideTheReport() {
+        assertEquals(java.nio.file.Path.of("out", "all.jsonl"),
+                AllCommand.rawResults(java.nio.file.Path.of("out", "all.md")));
+        String lines = AllCommand.jsonLines(
+                List.of(pp("c-busy", 6.5, 13.0), Outcome.failed("netty-epoll", "did not load")),
+                List.of(Outcome.ok("nio-busy", new ThroughputResult("nio-busy", 64, 64_000_000, 1_000_000_000L))));
+        String[] rows = lines.split("\n");
+        assertEquals(3, rows.length, lines);
+        assertEquals("c-busy", dev.hayate.benchmarks.rig.Json.parseFlat(rows[0]).get("impl"));
+        assertEquals("did not load", dev.hayate.benchmarks.rig.Json.parseFlat(rows[1]).get("unavailable"));
+        assertEquals(64L, dev.hayate.benchmarks.rig.Json.parseFlat(rows[2]).get("size"));
     }
 
     @Test

@@ -8,22 +8,8 @@ package dev.hayate.benchmarks.rig;
  * @param warmup round trips before measuring (not recorded)
  * @param rate   intended round trips per second for the measured part, or 0 to send the next message as soon as
  *               the previous echo arrives
- * @param timeLimitNanos 0 for none; otherwise warm-up ends after a quarter of it and measuring stops when it has
- *               passed since the start of warm-up, with fewer than {@code count} round trips (bench all uses it
- *               to stay within its time budget on a loaded machine)
  */
-public record PingPongPlan(int size, long count, long warmup, long rate, long timeLimitNanos) {
-    /**
-     * A plan without a time limit.
-     *
-     * @param size   bytes per message
-     * @param count  measured round trips
-     * @param warmup round trips before measuring
-     * @param rate   round trips per second, or 0
-     */
-    public PingPongPlan(int size, long count, long warmup, long rate) {
-        this(size, count, warmup, rate, 0);
-    }
+public record PingPongPlan(int size, long count, long warmup, long rate) {
 
     /**
      * Validates.
@@ -32,7 +18,6 @@ public record PingPongPlan(int size, long count, long warmup, long rate, long ti
      * @param count  at least 1
      * @param warmup at least 0
      * @param rate   at least 0
-     * @param timeLimitNanos at least 0
      */
     public PingPongPlan {
         if (size < 1) {
@@ -46,9 +31,6 @@ public record PingPongPlan(int size, long count, long warmup, long rate, long ti
         }
         if (rate < 0) {
             throw new IllegalArgumentException("rate must not be negative: " + rate);
-        }
-        if (timeLimitNanos < 0) {
-            throw new IllegalArgumentException("timeLimitNanos must not be negative: " + timeLimitNanos);
         }
     }
 

@@ -34,10 +34,6 @@ import org.HdrHistogram.Histogram;
  * a client sending at that rate would have seen (Gil Tene, "How NOT to measure latency"). The service time
  * (from the actual send) is kept beside it to show the difference.
  *
- * <p>With a time limit ({@link PingPongPlan#timeLimitNanos()}), warm-up also ends once a quarter of the limit has
- * passed, and measuring stops once the whole limit has passed; the histogram then holds fewer than {@code count}
- * round trips and the result says how many.
- *
  * <p>Recording allocates nothing (the histograms cover 1 ns to 60 s at 3 significant digits; longer values are
  * clamped to 60 s), so the allocation figure is the client's own.
  */
@@ -86,16 +82,11 @@ public final class PingPongRig {
         Histogram latency = newHistogram();
         Histogram service = plan.paced() ? newHistogram() : latency;
         Thread self = Thread.currentThread();
-        long limit = plan.timeLimitNanos();
-        long begin = clock.nanoTime();
 
         for (long i = 0; i < plan.warmup(); i++) {
             client.roundTrip();
             if (self.isInterrupted()) {
                 throw new InterruptedException("interrupted during warm-up");
-            }
-            if (limit > 0 && (i & 255) == 255 && clock.nanoTime() - begin > limit / 4) {
-                break;
             }
         }
 
@@ -124,9 +115,6 @@ public final class PingPongRig {
                 if (self.isInterrupted()) {
                     throw new InterruptedException("interrupted while measuring");
                 }
-                if (limit > 0 && end - begin > limit) {
-                    break;
-                }
             }
         } else {
             for (long i = 0; i < plan.count(); i++) {
@@ -141,16 +129,13 @@ public final class PingPongRig {
                 if (self.isInterrupted()) {
                     throw new InterruptedException("interrupted while measuring");
                 }
-                if (limit > 0 && end - begin > limit) {
-                    break;
-                }
             }
         }
 
         long allocEnd = threads == null ? -1 : threads.getThreadAllocatedBytes(threadId);
         long allocated = threads == null ? -1 : allocEnd - allocBefore;
         long measured = latency.getTotalCount();
-        // A run cut short by its time limit before the midpoint has no second half: fall back to the whole run.
+        // A run of one round trip has no second half: fall back to the whole run.
         boolean halves = allocMid >= 0 && measured > midCount;
         long steady = threads == null ? -1 : halves ? allocEnd - allocMid : allocated;
         long steadyTrips = halves ? measured - midCount : measured;
