@@ -171,6 +171,17 @@ public final class ClientLink<T>
     }
 
     /**
+     * @param source next message, or {@code null} to end the batch.
+     * @param limit  most messages taken.
+     * @return as {@link Connection#offer(java.util.function.Supplier, int)}; 0 while reconnecting.
+     */
+    public int offer(final java.util.function.Supplier<? extends T> source, final int limit)
+    {
+        refresh();
+        return sender.offer(source, limit);
+    }
+
+    /**
      * @param message       to send.
      * @param deadlineNanos on the context clock, or {@link WaitStrategy#FOREVER}.
      * @return as {@link SendHalf#sendUntil}; {@link Status#NOT_CONNECTED} if no connection came back in time.
@@ -226,6 +237,17 @@ public final class ClientLink<T>
     {
         refresh();
         return receiver.tryRecv();
+    }
+
+    /**
+     * @param handler called once per message on this thread.
+     * @param limit   most messages delivered.
+     * @return messages delivered; 0 for none yet, reconnecting, or closed.
+     */
+    public int poll(final MessageHandler<? super T> handler, final int limit)
+    {
+        refresh();
+        return receiver.poll(handler, limit);
     }
 
     /**

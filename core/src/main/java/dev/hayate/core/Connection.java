@@ -198,23 +198,101 @@ public final class Connection<T> implements AutoCloseable
         }
     }
 
-    private Status sendOne(final T message, final boolean writeNow)
+    /**
+     * Takes messages from a source into the send buffer without writing them, unless the buffer fills (then
+     * what is pending is written first, once): the batch form of {@link #offer(Object)}, which enters the send
+     * half once for the whole batch rather than once per message. Follow with {@link #flush()}.
+     *
+     * <pre>{@code
+     * int taken = connection.offer(() -> encoder.nextQuote(), 256);   // a reused flyweight, or null: no more
+     * connection.flush();
+     * }</pre>
+     *
+     * @param source asked for the next message only when there is room for it; returns {@code null} to end the
+     *               batch. Each message is encoded before the next is asked for, so a flyweight may be reused.
+     * @param limit  most messages taken by this call; below 1, none is.
+     * @return messages taken: fewer than {@code limit} when the source ended, the buffer stayed full (back
+     * pressure, counted) or the connection is closed ({@link #isClosed()} tells which).
+     * @throws IllegalArgumentException if a message does not fit in a frame of the maximum length.
+     */
+    public int offer(final java.util.function.Supplier<? extends T> source, final int limit)
     {
-        int bodyOffset = writer.claim();
-        if (bodyOffset < 0)
+        if (limit < 1 || !sendHalf.enter())
         {
-            // No room for a frame of the maximum length: push out what is pending, then look again.
-            if (!flushOnce())
+            return 0;
+        }
+        int taken = 0;
+        try
+        {
+            while (taken < limit)
             {
-                return Status.CLOSED;
-            }
-            bodyOffset = writer.claim();
-            if (bodyOffset < 0)
-            {
-                counters.increment(Stat.BACK_PRESSURE);
-                return Status.BACK_PRESSURED;
+                final int bodyOffset = claimRoom();
+                if (bodyOffset < 0)
+                {
+                    break;
+                }
+                final T message = source.get();
+                if (message == null)
+                {
+                    writer.abort();
+                    break;
+                }
+                encodeAndCommit(message, bodyOffset);
+                taken++;
             }
         }
+        finally
+        {
+            sendHalf.exit();
+        }
+        return taken;
+    }
+
+    /**
+     * Claims room for a frame of the maximum length, writing what is pending first (once) if there is none.
+     *
+     * @return the body offset, {@code -1} under back pressure (counted), {@code -2} once closed.
+     */
+    private int claimRoom()
+    {
+        final int bodyOffset = writer.claim();
+        if (bodyOffset >= 0)
+        {
+            return bodyOffset;
+        }
+        if (!flushOnce())
+        {
+            return -2;
+        }
+        final int retried = writer.claim();
+        if (retried < 0)
+        {
+            counters.increment(Stat.BACK_PRESSURE);
+        }
+        return retried;
+    }
+
+    private Status sendOne(final T message, final boolean writeNow)
+    {
+        final int bodyOffset = claimRoom();
+        if (bodyOffset < 0)
+        {
+            return bodyOffset == -1 ? Status.BACK_PRESSURED : Status.CLOSED;
+        }
+        encodeAndCommit(message, bodyOffset);
+        // The frame is taken (onSend and onSent ran): that is what OK reports. A write that fails now closes the
+        // connection and the next call says CLOSED; answering CLOSED here would invite a second copy of a message
+        // a session protocol has already numbered and journaled.
+        if (writeNow)
+        {
+            flushOnce();
+        }
+        return Status.OK;
+    }
+
+    /** Runs {@code onSend}, encodes into the claimed frame, commits it, then counts it and runs {@code onSent}. */
+    private void encodeAndCommit(final T message, final int bodyOffset)
+    {
         final int bodyLength;
         try
         {
@@ -236,14 +314,6 @@ public final class Connection<T> implements AutoCloseable
         }
         protocol.onSent(message);
         callback.onSent(id, message);
-        // The frame is taken (onSend and onSent ran): that is what OK reports. A write that fails now closes the
-        // connection and the next call says CLOSED; answering CLOSED here would invite a second copy of a message
-        // a session protocol has already numbered and journaled.
-        if (writeNow)
-        {
-            flushOnce();
-        }
-        return Status.OK;
     }
 
     /**
@@ -464,28 +534,7 @@ public final class Connection<T> implements AutoCloseable
                     closeWith(CloseReason.PROTOCOL_ERROR, reader.errorMessage());
                     return null;
                 }
-                if (readOnce || closeReason != CloseReason.NONE)
-                {
-                    return null;
-                }
-                final int read;
-                try
-                {
-                    read = reader.readFrom(transport);
-                }
-                catch (final IOException ex)
-                {
-                    closeWith(CloseReason.IO_ERROR, "read failed: " + ex.getMessage());
-                    return null;
-                }
-                if (read < 0)
-                {
-                    final int partial = reader.buffered();
-                    closeWith(CloseReason.PEER_CLOSED, partial == 0 ? "end of stream" :
-                        "end of stream inside a frame (" + partial + " bytes of it received)");
-                    return null;
-                }
-                if (read == 0)
+                if (readOnce || closeReason != CloseReason.NONE || readMore() <= 0)
                 {
                     return null;
                 }
@@ -496,6 +545,92 @@ public final class Connection<T> implements AutoCloseable
         {
             receiveHalf.exit();
         }
+    }
+
+    /**
+     * Delivers the messages already received, and those of at most one read, to a handler: the batch form of
+     * {@link #tryRecv()}, which enters the receive half once for the whole batch rather than once per
+     * message. For throughput; a consumer that wants the next message at once uses {@link #tryRecv()}.
+     *
+     * @param handler called once per message, on this thread; it may send on this connection.
+     * @param limit   most messages delivered by this call; below 1, nothing is.
+     * @return messages delivered, 0 when none was complete or the connection is closed.
+     */
+    public int poll(final MessageHandler<? super T> handler, final int limit)
+    {
+        if (timed)
+        {
+            doWork(clock.nanoTime());
+        }
+        if (!receiveHalf.enter())
+        {
+            return 0;
+        }
+        int delivered = 0;
+        try
+        {
+            boolean readOnce = false;
+            while (delivered < limit && closeReason == CloseReason.NONE)
+            {
+                final int result = reader.next();
+                if (result == FrameReader.FRAME)
+                {
+                    final T message = deliver();
+                    if (message == null)
+                    {
+                        break;
+                    }
+                    if (!protocol.consumes(message))
+                    {
+                        delivered++;
+                        handler.onMessage(message);
+                    }
+                    continue;
+                }
+                if (result == FrameReader.ERROR)
+                {
+                    closeWith(CloseReason.PROTOCOL_ERROR, reader.errorMessage());
+                    break;
+                }
+                if (readOnce || readMore() <= 0)
+                {
+                    break;
+                }
+                readOnce = true;
+            }
+        }
+        finally
+        {
+            receiveHalf.exit();
+        }
+        return delivered;
+    }
+
+    /**
+     * One read into the frame reader, with the receive half held; closes the connection on end of stream or
+     * failure.
+     *
+     * @return bytes read, 0 for none, -1 when the connection closed.
+     */
+    private int readMore()
+    {
+        final int read;
+        try
+        {
+            read = reader.readFrom(transport);
+        }
+        catch (final IOException ex)
+        {
+            closeWith(CloseReason.IO_ERROR, "read failed: " + ex.getMessage());
+            return -1;
+        }
+        if (read < 0)
+        {
+            final int partial = reader.buffered();
+            closeWith(CloseReason.PEER_CLOSED, partial == 0 ? "end of stream" :
+                "end of stream inside a frame (" + partial + " bytes of it received)");
+        }
+        return read;
     }
 
     private T deliver()

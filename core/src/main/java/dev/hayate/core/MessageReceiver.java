@@ -32,6 +32,24 @@ public interface MessageReceiver<T>
     T recv(Deadline deadline);
 
     /**
+     * One attempt to receive a batch, without waiting: delivers the messages already received and those of at
+     * most one read to the handler. For throughput — one call serves many messages; {@link #recv(Deadline)}
+     * is for the next message.
+     *
+     * <pre>{@code
+     * while (running)
+     * {
+     *     if (clt.poll(onOrder, 256) == 0) idle.idle();   // every poll takes a limit and returns the work done
+     * }
+     * }</pre>
+     *
+     * @param handler called once per message, on this thread; a flyweight message is valid only during the call.
+     * @param limit   most messages delivered by this call.
+     * @return messages delivered: 0 when none was complete, or closed ({@link #isClosed()} tells which).
+     */
+    int poll(MessageHandler<? super T> handler, int limit);
+
+    /**
      * @return true once (finally) closed.
      */
     boolean isClosed();

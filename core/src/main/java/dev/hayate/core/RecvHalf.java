@@ -61,6 +61,22 @@ public final class RecvHalf<T>
     }
 
     /**
+     * One attempt to receive a batch: the messages already received and those of at most one read.
+     *
+     * @param handler called once per message on this thread.
+     * @param limit   most messages delivered.
+     * @return messages delivered; 0 for none yet, or closed.
+     */
+    public int poll(final MessageHandler<? super T> handler, final int limit)
+    {
+        if (flushPendingSends && connection.hasPendingSend())
+        {
+            connection.flush();
+        }
+        return connection.poll(handler, limit);
+    }
+
+    /**
      * Receives, waiting until a message, the deadline, or close.
      *
      * @param deadlineNanos on the context's clock, or {@link WaitStrategy#FOREVER}.

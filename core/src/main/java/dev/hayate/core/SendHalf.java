@@ -60,6 +60,18 @@ public final class SendHalf<T>
     }
 
     /**
+     * One attempt to take a batch without writing it; see {@link Connection#offer(java.util.function.Supplier, int)}.
+     *
+     * @param source next message, or {@code null} to end the batch.
+     * @param limit  most messages taken.
+     * @return messages taken.
+     */
+    public int offer(final java.util.function.Supplier<? extends T> source, final int limit)
+    {
+        return connection.offer(source, limit);
+    }
+
+    /**
      * Sends, waiting until the frame is taken and written, or the deadline.
      *
      * @param message       to send.

@@ -62,6 +62,12 @@ public abstract class WaitingClt<T> implements MessageSender<T>, MessageReceiver
     }
 
     @Override
+    public final int poll(final MessageHandler<? super T> handler, final int limit)
+    {
+        return link.poll(handler, limit);
+    }
+
+    @Override
     public final boolean hasPendingSend()
     {
         return link.hasPendingSend();

@@ -44,6 +44,12 @@ public abstract class WaitingRecver<T> implements MessageReceiver<T>, AutoClosea
     }
 
     @Override
+    public final int poll(final MessageHandler<? super T> handler, final int limit)
+    {
+        return half.poll(handler, limit);
+    }
+
+    @Override
     public final boolean isClosed()
     {
         return connection.isClosed();

@@ -46,6 +46,27 @@ public final class CltSender<T> extends WaitingSender<T>
     }
 
     /**
+     * One attempt to take a batch of messages without writing them (unless the buffer fills): the source is
+     * asked for each next message only when there is room, and the send half is entered once for the batch.
+     * Follow with {@link #flush()}. For streaming many small messages; see {@code CltRecver.poll} on the receiving side.
+     *
+     * <pre>{@code
+     * int taken = clt.offer(() -> quotes.hasNext() ? quotes.encodeNext(flyweight) : null, 256);
+     * clt.flush();
+     * }</pre>
+     *
+     * @param source the next message (encoded before the next is asked for, so a flyweight may be reused), or
+     *               {@code null} to end the batch.
+     * @param limit  most messages taken by this call.
+     * @return messages taken: fewer than {@code limit} when the source ended, under back pressure (flush, then
+     * offer again), while reconnecting, or once closed ({@link #isClosed()}).
+     */
+    public int offer(final java.util.function.Supplier<? extends T> source, final int limit)
+    {
+        return half.offer(source, limit);
+    }
+
+    /**
      * One attempt to write bytes of frames already taken.
      *
      * @return {@link Status#OK} when nothing is pending, {@link Status#BACK_PRESSURED}, {@link Status#CLOSED}.

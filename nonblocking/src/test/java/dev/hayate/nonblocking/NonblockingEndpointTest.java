@@ -371,6 +371,73 @@ class NonblockingEndpointTest
     }
 
     @Test
+    void shouldStreamBatchesOfferedFromASourceAndDeliverThemToAPollHandlerInOrder() throws Exception
+    {
+        final ProtocolFactory<org.agrona.DirectBuffer> raw = ProtocolFactory.of(dev.hayate.core.DirectBufferCodec::new);
+        final Context batching = context().sendBufferCapacity(4096).receiveBufferCapacity(4096);
+        try (Svc<org.agrona.DirectBuffer> rawSvc = Svc.bind(ANY_LOOPBACK, raw, batching);
+            Clt<org.agrona.DirectBuffer> clt = Clt.connect(rawSvc.localAddress(), raw, batching))
+        {
+            final Clt<org.agrona.DirectBuffer> server = rawSvc.accept(10, TimeUnit.SECONDS);
+            assertNotNull(server);
+            final int total = 5000;
+            final org.agrona.concurrent.UnsafeBuffer message = new org.agrona.concurrent.UnsafeBuffer(new byte[24]);
+            final int[] next = {0};
+            // One flyweight reused for every message: each is encoded before the source is asked for the next.
+            final java.util.function.Supplier<org.agrona.DirectBuffer> source = () ->
+            {
+                if (next[0] == total)
+                {
+                    return null;
+                }
+                message.putInt(0, next[0]++);
+                return message;
+            };
+            assertEquals(0, clt.offer(source, 0), "a limit below 1 takes nothing");
+            assertEquals(3, clt.offer(source, 3), "the limit bounds the batch");
+            assertTrue(clt.hasPendingSend(), "an offer alone writes nothing");
+
+            final java.util.List<Integer> received = new java.util.ArrayList<>();
+            final dev.hayate.core.MessageHandler<org.agrona.DirectBuffer> handler = m ->
+            {
+                assertEquals(24, m.capacity(), "the view covers exactly the body");
+                received.add(m.getInt(0));
+            };
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            int largestPoll = 0;
+            while (received.size() < total && System.nanoTime() - deadline < 0)
+            {
+                if (next[0] < total)
+                {
+                    // Under back pressure a batch stops short: flush and offer again.
+                    clt.offer(source, 1000);
+                }
+                clt.flush();
+                final int delivered = server.poll(handler, 64);
+                assertTrue(delivered <= 64, "the limit bounds a poll: " + delivered);
+                largestPoll = Math.max(largestPoll, delivered);
+            }
+            assertEquals(total, received.size(), "every message arrived");
+            for (int i = 0; i < total; i++)
+            {
+                assertEquals(i, received.get(i), "in order");
+            }
+            assertTrue(largestPoll > 1, "a poll serves many buffered messages at once: " + largestPoll);
+            assertEquals(0, clt.offer(source, 10), "an ended source takes nothing");
+
+            clt.connection().close();
+            final long closeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!server.isClosed() && System.nanoTime() - closeDeadline < 0)
+            {
+                assertEquals(0, server.poll(handler, 64));
+            }
+            assertTrue(server.isClosed(), "a poll sees the peer's close");
+            assertEquals(0, server.poll(handler, 64), "a closed connection delivers nothing");
+            assertEquals(0, clt.offer(source, 10), "a closed connection takes nothing");
+        }
+    }
+
+    @Test
     void shouldHandOutClientsAsAReadOnlyView() throws Exception
     {
         svc = Svc.bind(ANY_LOOPBACK, BYTES, context());

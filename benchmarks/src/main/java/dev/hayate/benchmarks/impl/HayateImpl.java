@@ -44,10 +44,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       client trusts the server's self-signed certificate without checking it, as a benchmark may).
  * </ul>
  *
- * <p>Throughput (nonblocking and quic): the source {@code offer}s frames and flushes when the send buffer is full, so
- * many frames leave per system call; the sink counts payload bytes.
+ * <p>Throughput (nonblocking and quic): the source {@code offer}s batches of 256 frames and flushes when the send buffer
+ * is full, so many frames leave per system call; the sink {@code poll}s batches of up to 256 messages and counts payload bytes.
  */
 public final class HayateImpl implements JvmImpl {
+    /** Messages per {@code poll} of the throughput sink, as an application draining a stream would ask. */
+    private static final int POLL_LIMIT = 256;
+    /** Messages per batch {@code offer} of the throughput source. */
+    private static final int OFFER_LIMIT = 256;
     /** Which face. */
     public enum Face {
         NONBLOCKING("hayate-nonblocking", "Hayate nonblocking Clt/Svc, both sides busy-spin, SOFH frames, zero-copy payload view"),
@@ -270,12 +274,14 @@ public final class HayateImpl implements JvmImpl {
         dev.hayate.nonblocking.Clt<DirectBuffer> clt =
                 dev.hayate.nonblocking.Clt.connect(Loopback.port(address), protocol(), context(spec, true, false));
         return new Sink() {
+            private long bytes;
+            private final dev.hayate.core.MessageHandler<DirectBuffer> count = m -> bytes += m.capacity();
+
             @Override
             public long receive() {
-                long bytes = 0;
-                DirectBuffer message;
-                while ((message = clt.recv()) != null) {
-                    bytes += message.capacity();
+                bytes = 0;
+                while (clt.poll(count, POLL_LIMIT) > 0) {
+                    // each poll serves a batch under one entry of the receive half
                 }
                 if (bytes == 0 && clt.isClosed()) {
                     return -1;
@@ -375,13 +381,14 @@ public final class HayateImpl implements JvmImpl {
 
         private void stream(dev.hayate.nonblocking.Clt<DirectBuffer> clt) {
             UnsafeBuffer payload = new UnsafeBuffer(Loopback.payload(spec.size()));
+            java.util.function.Supplier<DirectBuffer> next = () -> payload;
             long deadline = System.nanoTime() + spec.sendNanos();
             while (System.nanoTime() - deadline < 0) {
-                Status status = clt.offer(payload);
-                if (status == Status.BACK_PRESSURED) {
-                    clt.flush();
-                } else if (status != Status.OK) {
-                    return; // the normal end: the receiver has measured enough and closed the connection
+                if (clt.offer(next, OFFER_LIMIT) < OFFER_LIMIT) {
+                    if (clt.isClosed()) {
+                        return; // the normal end: the receiver has measured enough and closed the connection
+                    }
+                    clt.flush(); // the buffer is full: write, then offer again
                 }
             }
         }

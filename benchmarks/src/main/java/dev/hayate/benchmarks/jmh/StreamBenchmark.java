@@ -1,0 +1,175 @@
+package dev.hayate.benchmarks.jmh;
+
+import dev.hayate.core.Callback;
+import dev.hayate.core.ConId;
+import dev.hayate.core.Connection;
+import dev.hayate.core.Context;
+import dev.hayate.core.DirectBufferCodec;
+import dev.hayate.core.MessageHandler;
+import dev.hayate.core.ProtocolFactory;
+import dev.hayate.core.buffer.BufferPool;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The CPU cost per 64-byte message of a one-way stream, both ends on the benchmark thread over an in-JVM byte loop
+ * ({@link LoopTransport}): 512 messages {@code offer}ed and flushed, then received one at a time ({@code recvEach},
+ * what {@code tryRecv} does) or in batches ({@code pollBatch}, what {@code poll(handler, 256)} does). The
+ * {@code rawBytes} row moves the same framed bytes through the same loop with no framing or decoding: the floor,
+ * as the {@code nio-busy} peer of {@code bench throughput} is. Run with {@code -prof gc}: nothing is allocated.
+ *
+ * <pre>
+ * ./hayate bench jmh StreamBenchmark -prof gc
+ * </pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"})
+public class StreamBenchmark {
+    private static final int BATCH = 512;
+    private static final int SIZE = 64;
+    private static final int FRAME = SIZE + 6;
+
+    private final UnsafeBuffer payload = new UnsafeBuffer(ByteBuffer.allocateDirect(SIZE));
+    private final ByteBuffer rawOut = ByteBuffer.allocateDirect(BATCH * FRAME);
+    private final ByteBuffer rawIn = ByteBuffer.allocateDirect(BATCH * FRAME);
+    private LoopTransport[] loop;
+    private Connection<DirectBuffer> source;
+    private Connection<DirectBuffer> sink;
+    private long bytes;
+    private final MessageHandler<DirectBuffer> count = m -> bytes += m.capacity();
+    private final java.util.function.Supplier<DirectBuffer> next = () -> payload;
+
+    /** Two connections over a byte loop that holds more than one batch. */
+    @Setup
+    public void setUp() {
+        // Frames up to 256 bytes in 64 KiB buffers: a batch fits, as in bench throughput's 1 MiB buffers.
+        Context context = new Context().maxFrameLength(256).sendBufferCapacity(64 * 1024)
+                .receiveBufferCapacity(64 * 1024).bufferPool(new BufferPool.Context().sizeClass(64 * 1024, 4).build());
+        loop = LoopTransport.pair(2 * BATCH * FRAME);
+        ProtocolFactory<DirectBuffer> protocols = ProtocolFactory.of(DirectBufferCodec::new);
+        source = new Connection<>(ConId.Role.INITIATOR, loop[0], protocols, Callback.none(), context);
+        sink = new Connection<>(ConId.Role.ACCEPTOR, loop[1], protocols, Callback.none(), context);
+        UnsafeBuffer frames = new UnsafeBuffer(rawOut);
+        for (int i = 0; i < BATCH; i++) {
+            dev.hayate.core.frame.Sofh.writeHeader(frames, i * FRAME, FRAME, dev.hayate.core.frame.Sofh.SBE_1_0_LITTLE_ENDIAN);
+        }
+    }
+
+    /** Returns the buffers. */
+    @TearDown
+    public void tearDown() {
+        source.close();
+        sink.close();
+    }
+
+    /** @return bytes received, one {@code tryRecv} per message. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long recvEach() {
+        offerBatch();
+        long received = 0;
+        DirectBuffer m;
+        while ((m = sink.tryRecv()) != null) {
+            received += m.capacity();
+        }
+        return received;
+    }
+
+    /** @return bytes received, in {@code poll}s of up to 256 messages. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long pollBatch() {
+        offerBatch();
+        bytes = 0;
+        while (sink.poll(count, 256) > 0) {
+            // drain
+        }
+        return bytes;
+    }
+
+    /** @return bytes moved: the sending side only ({@code offer} each message, one flush; raw read). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long offerOnly() {
+        offerBatch();
+        rawIn.clear();
+        return loop[1].read(rawIn);
+    }
+
+    /** @return bytes moved: the sending side only (one batch {@code offer}, one flush; raw read). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long offerBatchOnly() {
+        int taken = 0;
+        while (taken < BATCH) {
+            taken += source.offer(next, BATCH - taken);
+        }
+        source.flush();
+        rawIn.clear();
+        return loop[1].read(rawIn);
+    }
+
+    /** @return bytes received: the receiving side only (raw write of ready-made frames; {@code poll}s). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long pollOnly() {
+        rawOut.clear();
+        loop[0].write(rawOut);
+        bytes = 0;
+        while (sink.poll(count, 256) > 0) {
+            // drain
+        }
+        return bytes;
+    }
+
+    /** @return bytes received: the receiving side only, one {@code tryRecv} per message. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long recvOnly() {
+        rawOut.clear();
+        loop[0].write(rawOut);
+        long received = 0;
+        DirectBuffer m;
+        while ((m = sink.tryRecv()) != null) {
+            received += m.capacity();
+        }
+        return received;
+    }
+
+    /** @return bytes moved through the loop with no framing: a write of the batch and a read of it. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long rawBytes() {
+        rawOut.clear();
+        loop[0].write(rawOut);
+        rawIn.clear();
+        return loop[1].read(rawIn);
+    }
+
+    private void offerBatch() {
+        for (int i = 0; i < BATCH; i++) {
+            if (source.offer(payload) != dev.hayate.core.Status.OK) {
+                throw new IllegalStateException("the loop is sized to take a whole batch");
+            }
+        }
+        source.flush();
+    }
+}
