@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         description = {
             "One-way throughput over one connection: the server (a child JVM) sends messages as fast as it can; "
                     + "the receiver (this JVM) counts bytes after a warm-up and reports messages/s and MB/s "
-                    + "(10^6 bytes). Implementations with a throughput side: nio-busy, netty.",
+                    + "(10^6 bytes). Implementations with a throughput side: hayate-nonblocking, hayate-quic, nio-busy, "
+                    + "netty.",
             ""
         })
 final class ThroughputCommand implements Callable<Integer> {
