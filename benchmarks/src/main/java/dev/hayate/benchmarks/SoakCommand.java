@@ -100,8 +100,9 @@ final class SoakCommand implements Callable<Integer> {
             description = "Unmeasured seconds before each run's measurement (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
-    @Option(names = "--rate", defaultValue = "10", paramLabel = "MSG/S",
-            description = "Messages each connection sends a second (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "2", paramLabel = "MSG/S",
+            description = "Messages each connection sends a second (default: ${DEFAULT-VALUE}; 1,000 connections at 10 "
+                    + "saturated the loaded 2-core machine this was written on).")
     int rate;
 
     @Option(names = "--attackers", defaultValue = "8", paramLabel = "K",
@@ -112,6 +113,11 @@ final class SoakCommand implements Callable<Integer> {
     @Option(names = "--attack-pause-ms", defaultValue = "5", paramLabel = "MS",
             description = "Pause of each attacker between two hostile connections (default: ${DEFAULT-VALUE}).")
     int attackPauseMs;
+
+    @Option(names = "--server", defaultValue = "async", paramLabel = "async|poll",
+            description = "The service: an async Svc on its runtime's I/O thread, or an Acceptor served by one "
+                    + "PollHandler thread (the order-entry gateway's shape) (default: ${DEFAULT-VALUE}).")
+    String server;
 
     @Option(names = "--no-baseline", description = "Skip the run without attackers.")
     boolean noBaseline;
@@ -174,10 +180,8 @@ final class SoakCommand implements Callable<Integer> {
         ProtocolFactory<DirectBuffer> protocols = ProtocolFactory.of(DirectBufferCodec::new);
         List<Attacker> attackerList = new ArrayList<>();
         Map<String, Object> result = new LinkedHashMap<>();
-        try (AsyncRuntime runtime = new AsyncRuntime.Builder().name("soak-svc").build();
-             Svc<DirectBuffer> svc = Svc.bind(new InetSocketAddress("127.0.0.1", 0), protocols, serverContext,
-                     runtime)) {
-            svc.onAccept(SoakCommand::echo);
+        try (Service svc = server.equals("poll") ? new PollService(protocols, serverContext)
+                : new AsyncService(protocols, serverContext)) {
             Clients clients = new Clients(svc.localAddress(), protocols, clientPool);
             try {
                 clients.connectAll(err);
@@ -231,6 +235,92 @@ final class SoakCommand implements Callable<Integer> {
                 result.get("lost"), result.get("p99Us"), result.get("heapAfterGcMib"), result.get("rssMib"));
         err.flush();
         return result;
+    }
+
+    /** The service under soak. */
+    private interface Service extends AutoCloseable {
+        SocketAddress localAddress();
+
+        int connectionCount();
+
+        @Override
+        void close();
+    }
+
+    /** An async {@link Svc}: every accepted connection echoes through its futures, on the runtime's I/O thread. */
+    private static final class AsyncService implements Service {
+        private final AsyncRuntime runtime = new AsyncRuntime.Builder().name("soak-svc").build();
+        private final Svc<DirectBuffer> svc;
+
+        AsyncService(ProtocolFactory<DirectBuffer> protocols, Context context) throws IOException {
+            svc = Svc.bind(new InetSocketAddress("127.0.0.1", 0), protocols, context, runtime);
+            svc.onAccept(SoakCommand::echo);
+        }
+
+        @Override
+        public SocketAddress localAddress() {
+            return svc.localAddress();
+        }
+
+        @Override
+        public int connectionCount() {
+            return svc.connectionCount();
+        }
+
+        @Override
+        public void close() {
+            svc.close();
+            runtime.close();
+        }
+    }
+
+    /** A core {@link dev.hayate.core.Acceptor} served by one {@link PollHandler} thread that echoes each frame. */
+    private static final class PollService implements Service {
+        private final dev.hayate.core.Acceptor<DirectBuffer> acceptor;
+        private final PollHandler<DirectBuffer> poll;
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        PollService(ProtocolFactory<DirectBuffer> protocols, Context context) throws IOException {
+            acceptor = new dev.hayate.core.Acceptor<>(new InetSocketAddress("127.0.0.1", 0), protocols, Callback.none(),
+                    context);
+            poll = new PollHandler<>((from, message) -> from.trySend(message), context);
+            poll.add(acceptor);
+            thread = new Thread(() -> {
+                try {
+                    while (running) {
+                        poll.poll(TimeUnit.MILLISECONDS.toNanos(10), 1024);
+                    }
+                } catch (IOException e) {
+                    context.errorHandler().onError(e);
+                }
+            }, "soak-svc-poll");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public SocketAddress localAddress() {
+            return acceptor.localAddress();
+        }
+
+        @Override
+        public int connectionCount() {
+            return acceptor.connectionCount();
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            poll.wakeup();
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            acceptor.close();
+            poll.close();
+        }
     }
 
     private static void echo(dev.hayate.async.Clt<DirectBuffer> clt) {
@@ -454,11 +544,11 @@ final class SoakCommand implements Callable<Integer> {
      * service's live connections.
      */
     private final class Memory {
-        private final Svc<DirectBuffer> svc;
+        private final Service svc;
         private final long everyNanos;
         private final List<Map<String, Object>> samples = new ArrayList<>();
 
-        Memory(Svc<DirectBuffer> svc) {
+        Memory(Service svc) {
             this.svc = svc;
             this.everyNanos = TimeUnit.SECONDS.toNanos(Math.max(1, seconds / 10));
         }
@@ -480,6 +570,7 @@ final class SoakCommand implements Callable<Integer> {
             sample.put("s", atSecond);
             sample.put("heapAfterGcMib", mib(afterGc));
             sample.put("heapUsedMib", mib(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()));
+            sample.put("heapCommittedMib", mib(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()));
             sample.put("rssMib", mib(rssBytes()));
             sample.put("directMib", mib(direct));
             sample.put("live", svc.connectionCount());
@@ -492,10 +583,20 @@ final class SoakCommand implements Callable<Integer> {
             result.put("heapAfterGcMib", first.get("heapAfterGcMib") + " -> " + last.get("heapAfterGcMib"));
             result.put("rssMib", first.get("rssMib") + " -> " + last.get("rssMib"));
             result.put("directMib", first.get("directMib") + " -> " + last.get("directMib"));
+            // Flat means the second half of the run stays within a band, whatever the warm-up committed.
+            double low = Double.MAX_VALUE;
+            double high = 0;
+            for (Map<String, Object> s : samples.subList(samples.size() / 2, samples.size())) {
+                double rss = (Double) s.get("rssMib");
+                low = Math.min(low, rss);
+                high = Math.max(high, rss);
+            }
+            result.put("rssSecondHalfMib", low + ".." + high);
             StringBuilder series = new StringBuilder();
             for (Map<String, Object> s : samples) {
                 series.append(series.length() == 0 ? "" : "; ").append(s.get("s")).append("s: heap(gc) ")
                         .append(s.get("heapAfterGcMib")).append(", heap ").append(s.get("heapUsedMib"))
+                        .append("/").append(s.get("heapCommittedMib"))
                         .append(", rss ").append(s.get("rssMib")).append(", direct ").append(s.get("directMib"))
                         .append(", live ").append(s.get("live"));
             }
@@ -505,14 +606,14 @@ final class SoakCommand implements Callable<Integer> {
 
     private void printTables(PrintWriter out, List<Map<String, Object>> results) {
         out.printf("%n| run | conns | attackers | hostile conns | refused (rate / per addr) | protocol errors | sent | "
-                + "lost | p50 us | p99 us | p99.9 us | max us | heap after GC MiB | RSS MiB |%n");
-        out.printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|%n");
+                + "lost | p50 us | p99 us | p99.9 us | max us | heap after GC MiB | RSS MiB | RSS 2nd half MiB |%n");
+        out.printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|%n");
         for (Map<String, Object> r : results) {
-            out.printf("| %s | %s | %s | %s | %s (%s / %s) | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            out.printf("| %s | %s | %s | %s | %s (%s / %s) | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     r.get("run"), r.get("connections"), r.get("attackers"), r.get("hostileConnections"),
                     r.get("refused"), r.get("refusedRate"), r.get("refusedPerAddress"), r.get("protocolErrors"),
                     r.get("sent"), r.get("lost"), r.get("p50Us"), r.get("p99Us"), r.get("p999Us"), r.get("maxUs"),
-                    r.get("heapAfterGcMib"), r.get("rssMib"));
+                    r.get("heapAfterGcMib"), r.get("rssMib"), r.get("rssSecondHalfMib"));
         }
         for (Map<String, Object> r : results) {
             out.printf("%nmemory over time, %s run: %s%n", r.get("run"), r.get("samples"));
