@@ -234,6 +234,23 @@ class AcceptorLimitsTest
     }
 
     @Test
+    void shouldConnectFromTheSourceAddressTheTransportProviderNames() throws Exception
+    {
+        bind(new Context().maxConnectionsPerAddress(1), false);
+        final Context clientContext = new Context().counters(counters).transportProvider(
+            new dev.hayate.core.transport.TcpTransportProvider().sourceAddress(java.net.InetAddress.getByName(PEER_B)));
+        try (Connection<byte[]> client = Connector.connect(acceptor.localAddress(),
+            ProtocolFactory.of(ByteArrayCodec::new), Callback.none(), clientContext))
+        {
+            acceptUntil(() -> acceptor.accepted() == 1, "the client");
+            assertEquals(java.net.InetAddress.getByName(PEER_B),
+                ((InetSocketAddress)accepted.get(0).transport().remoteAddress()).getAddress());
+            assertEquals(1, acceptor.connectionsFrom(java.net.InetAddress.getByName(PEER_B)));
+            assertFalse(client.isClosed());
+        }
+    }
+
+    @Test
     void shouldLimitTheRateOfNewConnectionsPerAddressOnTheContextClock() throws Exception
     {
         final AtomicLong now = new AtomicLong();
