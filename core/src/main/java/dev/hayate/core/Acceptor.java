@@ -39,8 +39,9 @@ import dev.hayate.core.transport.TransportServer;
  * what the transport's accept did.
  *
  * <p>When the protocol has a handshake ({@link Protocol#onConnect}), it runs on a handshake thread (one per
- * connection in handshake, bounded by the gate) and the connection is handed out only once it succeeds: a
- * peer that never completes it is closed after the handshake timeout without holding up anyone else.
+ * connection in handshake, bounded by {@link Context#maxHandshakes()}) and the connection is handed out only once
+ * it succeeds: a peer that never completes it is closed after the handshake timeout without holding up anyone
+ * else.
  *
  * <p>Thread-safety: {@link #tryAccept()} from one thread at a time; the live set, counters and
  * {@link #close()} are safe from any thread.
