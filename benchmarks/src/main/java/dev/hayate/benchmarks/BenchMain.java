@@ -8,7 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code bench}: Hayate's benchmark launcher. Subcommands {@code pingpong}, {@code throughput}, {@code all},
+ * {@code bench}: Hayate's benchmark launcher. Subcommands {@code pingpong}, {@code throughput}, {@code soak}, {@code all},
  * {@code list}, {@code jmh}; {@code serve} is the child side and is started by the others.
  *
  * <p>Run from the shaded jar:
@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
                     + "run. The server side runs in a child JVM, the measuring client in this one, on 127.0.0.1.",
             ""
         },
-        subcommands = {PingPongCommand.class, ThroughputCommand.class, TransferCommand.class, AllCommand.class,
+        subcommands = {PingPongCommand.class, ThroughputCommand.class, TransferCommand.class, SoakCommand.class, AllCommand.class,
             ListCommand.class, JmhCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",
@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
             "  bench pingpong --impl nio-busy --size 64 --count 200000 --warmup 50000 --json",
             "  bench pingpong --impl netty --rate 20000",
             "  bench throughput --impl netty --size 65536 --seconds 5",
+            "  bench soak --connections 1000 --seconds 60 --attackers 8",
             "  bench jmh -l",
             "Exit status: 0 done, 2 bad arguments, 3 the implementation is unavailable or failed."
         })

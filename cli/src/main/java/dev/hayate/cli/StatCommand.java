@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code hayate stat}: lists the stat files of Hayate processes in a directory and prints each one's
- * counters (connections, frames and bytes in and out, back pressure, gate refusals, handshake failures,
- * protocol errors, dropped control messages), as text or JSON.
+ * counters (connections, frames and bytes in and out, back pressure, gate refusals and their reasons — per
+ * address, handshakes, rate —, handshake failures and timeouts, protocol errors, dropped control messages), as
+ * text or JSON.
  *
  * <p>Thread-safety: a command, run once.
  */

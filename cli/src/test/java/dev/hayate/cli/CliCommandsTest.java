@@ -82,7 +82,8 @@ class CliCommandsTest
             assertTrue(json.out().contains("\"pid\": " + ProcessHandle.current().pid()), json.out());
             assertTrue(json.out().contains("\"frames in\": 1,"), json.out());
             assertTrue(json.out().contains("\"bytes in\": 1234,"), json.out());
-            assertTrue(json.out().contains("\"control messages dropped\": 0}"), json.out());
+            assertTrue(json.out().contains("\"control messages dropped\": 0"), json.out());
+            assertTrue(json.out().contains("\"refused: rate\": 0"), json.out());
         }
         finally
         {

@@ -1,6 +1,8 @@
 package dev.hayate.core;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,9 +23,25 @@ import dev.hayate.core.transport.TransportServer;
  * end of stream), and counted in {@link #refused()}; so is one for which the buffer pool has no buffers.
  * A connection leaves the live set when it closes, for any reason, which reopens the gate.
  *
+ * <p>The gate, in the order it is checked, each refusal counted in {@code Stat.REFUSED} and the specific ones
+ * also on their own:
+ * <ol>
+ *   <li>live connections (handshakes included) below {@link Context#maxConnections()};</li>
+ *   <li>handshakes in progress below {@link Context#maxHandshakes()} ({@code Stat.REFUSED_HANDSHAKES});</li>
+ *   <li>per remote IP address ({@link PeerLimits}, only when a per-address limit is set and the transport
+ *   has an IP address): connections below {@link Context#maxConnectionsPerAddress()}
+ *   ({@code Stat.REFUSED_PER_ADDRESS}), handshakes below {@link Context#maxHandshakesPerAddress()}
+ *   ({@code Stat.REFUSED_HANDSHAKES}), a token of {@link Context#connectionRatePerAddress}
+ *   ({@code Stat.REFUSED_RATE});</li>
+ *   <li>a receive and a send buffer from the pool.</li>
+ * </ol>
+ * Every check happens before the connection is built, so a refusal leases nothing and allocates nothing beyond
+ * what the transport's accept did.
+ *
  * <p>When the protocol has a handshake ({@link Protocol#onConnect}), it runs on a handshake thread (one per
- * connection in handshake, bounded by the gate) and the connection is handed out only once it succeeds: a
- * peer that never completes it is closed after the handshake timeout without holding up anyone else.
+ * connection in handshake, bounded by {@link Context#maxHandshakes()}) and the connection is handed out only once
+ * it succeeds: a peer that never completes it is closed after the handshake timeout without holding up anyone
+ * else.
  *
  * <p>Thread-safety: {@link #tryAccept()} from one thread at a time; the live set, counters and
  * {@link #close()} are safe from any thread.
@@ -44,6 +62,7 @@ public final class Acceptor<T> implements AutoCloseable
     private final AtomicInteger handshaking = new AtomicInteger();
     private final java.util.Queue<Connection<T>> established = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.ExecutorService handshakeThreads;
+    private final PeerLimits peers;
     private volatile Runnable onEstablished = () -> { };
     private volatile boolean closed;
 
@@ -64,7 +83,8 @@ public final class Acceptor<T> implements AutoCloseable
         this.callback = callback;
         this.server = context.transportProvider().bind(local);
         final AtomicInteger threadNumber = new AtomicInteger();
-        this.handshakeThreads = new java.util.concurrent.ThreadPoolExecutor(0, context.maxConnections(), 10,
+        this.peers = PeerLimits.needed(this.context) ? new PeerLimits(this.context) : null;
+        this.handshakeThreads = new java.util.concurrent.ThreadPoolExecutor(0, context.maxHandshakes(), 10,
             java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), task ->
             {
                 final Thread thread = new Thread(task, context.name() + "-handshake-" + threadNumber.incrementAndGet());
@@ -87,39 +107,40 @@ public final class Acceptor<T> implements AutoCloseable
         final Transport transport = server.awaitAcceptable(0) ? server.accept() : null;
         if (transport != null)
         {
-            final Connection<T> connection = admit(transport);
-            if (connection != null)
-            {
-                if (Handshakes.needed(connection))
-                {
-                    handshaking.incrementAndGet();
-                    handshakeThreads.execute(() -> handshake(connection));
-                }
-                else
-                {
-                    establish(connection);
-                }
-            }
+            admit(transport);
         }
         return established.poll();
     }
 
-    private void handshake(final Connection<T> connection)
+    private void handshake(final Connection<T> connection, final PeerLimits.Peer peer)
     {
         try
         {
             Handshakes.run(connection, context, this::handshakeFailed);
+            endHandshake(peer);
             establish(connection);
         }
         catch (final HandshakeException ex)
         {
             // Counted and closed by the handshake runner; nothing to hand out.
+            endHandshake(peer);
         }
-        finally
+        catch (final RuntimeException | Error ex)
         {
-            handshaking.decrementAndGet();
+            endHandshake(peer);
+            connection.close();
+            throw ex;
         }
         onEstablished.run();
+    }
+
+    private void endHandshake(final PeerLimits.Peer peer)
+    {
+        if (peer != null)
+        {
+            peers.handshakeDone(peer);
+        }
+        handshaking.decrementAndGet();
     }
 
     private void establish(final Connection<T> connection)
@@ -154,18 +175,40 @@ public final class Acceptor<T> implements AutoCloseable
     }
 
     /**
-     * Admits a transport through the gate and builds its connection.
+     * Admits a transport through the gate, builds its connection, and starts its handshake or queues it to be
+     * handed out.
      *
-     * @param transport accepted by the server.
-     * @return the connection, or {@code null} if refused (the transport is then closed).
+     * @param transport accepted by the server; closed if refused.
      */
-    private Connection<T> admit(final Transport transport)
+    private void admit(final Transport transport)
     {
         if (closed || liveCount.incrementAndGet() > context.maxConnections())
         {
             liveCount.decrementAndGet();
-            refuse(transport);
-            return null;
+            refuse(transport, null);
+            return;
+        }
+        // Counted before the protocol is known; a service whose protocol has no handshake never has one running.
+        if (handshaking.get() >= context.maxHandshakes())
+        {
+            liveCount.decrementAndGet();
+            refuse(transport, Stat.REFUSED_HANDSHAKES);
+            return;
+        }
+        PeerLimits.Peer peer = null;
+        if (peers != null)
+        {
+            final InetAddress address = addressOf(transport);
+            if (address != null)
+            {
+                peer = peers.tryAdmit(address, context.nanoClock().nanoTime());
+                if (peer == null)
+                {
+                    liveCount.decrementAndGet();
+                    refuse(transport, peers.lastRefusal());
+                    return;
+                }
+            }
         }
         final Connection<T> connection;
         try
@@ -174,15 +217,53 @@ public final class Acceptor<T> implements AutoCloseable
         }
         catch (final BufferPoolExhaustedException ex)
         {
-            liveCount.decrementAndGet();
+            release(peer);
             refused.incrementAndGet();
             context.counters().increment(Stat.REFUSED);
             context.errorHandler().onError(ex);
-            return null;
+            return;
         }
         live.add(connection);
-        connection.onClose(this::onConnectionClosed);
-        return connection;
+        final PeerLimits.Peer admitted = peer;
+        connection.onClose(closedConnection -> onConnectionClosed(closedConnection, admitted));
+        if (!Handshakes.needed(connection))
+        {
+            establish(connection);
+            return;
+        }
+        handshaking.incrementAndGet();
+        if (admitted != null)
+        {
+            peers.handshakeStarted(admitted);
+        }
+        try
+        {
+            handshakeThreads.execute(() -> handshake(connection, admitted));
+        }
+        catch (final java.util.concurrent.RejectedExecutionException ex)
+        {
+            // Every handshake thread is still busy winding up; refusing is what the gate would have done.
+            endHandshake(admitted);
+            refused.incrementAndGet();
+            context.counters().increment(Stat.REFUSED);
+            context.counters().increment(Stat.REFUSED_HANDSHAKES);
+            connection.close();
+        }
+    }
+
+    private static InetAddress addressOf(final Transport transport)
+    {
+        final SocketAddress remote = transport.remoteAddress();
+        return remote instanceof InetSocketAddress ? ((InetSocketAddress)remote).getAddress() : null;
+    }
+
+    private void release(final PeerLimits.Peer peer)
+    {
+        liveCount.decrementAndGet();
+        if (peer != null)
+        {
+            peers.connectionClosed(peer);
+        }
     }
 
     private void handshakeFailed()
@@ -191,10 +272,14 @@ public final class Acceptor<T> implements AutoCloseable
         context.counters().increment(Stat.HANDSHAKE_FAILURES);
     }
 
-    private void refuse(final Transport transport)
+    private void refuse(final Transport transport, final Stat reason)
     {
         refused.incrementAndGet();
         context.counters().increment(Stat.REFUSED);
+        if (reason != null)
+        {
+            context.counters().increment(reason);
+        }
         try
         {
             transport.close();
@@ -205,12 +290,21 @@ public final class Acceptor<T> implements AutoCloseable
         }
     }
 
-    private void onConnectionClosed(final Connection<T> connection)
+    private void onConnectionClosed(final Connection<T> connection, final PeerLimits.Peer peer)
     {
         if (live.remove(connection))
         {
-            liveCount.decrementAndGet();
+            release(peer);
         }
+    }
+
+    /**
+     * @param address a remote IP address.
+     * @return its live connections as the per-address limits count them; 0 when no per-address limit is set.
+     */
+    public int connectionsFrom(final InetAddress address)
+    {
+        return peers == null ? 0 : peers.connectionsFrom(address);
     }
 
     /**

@@ -39,6 +39,12 @@ public final class Context
     private long bufferLeaseTimeoutNanos;
     private long lingerTimeoutNanos = TimeUnit.SECONDS.toNanos(1);
     private int maxConnections = 1024;
+    private int maxHandshakes;
+    private int maxConnectionsPerAddress;
+    private int maxHandshakesPerAddress;
+    private int connectionRateBurst;
+    private long connectionRatePeriodNanos = TimeUnit.SECONDS.toNanos(1);
+    private int addressTableCapacity;
     private ErrorHandler errorHandler = Context::printError;
     private boolean concluded;
 
@@ -84,6 +90,7 @@ public final class Context
         {
             throw new IllegalArgumentException("max connections must be at least 1: " + maxConnections);
         }
+        concludePeerLimits();
         if (receiveBufferCapacity < maxFrameLength || sendBufferCapacity < maxFrameLength)
         {
             throw new IllegalArgumentException("send (" + sendBufferCapacity + ") and receive (" +
@@ -91,6 +98,38 @@ public final class Context
         }
         concluded = true;
         return this;
+    }
+
+    private void concludePeerLimits()
+    {
+        // Unset (0) means no limit beyond the one above it, so existing services behave as before.
+        if (maxHandshakes == 0)
+        {
+            maxHandshakes = maxConnections;
+        }
+        if (maxConnectionsPerAddress == 0)
+        {
+            maxConnectionsPerAddress = maxConnections;
+        }
+        if (maxHandshakesPerAddress == 0)
+        {
+            maxHandshakesPerAddress = maxHandshakes;
+        }
+        if (addressTableCapacity == 0)
+        {
+            addressTableCapacity = Math.max(1024, 2 * maxConnections);
+        }
+        if (addressTableCapacity < maxConnections)
+        {
+            // Every address with a live connection must fit, so the table never refuses for being full.
+            throw new IllegalArgumentException("address table capacity (" + addressTableCapacity +
+                ") must be at least maxConnections (" + maxConnections + ")");
+        }
+        if (connectionRateBurst > 0 && connectionRatePeriodNanos / connectionRateBurst == 0)
+        {
+            throw new IllegalArgumentException("connection rate of " + connectionRateBurst + " per " +
+                connectionRatePeriodNanos + " ns is finer than a nanosecond");
+        }
     }
 
     private static void requirePositive(final long nanos, final String what)
@@ -320,7 +359,9 @@ public final class Context
     }
 
     /**
-     * @param timeout longest time a protocol's connect handshake may take (default 5 s).
+     * @param timeout longest time a protocol's connect handshake may take (default 5 s): the deadline of every
+     *                send and receive of its {@link Session}, so a peer that never logs in is closed when it passes
+     *                (counted in {@code Stat.HANDSHAKE_TIMEOUTS}).
      * @param unit    of the timeout.
      * @return this.
      */
@@ -401,6 +442,140 @@ public final class Context
     public int maxConnections()
     {
         return maxConnections;
+    }
+
+    /**
+     * @param max handshakes ({@link Protocol#onConnect}) a service runs at once, each on a thread of its own; more
+     *            connections are refused and counted ({@code Stat.REFUSED_HANDSHAKES}) until one ends (default:
+     *            maxConnections).
+     * @return this.
+     */
+    public Context maxHandshakes(final int max)
+    {
+        checkNotConcluded();
+        this.maxHandshakes = requireAtLeastOne(max, "maxHandshakes");
+        return this;
+    }
+
+    /**
+     * @return handshakes a service runs at once.
+     */
+    public int maxHandshakes()
+    {
+        return maxHandshakes;
+    }
+
+    /**
+     * @param max live connections a service keeps from one remote IP address; more are refused and counted
+     *            ({@code Stat.REFUSED_PER_ADDRESS}) (default: maxConnections, no limit of its own).
+     * @return this.
+     */
+    public Context maxConnectionsPerAddress(final int max)
+    {
+        checkNotConcluded();
+        this.maxConnectionsPerAddress = requireAtLeastOne(max, "maxConnectionsPerAddress");
+        return this;
+    }
+
+    /**
+     * @return live connections a service keeps from one address.
+     */
+    public int maxConnectionsPerAddress()
+    {
+        return maxConnectionsPerAddress;
+    }
+
+    /**
+     * @param max connections from one remote IP address that a service lets be in their handshake at once (a
+     *            connection counts until its {@link Protocol#onConnect} ends); more are refused and counted
+     *            ({@code Stat.REFUSED_HANDSHAKES}) (default: maxHandshakes, no limit of its own). This is what keeps
+     *            a peer that holds connections open without logging in (slow loris) from filling the gate.
+     * @return this.
+     */
+    public Context maxHandshakesPerAddress(final int max)
+    {
+        checkNotConcluded();
+        this.maxHandshakesPerAddress = requireAtLeastOne(max, "maxHandshakesPerAddress");
+        return this;
+    }
+
+    /**
+     * @return handshakes in progress a service allows from one address.
+     */
+    public int maxHandshakesPerAddress()
+    {
+        return maxHandshakesPerAddress;
+    }
+
+    /**
+     * Limits how fast one remote IP address may open connections: a token bucket of {@code burst} connections,
+     * refilled at {@code burst} per {@code period} (so {@code burst} at once, then one every
+     * {@code period / burst}). Connections beyond it are refused and counted ({@code Stat.REFUSED_RATE}); refused
+     * attempts take no token. Default: no rate limit.
+     *
+     * @param burst  connections per period; 0 for no limit.
+     * @param period over which {@code burst} connections are allowed.
+     * @param unit   of the period.
+     * @return this.
+     */
+    public Context connectionRatePerAddress(final int burst, final long period, final TimeUnit unit)
+    {
+        checkNotConcluded();
+        if (burst < 0 || period <= 0)
+        {
+            throw new IllegalArgumentException("connection rate wants burst >= 0 and a positive period: " + burst +
+                " per " + period + " " + unit);
+        }
+        this.connectionRateBurst = burst;
+        this.connectionRatePeriodNanos = unit.toNanos(period);
+        return this;
+    }
+
+    /**
+     * @return connections one address may open per {@link #connectionRatePeriodNanos()}, 0 for no limit.
+     */
+    public int connectionRateBurst()
+    {
+        return connectionRateBurst;
+    }
+
+    /**
+     * @return the period of the per-address connection rate, in nanoseconds.
+     */
+    public long connectionRatePeriodNanos()
+    {
+        return connectionRatePeriodNanos;
+    }
+
+    /**
+     * @param capacity remote addresses a service tracks for its per-address limits (default: the larger of 1024
+     *                 and twice maxConnections); at least maxConnections. The table is allocated once at this size;
+     *                 when full, the address idle longest (no connection, no handshake) is forgotten, rate history
+     *                 and all. Unused when no per-address limit is set.
+     * @return this.
+     */
+    public Context addressTableCapacity(final int capacity)
+    {
+        checkNotConcluded();
+        this.addressTableCapacity = requireAtLeastOne(capacity, "addressTableCapacity");
+        return this;
+    }
+
+    /**
+     * @return remote addresses a service tracks for its per-address limits.
+     */
+    public int addressTableCapacity()
+    {
+        return addressTableCapacity;
+    }
+
+    private static int requireAtLeastOne(final int value, final String what)
+    {
+        if (value < 1)
+        {
+            throw new IllegalArgumentException(what + " must be >= 1: " + value);
+        }
+        return value;
     }
 
     /**

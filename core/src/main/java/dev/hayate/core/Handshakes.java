@@ -79,6 +79,7 @@ public final class Handshakes
             }
             else if (deadline.hasExpired())
             {
+                context.counters().increment(dev.hayate.core.stat.Stat.HANDSHAKE_TIMEOUTS);
                 why = "handshake did not finish within " + TimeUnit.NANOSECONDS.toMillis(context.handshakeTimeoutNanos()) +
                     " ms: " + ex.getMessage();
             }

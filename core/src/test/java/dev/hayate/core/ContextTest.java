@@ -34,6 +34,32 @@ class ContextTest
     }
 
     @Test
+    void shouldRefuseLimitsBelowOneAndAnAddressTableSmallerThanTheGate()
+    {
+        assertThrows(IllegalArgumentException.class, () -> new Context().maxConnectionsPerAddress(0));
+        assertThrows(IllegalArgumentException.class, () -> new Context().maxHandshakes(0));
+        assertThrows(IllegalArgumentException.class, () -> new Context().maxHandshakesPerAddress(-1));
+        assertThrows(IllegalArgumentException.class, () -> new Context().connectionRatePerAddress(-1, 1,
+            TimeUnit.SECONDS));
+        assertThrows(IllegalArgumentException.class, () -> new Context().connectionRatePerAddress(5, 0,
+            TimeUnit.SECONDS));
+        assertTrue(refusal(c -> c.maxConnections(100).addressTableCapacity(99)).contains("address table"));
+        assertTrue(refusal(c -> c.connectionRatePerAddress(10, 5, TimeUnit.NANOSECONDS)).contains("nanosecond"));
+    }
+
+    @Test
+    void shouldDeriveThePerAddressLimitsFromTheGateWhenUnset()
+    {
+        final Context context = new Context().maxConnections(50).conclude();
+        assertEquals(50, context.maxHandshakes());
+        assertEquals(50, context.maxConnectionsPerAddress());
+        assertEquals(50, context.maxHandshakesPerAddress());
+        assertEquals(0, context.connectionRateBurst());
+        assertEquals(1024, context.addressTableCapacity());
+        assertEquals(7, new Context().maxHandshakes(7).conclude().maxHandshakesPerAddress());
+    }
+
+    @Test
     void shouldAcceptTheDefaultsAndRefuseChangesOnceConcluded()
     {
         final Context context = new Context().conclude();

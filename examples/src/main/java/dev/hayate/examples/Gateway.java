@@ -126,6 +126,8 @@ public final class Gateway implements AutoCloseable
             .receiveBufferCapacity(Math.max(config.maxFrameLength, config.bufferCapacity))
             .sendBufferCapacity(Math.max(config.maxFrameLength, config.bufferCapacity))
             .maxConnections(config.maxConnections)
+            .maxConnectionsPerAddress(Math.min(config.maxConnectionsPerAddress, config.maxConnections))
+            .maxHandshakesPerAddress(Math.min(config.maxLoginsPerAddress, config.maxConnections))
             .handshakeTimeout(config.loginTimeoutMs, TimeUnit.MILLISECONDS)
             .lingerTimeout(0, TimeUnit.MILLISECONDS)
             .bufferPool(bufferPool)
@@ -134,6 +136,10 @@ public final class Gateway implements AutoCloseable
         if (config.transportProvider != null)
         {
             context.transportProvider(config.transportProvider);
+        }
+        if (config.connectionsPerSecondPerAddress > 0)
+        {
+            context.connectionRatePerAddress(config.connectionsPerSecondPerAddress, 1, TimeUnit.SECONDS);
         }
         this.context = context.conclude();
         final Map<String, GatewaySession> table = new LinkedHashMap<>();
@@ -247,7 +253,10 @@ public final class Gateway implements AutoCloseable
         if (refused != refusedReported)
         {
             event("refused " + (refused - refusedReported) + " connection(s) beyond the gate of " + config.maxConnections +
-                " (" + refused + " refused in all)");
+                " (" + config.maxConnectionsPerAddress + " per address, " + config.maxLoginsPerAddress +
+                " logging in per address" + (config.connectionsPerSecondPerAddress > 0 ? ", " +
+                config.connectionsPerSecondPerAddress + " new per second per address" : "") + "; " + refused +
+                " refused in all)");
             refusedReported = refused;
             work++;
         }
@@ -559,7 +568,16 @@ public final class Gateway implements AutoCloseable
     }
 
     /**
-     * @return connections refused by the gate.
+     * @param address a remote IP address.
+     * @return its live connections (logging in or logged in), as the per-address limits count them.
+     */
+    public int connectionsFrom(final java.net.InetAddress address)
+    {
+        return acceptor.connectionsFrom(address);
+    }
+
+    /**
+     * @return connections refused by the gate (in all, per address, while logging in, or by rate).
      */
     public long refusedConnections()
     {
@@ -633,6 +651,9 @@ public final class Gateway implements AutoCloseable
         private long heartbeatIntervalMs = 1_000;
         private long loginTimeoutMs = 5_000;
         private int maxConnections = 64;
+        private int maxConnectionsPerAddress = 32;
+        private int maxLoginsPerAddress = 8;
+        private int connectionsPerSecondPerAddress;
         private int maxFrameLength = 1_024;
         private int bufferCapacity = 64 * 1024;
         private int journalMessages = 65_536;
@@ -723,6 +744,40 @@ public final class Gateway implements AutoCloseable
         public Config maxConnections(final int max)
         {
             this.maxConnections = max;
+            return this;
+        }
+
+        /**
+         * @param max live connections from one IP address, logging in or logged in; more are closed at once
+         *            (default 32, capped at the gate).
+         * @return this.
+         */
+        public Config maxConnectionsPerAddress(final int max)
+        {
+            this.maxConnectionsPerAddress = max;
+            return this;
+        }
+
+        /**
+         * @param max connections from one IP address that may be logging in at once; more are closed at once, so a
+         *            peer holding connections open without logging in cannot fill the gate (default 8, capped at
+         *            the gate).
+         * @return this.
+         */
+        public Config maxLoginsPerAddress(final int max)
+        {
+            this.maxLoginsPerAddress = max;
+            return this;
+        }
+
+        /**
+         * @param rate new connections one IP address may open per second (as a burst, then evenly); more are closed
+         *             at once (default 0: no rate limit).
+         * @return this.
+         */
+        public Config connectionsPerSecondPerAddress(final int rate)
+        {
+            this.connectionsPerSecondPerAddress = rate;
             return this;
         }
 
@@ -862,6 +917,10 @@ public final class Gateway implements AutoCloseable
             if (heartbeatIntervalMs < 10 || heartbeatIntervalMs > 60_000)
             {
                 throw new IllegalArgumentException("heartbeat interval must be 10..60000 ms: " + heartbeatIntervalMs);
+            }
+            if (maxConnectionsPerAddress < 1 || maxLoginsPerAddress < 1 || connectionsPerSecondPerAddress < 0)
+            {
+                throw new IllegalArgumentException("per-address limits must be positive (the rate may be 0: none)");
             }
             if (loginTimeoutMs < 1 || maxConnections < 1 || maxLiveOrders < 0 || sessionExpiryMs < 0)
             {

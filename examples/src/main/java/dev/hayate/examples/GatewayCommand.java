@@ -57,6 +57,18 @@ final class GatewayCommand implements Callable<Integer>
         description = "Connection gate: connections beyond it are closed at once (default ${DEFAULT-VALUE}).")
     private int maxConnections;
 
+    @Option(names = "--max-per-address", defaultValue = "32",
+        description = "Live connections allowed from one IP address (default ${DEFAULT-VALUE}).")
+    private int maxPerAddress;
+
+    @Option(names = "--max-logins-per-address", defaultValue = "8",
+        description = "Connections from one IP address that may be logging in at once (default ${DEFAULT-VALUE}).")
+    private int maxLoginsPerAddress;
+
+    @Option(names = "--connections-per-second", defaultValue = "0",
+        description = "New connections per second allowed from one IP address; 0 for no limit (default ${DEFAULT-VALUE}).")
+    private int connectionsPerSecond;
+
     @Option(names = "--journal-messages", defaultValue = "65536",
         description = "Messages kept per session for replay (default ${DEFAULT-VALUE}).")
     private int journalMessages;
@@ -78,6 +90,9 @@ final class GatewayCommand implements Callable<Integer>
             .heartbeatIntervalMs(heartbeatMs)
             .loginTimeoutMs(loginTimeoutMs)
             .maxConnections(maxConnections)
+            .maxConnectionsPerAddress(maxPerAddress)
+            .maxLoginsPerAddress(maxLoginsPerAddress)
+            .connectionsPerSecondPerAddress(connectionsPerSecond)
             .journalMessages(journalMessages)
             .journalBytes(journalBytes)
             .sessionExpiryMs(sessionExpiryMs)

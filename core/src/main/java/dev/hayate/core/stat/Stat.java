@@ -22,14 +22,26 @@ public enum Stat
     BYTES_OUT("bytes out"),
     /** Send attempts answered {@code BACK_PRESSURED}: the send buffer had no room for a frame. */
     BACK_PRESSURE("back-pressure events"),
-    /** Connections refused by a service's gate (or for lack of pool buffers). */
+    /**
+     * Connections refused by a service's gate, for any reason: too many connections, lack of pool buffers, or one
+     * of the limits counted on their own below ({@link #REFUSED_PER_ADDRESS}, {@link #REFUSED_HANDSHAKES},
+     * {@link #REFUSED_RATE}).
+     */
     REFUSED("refused by the gate"),
     /** Protocol handshakes that failed, were rejected or timed out. */
     HANDSHAKE_FAILURES("handshake failures"),
     /** Connections closed for a protocol error (bad frame header, undecodable frame). */
     PROTOCOL_ERRORS("protocol errors"),
     /** Control messages (heartbeats, automatic replies) dropped because their queue was full. */
-    CONTROL_DROPPED("control messages dropped");
+    CONTROL_DROPPED("control messages dropped"),
+    /** Of {@link #REFUSED}: the remote address already had its most connections (or the address table was full). */
+    REFUSED_PER_ADDRESS("refused: per address"),
+    /** Of {@link #REFUSED}: too many handshakes in progress, in all or from the remote address. */
+    REFUSED_HANDSHAKES("refused: handshakes"),
+    /** Of {@link #REFUSED}: the remote address opened new connections faster than its rate allows. */
+    REFUSED_RATE("refused: rate"),
+    /** Of {@link #HANDSHAKE_FAILURES}: handshakes that did not finish within the handshake timeout. */
+    HANDSHAKE_TIMEOUTS("handshake timeouts");
 
     /** Type ids start here, so a reader can tell Hayate's counters from others in a shared file. */
     public static final int TYPE_ID_BASE = 0x4859_0000;

@@ -2,6 +2,8 @@ package dev.hayate.core.transport;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
@@ -26,6 +28,7 @@ public final class TcpTransportProvider implements TransportProvider
     private int socketReceiveBufferSize;
     private int backlog = 1024;
     private boolean tcpNoDelay = true;
+    private InetAddress sourceAddress;
 
     /**
      * @param bytes {@code SO_SNDBUF}, 0 for the operating system's default.
@@ -79,6 +82,18 @@ public final class TcpTransportProvider implements TransportProvider
         return this;
     }
 
+    /**
+     * @param address local address that connecting sockets bind before they connect (an ephemeral port on it), so
+     *                a host with several addresses picks which one peers see; {@code null} (the default) leaves
+     *                the choice to the operating system.
+     * @return this.
+     */
+    public TcpTransportProvider sourceAddress(final InetAddress address)
+    {
+        sourceAddress = address;
+        return this;
+    }
+
     @Override
     public Transport connect(final SocketAddress remote, final long timeoutNanos) throws IOException
     {
@@ -89,6 +104,10 @@ public final class TcpTransportProvider implements TransportProvider
             {
                 // Set before connect so the window scale is negotiated for it.
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, socketReceiveBufferSize);
+            }
+            if (sourceAddress != null)
+            {
+                channel.bind(new InetSocketAddress(sourceAddress, 0));
             }
             channel.configureBlocking(false);
             if (!channel.connect(remote))
