@@ -70,6 +70,8 @@ public final class TransferReceiver
     private static final int MAX_MANIFEST_BYTES = 64 << 20;
     /** How long the side that spoke last waits for the peer to hang up (see SealedLink.awaitPeerClose). */
     static final long LAST_WORD_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** A dialling receiver gives up after this many senders failed to pair with its code. */
+    static final int MAX_WRONG_SENDERS = 16;
 
     private final SocketAddress listen;
     private final SenderSource source;
@@ -246,6 +248,7 @@ public final class TransferReceiver
             final Context context = context(receiving).connectTimeout(idleTimeout.toNanos(), TimeUnit.NANOSECONDS)
                 .conclude();
             final long deadline = System.nanoTime() + acceptTimeout.toNanos();
+            int wrongCodes = 0;
             bound.countDown();
             listener.onStage(Stage.CONNECTING, "looking for the sender");
             try (source)
@@ -290,6 +293,12 @@ public final class TransferReceiver
                         final String reason = why.failure() == Failure.WRONG_CODE ?
                             "wrong code, or someone else answered" : why.getMessage();
                         listener.onStage(Stage.CONNECTING, candidate + ": " + reason + "; still looking");
+                        if (why.failure() == Failure.WRONG_CODE && ++wrongCodes >= MAX_WRONG_SENDERS)
+                        {
+                            // Each spoofed announcement is one online guess at the words: cap them per receive.
+                            throw new TransferException(Failure.WRONG_CODE, MAX_WRONG_SENDERS + " senders answered " +
+                                "with another code; giving up", false, ex);
+                        }
                         continue;
                     }
                     return converse(clt, consent);

@@ -1,6 +1,7 @@
 package dev.hayate.transfer;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -60,6 +61,7 @@ public final class TransferSender
 {
     private final SocketAddress to;
     private final SocketAddress listen;
+    private final ListenHook hook;
     private final CodePhrase code;
     private final TransportProvider transport;
     private final Negotiated proposal;
@@ -78,6 +80,7 @@ public final class TransferSender
     {
         this.to = b.to;
         this.listen = b.listen;
+        this.hook = b.hook;
         if ((to == null) == (listen == null))
         {
             throw new IllegalArgumentException("give either the receiver's address or an address to listen on");
@@ -240,15 +243,25 @@ public final class TransferSender
                 final Clt<TransferMessage> clt;
                 try
                 {
-                    clt = Rendezvous.acceptOne(svc, attempts, connectTimeout.toNanos(), () -> cancelled, "receiver");
+                    final AutoCloseable announced = hook.onListening((InetSocketAddress)boundAddress);
+                    try
+                    {
+                        clt = Rendezvous.acceptOne(svc, attempts, connectTimeout.toNanos(), () -> cancelled,
+                            "receiver");
+                    }
+                    finally
+                    {
+                        announced.close();
+                    }
                 }
                 catch (final TransferException ex)
                 {
                     throw ex;
                 }
-                catch (final IOException ex)
+                catch (final Exception ex)
                 {
-                    throw new TransferException(Failure.NETWORK, "accepting failed: " + ex.getMessage(), false, ex);
+                    throw new TransferException(Failure.NETWORK, "waiting for the receiver failed: " +
+                        ex.getMessage(), false, ex);
                 }
                 return converse(manifest, clt);
             }
@@ -603,6 +616,7 @@ public final class TransferSender
     {
         private SocketAddress to;
         private SocketAddress listen;
+        private ListenHook hook = bound -> () -> { };
         private CipherSuite cipher = CipherSuite.AES_256_GCM;
         private ChecksumAlgorithm checksum = ChecksumAlgorithm.XXH64;
         private boolean compress = true;
@@ -635,6 +649,17 @@ public final class TransferSender
         {
             this.listen = Objects.requireNonNull(address);
             this.to = null;
+            return this;
+        }
+
+        /**
+         * @param onListening told the bound address of a listening sender (to announce it); its handle is closed
+         *                    once a receiver paired or the send ended.
+         * @return this.
+         */
+        public Builder onListening(final ListenHook onListening)
+        {
+            this.hook = Objects.requireNonNull(onListening);
             return this;
         }
 
