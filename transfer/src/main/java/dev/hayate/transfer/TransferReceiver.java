@@ -72,6 +72,8 @@ public final class TransferReceiver
     static final long LAST_WORD_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** A dialling receiver gives up after this many senders failed to pair with its code. */
     static final int MAX_WRONG_SENDERS = 16;
+    /** How long a dialling receiver tries one candidate before it moves on to the next. */
+    private static final long DIAL_TIMEOUT_SECONDS = 10;
 
     private final SocketAddress listen;
     private final SenderSource source;
@@ -245,7 +247,7 @@ public final class TransferReceiver
         private TransferResult dial(final ConsentCallback consent, final Negotiated receiving,
             final SecureRandom random) throws TransferException
         {
-            final Context context = context(receiving).connectTimeout(idleTimeout.toNanos(), TimeUnit.NANOSECONDS)
+            final Context context = context(receiving).connectTimeout(DIAL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .conclude();
             final long deadline = System.nanoTime() + acceptTimeout.toNanos();
             int wrongCodes = 0;
