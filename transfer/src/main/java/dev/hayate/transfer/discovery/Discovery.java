@@ -109,6 +109,15 @@ public final class Discovery implements SenderSource
         return d;
     }
 
+    /**
+     * @return this host's LAN addresses (one IPv4 and one IPv6 per interface that is up, not loopback, and
+     *         multicast-capable), IPv4 first on each interface: what a QR code can show as the place to dial.
+     */
+    public static List<InetAddress> lanAddresses()
+    {
+        return Lan.mdnsAddresses();
+    }
+
     /** @return the UDP address listened on, or null without UDP. @throws IOException if it cannot be read. */
     public InetSocketAddress udpAddress() throws IOException
     {
