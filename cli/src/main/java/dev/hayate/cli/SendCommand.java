@@ -80,6 +80,10 @@ final class SendCommand implements Callable<Integer>
         + "instead of waiting to be found on the LAN.")
     private String to;
 
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Where to wait for the receiver while "
+        + "announcing (default: all interfaces, a free port).")
+    private String listen;
+
     @Option(names = "--code", paramLabel = "CODE", description = "Code phrase to use (default: HAYATE_CODE, else a "
         + "new random one). A code on the command line is visible to other users of this machine: prefer HAYATE_CODE.")
     private String code;
@@ -202,6 +206,10 @@ final class SendCommand implements Callable<Integer>
             }
             provider = transportOf(transport, to == null);
             builder.transport(provider);
+            if (to != null && listen != null)
+            {
+                throw new IllegalArgumentException("--to and --listen exclude each other");
+            }
             if (to != null)
             {
                 builder.to(Addresses.parse(to, "127.0.0.1"));
@@ -209,11 +217,13 @@ final class SendCommand implements Callable<Integer>
             else
             {
                 final ListenHook announce = Announcer.hook(phrase, transportByte(transport), discovery.config());
-                builder.listen(new InetSocketAddress(0)).onListening(bound ->
-                {
-                    showCode(console, phrase, bound.getPort());
-                    return announce.onListening(bound);
-                });
+                builder.listen(listen == null ? new InetSocketAddress(0) : Addresses.parse(listen, "0.0.0.0"))
+                    .onListening(bound ->
+                    {
+                        showCode(console, phrase, bound.getAddress().isAnyLocalAddress() ?
+                            HayateUri.lanAddress(bound.getPort()) : bound);
+                        return announce.onListening(bound);
+                    });
             }
         }
         catch (final IllegalArgumentException ex)
@@ -224,15 +234,14 @@ final class SendCommand implements Callable<Integer>
         console.info("Sending " + describe(sources));
         if (to != null)
         {
-            showCode(console, phrase, -1);
+            showCode(console, phrase, null);
         }
         final TransferSender sender = builder.build();
         return CancelOnInterrupt.run(() -> sender.send(sources), sender::cancel, console, false, provider);
     }
 
-    private void showCode(final TransferConsole console, final CodePhrase phrase, final int port)
+    private void showCode(final TransferConsole console, final CodePhrase phrase, final InetSocketAddress reachable)
     {
-        final InetSocketAddress reachable = port > 0 ? HayateUri.lanAddress(port) : null;
         final String uri = HayateUri.format(phrase.toString(), reachable);
         console.event("code", "code", TransferConsole.quote(phrase.toString()), "uri", TransferConsole.quote(uri));
         console.info("Code is: " + phrase);
@@ -240,6 +249,7 @@ final class SendCommand implements Callable<Integer>
         {
             return;
         }
+        console.event("listening", "address", TransferConsole.quote(String.valueOf(reachable)));
         console.info("On the other computer run:");
         console.info("");
         console.info("  hayate receive " + phrase);

@@ -810,7 +810,9 @@ public final class TransferReceiver
         /** @param folder where files go; must exist. @return this. */
         public Builder outputDir(final Path folder)
         {
-            this.outputDir = folder;
+            // Absolute and normalized: a relative folder such as "." made every incoming path look like it
+            // climbed out of it ("parent reference '..'") when the two were compared.
+            this.outputDir = folder == null ? null : folder.toAbsolutePath().normalize();
             return this;
         }
 

@@ -185,13 +185,13 @@ public final class TransferSender
                 .bufferPool(pool)
                 .maxFrameLength(proposal.chunkSize() + TransferCodec.SEALED_OVERHEAD + 64)
                 .connectTimeout(connectTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                .handshakeTimeout(idleTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                .maxConnections(1)
-                .conclude();
+                .handshakeTimeout(idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
             if (listen != null)
             {
-                return listenAndSend(manifest, context, random);
+                // The gate admits one connection: nobody else gets in while a receiver pairs or receives.
+                return listenAndSend(manifest, context.maxConnections(1).conclude(), random);
             }
+            context.conclude();
             listener.onStage(Stage.CONNECTING, to.toString());
             final TransferProtocol[] paired = new TransferProtocol[1];
             final Clt<TransferMessage> clt;
