@@ -141,6 +141,53 @@ class LoopbackDiscoveryTest
     }
 
     @Test
+    void shouldCancelADiscoveredTransferTellTheSenderAndResumeByDiscoveringAgain() throws Exception
+    {
+        final CodePhrase code = CodePhrase.parse("9-amber-falcon-river");
+        final int chunk = 16 << 10;
+        final Path file = file("big.bin", 40 * chunk);
+        final Path in = out("in");
+        final Path part = dev.hayate.transfer.files.ReceiveFolder.partPath(in.resolve("big.bin"));
+        try (Discovery discovery = discovery(code))
+        {
+            final TransferReceiver receiver = receiver(code, discovery, in);
+            final CompletableFuture<TransferResult> received = receiver.receiveAsync(o -> true);
+            final CompletableFuture<TransferResult> sent = TransferSender.builder()
+                .listen(new InetSocketAddress("127.0.0.1", 0)).code(code).chunkSize(chunk).bandwidthLimit(4L * chunk)
+                .onListening(Announcer.hook(code, Announcement.TCP, udpOnly().udpTargets(targets(discovery))))
+                .connectTimeout(WAIT).build().sendAsync(List.of(file));
+            final long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!(Files.exists(part) && Files.size(part) >= 4L * chunk) && System.nanoTime() - deadline < 0)
+            {
+                Thread.sleep(20);
+            }
+            assertTrue(Files.exists(part), "the receiver was writing");
+            receiver.cancel();
+            final ExecutionException receiveFailure = org.junit.jupiter.api.Assertions.assertThrows(
+                ExecutionException.class, () -> received.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(Failure.CANCELLED, ((TransferException)receiveFailure.getCause()).failure());
+            final ExecutionException sendFailure = org.junit.jupiter.api.Assertions.assertThrows(
+                ExecutionException.class, () -> sent.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            final TransferException told = (TransferException)sendFailure.getCause();
+            assertEquals(Failure.CANCELLED, told.failure(), told.toString());
+            assertTrue(told.fromPeer(), "the sender was told by the receiver");
+        }
+        assertTrue(Files.exists(part), "the part file stays for resume");
+        try (Discovery discovery = discovery(code))
+        {
+            final CompletableFuture<TransferResult> received = receiver(code, discovery, in).receiveAsync(o -> true);
+            final CompletableFuture<TransferResult> sent = TransferSender.builder()
+                .listen(new InetSocketAddress("127.0.0.1", 0)).code(code).chunkSize(chunk)
+                .onListening(Announcer.hook(code, Announcement.TCP, udpOnly().udpTargets(targets(discovery))))
+                .connectTimeout(WAIT).build().sendAsync(List.of(file));
+            final TransferResult result = received.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            sent.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(result.bytesResumed() > 0, "resumed from the part file");
+        }
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(in.resolve("big.bin")));
+    }
+
+    @Test
     void shouldNeverHandOutASenderWhoseValueDoesNotMatch() throws Exception
     {
         try (Discovery discovery = discovery(CodePhrase.parse("5-amber-falcon-river")))
