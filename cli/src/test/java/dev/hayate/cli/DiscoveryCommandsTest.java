@@ -96,6 +96,22 @@ class DiscoveryCommandsTest
     }
 
     @Test
+    void shouldDialTheAddressInAHayateUriFromAQrCode() throws Exception
+    {
+        final CodePhrase code = CodePhrase.parse("67-amber-falcon-river");
+        final Path src = file("scan.bin", 60_000);
+        final Path out = Files.createDirectories(tmp.resolve("out"));
+        final TransferSender sender = TransferSender.builder().listen(new InetSocketAddress("127.0.0.1", 0))
+            .code(code).connectTimeout(WAIT).build();
+        final CompletableFuture<TransferResult> sending = sender.sendAsync(List.of(src));
+        final InetSocketAddress at = (InetSocketAddress)sender.awaitBound(WAIT);
+        final Run run = run(null, "receive", HayateUri.format(code.toString(), at), "--yes", "--out", out.toString());
+        assertEquals(0, run.exit(), run.err());
+        sending.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(out.resolve("scan.bin")));
+    }
+
+    @Test
     void shouldListAnnouncingSendersByValueOnly() throws Exception
     {
         final int port = freeUdpPort();
