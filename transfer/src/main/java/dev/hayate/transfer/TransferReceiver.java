@@ -49,8 +49,8 @@ import dev.hayate.transfer.wire.TransferMessage;
 /**
  * Receives files and folders from a {@link TransferSender}: listens, pairs on the code phrase (one attempt: a
  * wrong code ends the receive, so nobody can guess online) — or, with {@link Builder#dial}, dials the senders a
- * {@link SenderSource} finds, skipping any that fail to pair, until one pairs — validates the offered manifest, asks for consent,
- * then writes each file to a part file beside its target and moves it into place only when its whole-file
+ * {@link SenderSource} finds, skipping any that fail to pair, until one pairs — validates the offered manifest,
+ * asks for consent, then writes each file to a part file beside its target and moves it into place only when its whole-file
  * checksum matches the sender's.
  *
  * <pre>
@@ -199,7 +199,7 @@ public final class TransferReceiver
             {
                 return dial(consent, receiving, random);
             }
-            final Context context = context(receiving).conclude();
+            final Context context = context(receiving).maxConnections(1).conclude();
             final Svc<TransferMessage> svc;
             try
             {
@@ -315,8 +315,7 @@ public final class TransferReceiver
                 .transportProvider(transport)
                 .bufferPool(pool)
                 .maxFrameLength(receiving.chunkSize() + TransferCodec.SEALED_OVERHEAD + 64)
-                .handshakeTimeout(idleTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                .maxConnections(1);
+                .handshakeTimeout(idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
         }
 
         private TransferResult converse(final Clt<TransferMessage> clt, final ConsentCallback consent)
