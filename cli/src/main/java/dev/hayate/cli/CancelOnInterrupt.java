@@ -24,12 +24,24 @@ final class CancelOnInterrupt
         TransferResult run() throws TransferException;
     }
 
+    /** What to do with a finished transfer's result before its outcome is printed (for example, print a text). */
+    interface Delivery
+    {
+        void deliver(TransferResult result) throws java.io.IOException;
+    }
+
     private CancelOnInterrupt()
     {
     }
 
     static int run(final Transfer transfer, final Runnable cancel, final TransferConsole console,
         final boolean receiving, final TransportProvider provider)
+    {
+        return run(transfer, cancel, console, receiving, provider, result -> { });
+    }
+
+    static int run(final Transfer transfer, final Runnable cancel, final TransferConsole console,
+        final boolean receiving, final TransportProvider provider, final Delivery delivery)
     {
         final CountDownLatch finished = new CountDownLatch(1);
         final Thread hook = new Thread(() ->
@@ -47,12 +59,19 @@ final class CancelOnInterrupt
         Runtime.getRuntime().addShutdownHook(hook);
         try
         {
-            console.done(transfer.run(), receiving);
+            final TransferResult result = transfer.run();
+            console.done(result, receiving);
+            delivery.deliver(result);
             return 0;
         }
         catch (final TransferException ex)
         {
             return console.failed(ex);
+        }
+        catch (final java.io.IOException ex)
+        {
+            System.err.println("hayate: writing the received content failed: " + ex.getMessage());
+            return 6;
         }
         finally
         {

@@ -1,5 +1,6 @@
 package dev.hayate.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,8 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hayate", mixinStandardHelpOptions = true, version = "hayate 0.1.0",
     description = "Low-latency typed messaging over SBE frames.",
-    subcommands = {DemoCommand.class, SendCommand.class, ReceiveCommand.class, StatCommand.class,
-        CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, SendCommand.class, ReceiveCommand.class, DiscoverCommand.class,
+        StatCommand.class, AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class},
     footer = {"", "Also (routed by the ./hayate launcher):",
         "  bench     latency and throughput against NIO, Netty, Aeron and C   (./hayate bench --help)",
         "  gateway   the order-entry example's gateway                        (./hayate gateway --help)",
@@ -36,6 +37,9 @@ public final class Main
      */
     static CommandLine commandLine()
     {
-        return new CommandLine(new Main());
+        final CommandLine line = new CommandLine(new Main());
+        // picocli hides its completion command by default; it is part of this tool's surface, so list it.
+        line.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        return line;
     }
 }

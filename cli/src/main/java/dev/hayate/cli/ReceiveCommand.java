@@ -4,49 +4,82 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.hayate.core.transport.TransportProvider;
 import dev.hayate.transfer.Offer;
+import dev.hayate.transfer.SenderSource;
 import dev.hayate.transfer.TransferReceiver;
+import dev.hayate.transfer.TransferResult;
+import dev.hayate.transfer.discovery.Discovery;
 import dev.hayate.transfer.crypto.CodePhrase;
 import dev.hayate.transfer.files.ManifestEntry;
 import dev.hayate.transfer.files.OverwritePolicy;
 import dev.hayate.transfer.files.Plan;
 import dev.hayate.transfer.files.SafePaths;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code hayate receive}: waits for a sender, pairs on the code phrase, shows the offer and asks before writing.
+ * {@code hayate receive}: finds the sender on the LAN (or waits for it, or dials it), pairs on the code phrase, shows
+ * the offer and asks before writing; text and --stdout go to standard output.
  *
  * <p>Thread-safety: a command object, run once.
  */
 @Command(name = "receive", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Receive files and folders sent with 'hayate send'.", "",
-        "Listens, pairs on the code phrase (one attempt: a wrong code ends the receive), shows every offered path "
-            + "with its size, and asks before writing anything (unless --yes). Files are written to hidden part files "
-            + "and moved into place only when their checksum matches; nothing is ever written outside the output "
-            + "folder, no symbolic link is followed, and an existing file is never overwritten without --overwrite.", ""},
-    footer = {"", "Exit codes: 0 done, 2 usage, 3 wrong code, 4 rejected or conflict, 5 integrity, checksum or hostile "
-        + "offer, 6 file I/O, 7 network or timeout, 8 cancelled, 1 anything else."})
+    headerHeading = "NAME%n  hayate-receive - ", header = "receive what 'hayate send' offers, by code phrase",
+    synopsisHeading = "%nSYNOPSIS%n  ", descriptionHeading = "%nDESCRIPTION%n", parameterListHeading = "%nARGUMENTS%n",
+    optionListHeading = "%nOPTIONS%n", footerHeading = "%n",
+    description = {
+        "Finds the sender that printed CODE on the LAN (UDP broadcast and mDNS), dials it and pairs on the code. "
+            + "A sender that answers with another code (someone spoofing the announcement) is reported as 'wrong "
+            + "code, or someone else answered' and skipped: the search goes on until --timeout. With --listen the "
+            + "receiver waits for 'hayate send --to' instead; with --to (or a hayate: URI from a QR code) it dials "
+            + "that address.",
+        "",
+        "Every offered path is shown with its size, and nothing is written before you accept (unless --yes). "
+            + "Files are written to hidden part files and moved into place only when their checksum matches; nothing "
+            + "is ever written outside the output folder, no symbolic link is followed, and an existing file is "
+            + "never overwritten without --overwrite. Ctrl-C cancels: the sender is told, part files stay, and the "
+            + "same command resumes. A text sent with --text is printed on standard output."},
+    footer = {"EXAMPLES",
+        "  hayate receive 7-amber-falcon-river              find the sender on the LAN",
+        "  hayate receive 7-amber-falcon-river --stdout >x  content to standard output",
+        "  hayate receive 'hayate:7-amber-falcon-river?to=192.0.2.10:41234'",
+        "  hayate receive --listen :9750                    print a code, wait for send --to",
+        "",
+        "EXIT STATUS",
+        "  0 done, 2 usage, 3 wrong code, 4 rejected or conflict, 5 integrity, checksum",
+        "  or hostile offer, 6 file I/O, 7 network or timeout, 8 cancelled, 1 other."})
 final class ReceiveCommand implements Callable<Integer>
 {
-    @Parameters(arity = "0..1", paramLabel = "CODE", description = "The sender's code phrase (default: HAYATE_CODE, "
-        + "else a new one is printed for the sender to use with --code).")
+    @Parameters(arity = "0..1", paramLabel = "CODE", description = "The sender's code phrase, or a hayate: URI "
+        + "(default: HAYATE_CODE; with --listen and no code, a new one is printed for the sender's --code).")
     private String code;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = ":9750",
-        description = "Where to wait for the sender (default ${DEFAULT-VALUE}, all interfaces).")
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+        description = "Wait for 'hayate send --to' here (':PORT' for all interfaces) instead of finding the sender.")
     private String listen;
+
+    @Option(names = "--to", paramLabel = "HOST:PORT", description = "Dial the sender at this address instead of "
+        + "finding it on the LAN.")
+    private String to;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "Output folder (default: here).")
     private Path out;
+
+    @Option(names = "--stdout", description = "Write the received files' contents to standard output (in manifest "
+        + "order) instead of keeping them.")
+    private boolean stdout;
 
     @Option(names = "--yes", description = "Accept the offer without asking.")
     private boolean yes;
@@ -65,49 +98,146 @@ final class ReceiveCommand implements Callable<Integer>
     private String transport;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
-        description = "How long to wait for the sender (default ${DEFAULT-VALUE}).")
+        description = "How long to look or wait for the sender (default ${DEFAULT-VALUE}).")
     private int timeoutSeconds;
+
+    @Option(names = "--no-qr", description = "Do not draw the QR code when this side prints a new code.")
+    private boolean noQr;
 
     @Option(names = "--json", description = "NDJSON events on standard output instead of text.")
     private boolean json;
+
+    @Mixin
+    private DiscoveryOptions discovery;
 
     @Override
     public Integer call()
     {
         final TransferConsole console = new TransferConsole(System.out, System.err, json);
+        if (stdout && json)
+        {
+            System.err.println("hayate receive: --stdout and --json both want standard output: choose one");
+            return 2;
+        }
         final CodePhrase phrase;
         final TransferReceiver receiver;
+        final Path folder;
         TransportProvider provider = null;
         try
         {
             final String given = code != null ? code : System.getenv("HAYATE_CODE");
-            phrase = given != null && !given.isBlank() ? CodePhrase.parse(given) :
-                CodePhrase.generate(new SecureRandom());
-            if (given == null || given.isBlank())
+            final HayateUri uri = given == null || given.isBlank() ? null : HayateUri.parse(given.trim());
+            final String dial = to != null ? to : uri == null ? null : uri.to();
+            if (uri == null && listen == null)
             {
-                console.event("code", "code", TransferConsole.quote(phrase.toString()));
-                console.info("code phrase: " + phrase + "   (on the sending side: hayate send PATH --to THIS_HOST:PORT " +
-                    "--code " + phrase + ")");
+                System.err.println("hayate receive: give the code the sender printed (hayate receive CODE), or " +
+                    "--listen HOST:PORT to print a code and wait for 'hayate send --to'");
+                return 2;
             }
-            provider = SendCommand.transportOf(transport, true);
-            receiver = TransferReceiver.builder()
-                .listen(Addresses.parse(listen, "0.0.0.0"))
+            if (listen != null && dial != null)
+            {
+                System.err.println("hayate receive: --listen and --to (or a URI with an address) exclude each other");
+                return 2;
+            }
+            phrase = uri != null ? CodePhrase.parse(uri.code()) : CodePhrase.generate(new SecureRandom());
+            folder = stdout ? Files.createTempDirectory("hayate-receive") : out;
+            provider = SendCommand.transportOf(transport, listen != null);
+            final TransferReceiver.Builder builder = TransferReceiver.builder()
                 .code(phrase)
-                .outputDir(out)
+                .outputDir(folder)
                 .overwrite(policyOf(overwrite))
-                .resume(resume)
+                .resume(resume && !stdout)
                 .transport(provider)
                 .acceptTimeout(Duration.ofSeconds(Math.max(1, timeoutSeconds)))
-                .listener(console)
-                .build();
+                .listener(console);
+            if (listen != null)
+            {
+                final InetSocketAddress at = Addresses.parse(listen, "0.0.0.0");
+                builder.listen(at);
+                if (uri == null)
+                {
+                    showCode(console, phrase, at);
+                }
+            }
+            else if (dial != null)
+            {
+                builder.dial(SenderSource.of(Addresses.parse(dial, "127.0.0.1")));
+            }
+            else
+            {
+                console.info("looking for the sender of " + phrase.number() + "-... on the LAN (UDP broadcast" +
+                    (discovery.mdns() ? " and mDNS" : "") + ")");
+                builder.dial(Discovery.start(discovery.config(), phrase, SendCommand.transportByte(transport)));
+            }
+            receiver = builder.build();
         }
         catch (final IllegalArgumentException ex)
         {
             System.err.println("hayate receive: " + ex.getMessage());
             return 2;
         }
-        return CancelOnInterrupt.run(() -> receiver.receive(offer -> decide(offer, console)), receiver::cancel, console,
-            true, provider);
+        catch (final IOException ex)
+        {
+            System.err.println("hayate receive: " + ex.getMessage());
+            return 7;
+        }
+        try
+        {
+            return CancelOnInterrupt.run(() -> receiver.receive(offer -> decide(offer, console)), receiver::cancel,
+                console, true, provider, result -> deliver(result, folder, console));
+        }
+        finally
+        {
+            if (stdout)
+            {
+                Folders.deleteTree(folder);
+            }
+        }
+    }
+
+    private void showCode(final TransferConsole console, final CodePhrase phrase, final InetSocketAddress at)
+    {
+        final String uri = HayateUri.format(phrase.toString(), at.getAddress().isAnyLocalAddress() ?
+            HayateUri.lanAddress(at.getPort()) : at);
+        console.event("code", "code", TransferConsole.quote(phrase.toString()), "uri", TransferConsole.quote(uri));
+        console.info("Code is: " + phrase);
+        console.info("On the other computer run:");
+        console.info("");
+        console.info("  hayate send PATH --to THIS_HOST:" + at.getPort() + " --code " + phrase);
+        console.info("");
+        if (!noQr)
+        {
+            console.info(QrCodes.render(uri) + uri);
+        }
+    }
+
+    /**
+     * With --stdout, or for a text sent with --text, the content goes to standard output; otherwise the files stay
+     * where the receiver put them.
+     */
+    private void deliver(final TransferResult result, final Path folder, final TransferConsole console)
+        throws IOException
+    {
+        final List<TransferResult.FileResult> files = result.files();
+        final boolean text = files.size() == 1 && files.get(0).path().equals(SendCommand.TEXT_NAME) &&
+            files.get(0).size() <= SendCommand.MAX_TEXT_BYTES && result.directories().isEmpty();
+        if (!stdout && !text)
+        {
+            return;
+        }
+        for (final TransferResult.FileResult f : files)
+        {
+            Files.copy(f.location(), System.out);
+        }
+        if (text && !stdout && !json)
+        {
+            System.out.println();
+        }
+        System.out.flush();
+        if (text && !stdout)
+        {
+            Files.deleteIfExists(files.get(0).location());
+        }
     }
 
     private boolean decide(final Offer offer, final TransferConsole console)

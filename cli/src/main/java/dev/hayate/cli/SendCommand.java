@@ -1,8 +1,14 @@
 package dev.hayate.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -10,42 +16,79 @@ import java.util.concurrent.Callable;
 import dev.hayate.core.transport.TransportProvider;
 import dev.hayate.quic.QuicConfig;
 import dev.hayate.quic.QuicTransportProvider;
+import dev.hayate.transfer.ListenHook;
 import dev.hayate.transfer.TransferSender;
 import dev.hayate.transfer.crypto.ChecksumAlgorithm;
 import dev.hayate.transfer.crypto.CipherSuite;
 import dev.hayate.transfer.crypto.CodePhrase;
+import dev.hayate.transfer.discovery.Announcement;
+import dev.hayate.transfer.discovery.Announcer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code hayate send}: sends files and folders to a receiver, encrypted end to end with a key agreed from a code
- * phrase.
+ * {@code hayate send}: sends files, folders, standard input or a text message, encrypted end to end with a key
+ * agreed from a code phrase; by default it listens and announces itself on the LAN so the receiver needs only the
+ * code.
  *
  * <p>Thread-safety: a command object, run once.
  */
 @Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Send files and folders, encrypted end to end and verified chunk by chunk.", "",
-        "Prints a code phrase first (or uses --code / HAYATE_CODE); the receiver types the same code. The code never "
-            + "travels: both sides run a password-authenticated key exchange (EC J-PAKE) on it, so a wrong code fails "
-            + "cleanly and an attacker gets one guess. Folders are sent as a tree under their own name; symbolic links "
-            + "are skipped.", ""},
-    footer = {"", "Exit codes: 0 done, 2 usage, 3 wrong code, 4 rejected or conflict, 5 integrity or checksum, "
-        + "6 file I/O, 7 network or timeout, 8 cancelled, 1 anything else.", "",
-        "Example:", "  receiver$ ./hayate receive 7-amber-falcon-river --listen :9750 --out inbox",
-        "  sender$   ./hayate send photos/ --to 192.0.2.10:9750 --code 7-amber-falcon-river"})
+    headerHeading = "NAME%n  hayate-send - ", header = "send files, folders, standard input or a text, by code phrase",
+    synopsisHeading = "%nSYNOPSIS%n  ", descriptionHeading = "%nDESCRIPTION%n", parameterListHeading = "%nARGUMENTS%n",
+    optionListHeading = "%nOPTIONS%n", footerHeading = "%n",
+    description = {
+        "Prints a code phrase (or uses --code / HAYATE_CODE) and a QR code of it, then waits for the receiver: on "
+            + "the other machine, 'hayate receive CODE' finds this sender on the LAN and the transfer runs. "
+            + "Nothing else is needed: no address, no account, no server.",
+        "",
+        "The code never travels: both sides run a password-authenticated key exchange (EC J-PAKE) on it, so a "
+            + "wrong code fails cleanly and an attacker gets one guess. The LAN announcement carries only the port "
+            + "and a salted keyed hash of the code's leading number (under 10 bits); the words, file names, sizes, "
+            + "user and host names are never announced.",
+        "",
+        "With --to the sender dials a receiver started with 'hayate receive --listen' instead. Folders are sent as "
+            + "a tree under their own name; symbolic links are skipped. Ctrl-C cancels: the receiver is told and "
+            + "keeps its part files, so the same command resumes."},
+    footer = {"EXAMPLES",
+        "  hayate send photos/            then on the other machine: hayate receive CODE",
+        "  hayate send --text \"meet at 6\" the receiver prints the text",
+        "  tar c docs | hayate send -     a file named 'stdin' (receive --stdout: a pipe)",
+        "  hayate send a.pdf --to 192.0.2.10:9750 --code 7-amber-falcon-river",
+        "",
+        "EXIT STATUS",
+        "  0 done, 2 usage, 3 wrong code, 4 rejected or conflict, 5 integrity or",
+        "  checksum, 6 file I/O, 7 network or timeout, 8 cancelled, 1 anything else."})
 final class SendCommand implements Callable<Integer>
 {
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files and folders to send.")
-    private List<Path> paths;
+    /** The file name a --text message travels under; a receiver prints such a file instead of saving it. */
+    static final String TEXT_NAME = "hayate-text.txt";
+    /** Longest text a receiver prints rather than saves. */
+    static final int MAX_TEXT_BYTES = 64 << 10;
 
-    @Option(names = "--to", paramLabel = "HOST:PORT", description = "The receiver's address (started with "
-        + "'receive --listen'). Sending by code alone, with LAN discovery, is not built yet.")
+    @Parameters(arity = "0..*", paramLabel = "PATH", description = "Files and folders to send; '-' sends standard "
+        + "input as a file named 'stdin'.")
+    private List<String> paths;
+
+    @Option(names = "--text", paramLabel = "TEXT", description = "Send this text; the receiver prints it.")
+    private String text;
+
+    @Option(names = "--to", paramLabel = "HOST:PORT", description = "Dial a receiver started with 'receive --listen' "
+        + "instead of waiting to be found on the LAN.")
     private String to;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Where to wait for the receiver while "
+        + "announcing (default: all interfaces, a free port).")
+    private String listen;
 
     @Option(names = "--code", paramLabel = "CODE", description = "Code phrase to use (default: HAYATE_CODE, else a "
         + "new random one). A code on the command line is visible to other users of this machine: prefer HAYATE_CODE.")
     private String code;
+
+    @Option(names = "--no-qr", description = "Do not draw the QR code of the hayate: URI.")
+    private boolean noQr;
 
     @Option(names = "--transport", paramLabel = "tcp|quic", defaultValue = "tcp",
         description = "Transport (default ${DEFAULT-VALUE}).")
@@ -69,27 +112,79 @@ final class SendCommand implements Callable<Integer>
     @Option(names = "--json", description = "NDJSON events on standard output instead of text.")
     private boolean json;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-        description = "How long to keep dialling the receiver (default ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
+        description = "How long to wait for the receiver to pair, or with --to to keep dialling it "
+            + "(default ${DEFAULT-VALUE}).")
     private int timeoutSeconds;
+
+    @Mixin
+    private DiscoveryOptions discovery;
 
     @Override
     public Integer call()
     {
         final TransferConsole console = new TransferConsole(System.out, System.err, json);
-        if (to == null)
+        final List<Path> temporary = new ArrayList<>();
+        try
         {
-            System.err.println("hayate send: --to HOST:PORT is needed: sending by code alone (LAN discovery) is not " +
-                "built yet. Start the receiver with 'hayate receive CODE --listen :PORT' and pass its address.");
-            return 2;
+            return send(console, temporary);
         }
-        for (final Path p : paths)
+        finally
         {
-            if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+            for (final Path p : temporary)
             {
-                System.err.println("hayate send: no such file or folder: " + p);
-                return 2;
+                Folders.deleteTree(p);
             }
+        }
+    }
+
+    private int send(final TransferConsole console, final List<Path> temporary)
+    {
+        final List<Path> sources = new ArrayList<>();
+        try
+        {
+            if (text != null)
+            {
+                final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                if (bytes.length > MAX_TEXT_BYTES)
+                {
+                    System.err.println("hayate send: --text is longer than " + Sizes.format(MAX_TEXT_BYTES) +
+                        ": send it as a file");
+                    return 2;
+                }
+                sources.add(Files.write(temp(temporary).resolve(TEXT_NAME), bytes));
+            }
+            for (final String p : paths == null ? List.<String>of() : paths)
+            {
+                if (p.equals("-"))
+                {
+                    final Path stdin = temp(temporary).resolve("stdin");
+                    try (InputStream in = System.in)
+                    {
+                        Files.copy(in, stdin, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    sources.add(stdin);
+                    continue;
+                }
+                final Path path = Path.of(p);
+                if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                {
+                    System.err.println("hayate send: no such file or folder: " + p);
+                    return 2;
+                }
+                sources.add(path);
+            }
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("hayate send: " + ex.getMessage());
+            return 6;
+        }
+        if (sources.isEmpty())
+        {
+            System.err.println("hayate send: nothing to send: give files or folders, '-' for standard input, or " +
+                "--text (see 'hayate help send')");
+            return 2;
         }
         final CodePhrase phrase;
         final TransferSender.Builder builder = TransferSender.builder();
@@ -98,8 +193,7 @@ final class SendCommand implements Callable<Integer>
         {
             final String given = code != null ? code : System.getenv("HAYATE_CODE");
             phrase = given != null && !given.isBlank() ? CodePhrase.parse(given) : CodePhrase.generate(new SecureRandom());
-            builder.to(Addresses.parse(to, "127.0.0.1"))
-                .code(phrase)
+            builder.code(phrase)
                 .compress(!noCompress)
                 .checksum(checksumOf(hash))
                 .cipher(cipherOf(cipher))
@@ -109,21 +203,86 @@ final class SendCommand implements Callable<Integer>
             {
                 builder.bandwidthLimit(Sizes.parse(limit));
             }
-            provider = transportOf(transport, false);
+            provider = transportOf(transport, to == null);
             builder.transport(provider);
+            if (to != null && listen != null)
+            {
+                throw new IllegalArgumentException("--to and --listen exclude each other");
+            }
+            if (to != null)
+            {
+                builder.to(Addresses.parse(to, "127.0.0.1"));
+            }
+            else
+            {
+                final ListenHook announce = Announcer.hook(phrase, transportByte(transport), discovery.config());
+                builder.listen(listen == null ? new InetSocketAddress(0) : Addresses.parse(listen, "0.0.0.0"))
+                    .onListening(bound ->
+                    {
+                        showCode(console, phrase, bound.getAddress().isAnyLocalAddress() ?
+                            HayateUri.lanAddress(bound.getPort()) : bound);
+                        return announce.onListening(bound);
+                    });
+            }
         }
         catch (final IllegalArgumentException ex)
         {
             System.err.println("hayate send: " + ex.getMessage());
             return 2;
         }
-        console.event("code", "code", TransferConsole.quote(phrase.toString()));
-        if (code == null && System.getenv("HAYATE_CODE") == null)
+        console.info("Sending " + describe(sources));
+        if (to != null)
         {
-            console.info("code phrase: " + phrase + "   (on the receiving side: hayate receive " + phrase + " --listen :PORT)");
+            showCode(console, phrase, null);
         }
         final TransferSender sender = builder.build();
-        return CancelOnInterrupt.run(() -> sender.send(paths), sender::cancel, console, false, provider);
+        return CancelOnInterrupt.run(() -> sender.send(sources), sender::cancel, console, false, provider);
+    }
+
+    private void showCode(final TransferConsole console, final CodePhrase phrase, final InetSocketAddress reachable)
+    {
+        final String uri = HayateUri.format(phrase.toString(), reachable);
+        console.event("code", "code", TransferConsole.quote(phrase.toString()), "uri", TransferConsole.quote(uri));
+        console.info("Code is: " + phrase);
+        if (to != null)
+        {
+            return;
+        }
+        console.event("listening", "address", TransferConsole.quote(String.valueOf(reachable)));
+        console.info("On the other computer run:");
+        console.info("");
+        console.info("  hayate receive " + phrase);
+        console.info("");
+        if (!noQr)
+        {
+            console.info(QrCodes.render(uri) + uri);
+        }
+    }
+
+    private String describe(final List<Path> sources)
+    {
+        if (text != null && sources.size() == 1)
+        {
+            return "text (" + Sizes.format(text.getBytes(StandardCharsets.UTF_8).length) + ")";
+        }
+        final StringBuilder b = new StringBuilder();
+        for (final Path p : sources)
+        {
+            b.append(b.length() == 0 ? "" : ", ").append('\'').append(p.getFileName()).append('\'');
+        }
+        return b.toString();
+    }
+
+    private static Path temp(final List<Path> temporary) throws IOException
+    {
+        final Path dir = Files.createTempDirectory("hayate-send");
+        temporary.add(dir);
+        return dir;
+    }
+
+    static byte transportByte(final String name)
+    {
+        return name.toLowerCase(Locale.ROOT).equals("quic") ? Announcement.QUIC : Announcement.TCP;
     }
 
     static ChecksumAlgorithm checksumOf(final String name)

@@ -141,11 +141,11 @@ class TransferCommandsTest
     }
 
     @Test
-    void shouldExplainThatSendingWithoutAnAddressIsNotBuiltYet() throws Exception
+    void shouldExplainThatThereIsNothingToSend() throws Exception
     {
-        final Run run = run("send", file("a.txt", 10).toString());
+        final Run run = run("send");
         assertEquals(2, run.exit());
-        assertTrue(run.err().contains("--to HOST:PORT is needed"), run.err());
+        assertTrue(run.err().contains("nothing to send"), run.err());
     }
 
     @Test

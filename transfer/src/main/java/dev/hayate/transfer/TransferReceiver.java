@@ -48,8 +48,9 @@ import dev.hayate.transfer.wire.TransferMessage;
 
 /**
  * Receives files and folders from a {@link TransferSender}: listens, pairs on the code phrase (one attempt: a
- * wrong code ends the receive, so nobody can guess online), validates the offered manifest, asks for consent,
- * then writes each file to a part file beside its target and moves it into place only when its whole-file
+ * wrong code ends the receive, so nobody can guess online) — or, with {@link Builder#dial}, dials the senders a
+ * {@link SenderSource} finds, skipping any that fail to pair, until one pairs — validates the offered manifest,
+ * asks for consent, then writes each file to a part file beside its target and moves it into place only when its whole-file
  * checksum matches the sender's.
  *
  * <pre>
@@ -69,8 +70,13 @@ public final class TransferReceiver
     private static final int MAX_MANIFEST_BYTES = 64 << 20;
     /** How long the side that spoke last waits for the peer to hang up (see SealedLink.awaitPeerClose). */
     static final long LAST_WORD_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** A dialling receiver gives up after this many senders failed to pair with its code. */
+    static final int MAX_WRONG_SENDERS = 16;
+    /** How long a dialling receiver tries one candidate before it moves on to the next. */
+    private static final long DIAL_TIMEOUT_SECONDS = 10;
 
     private final SocketAddress listen;
+    private final SenderSource source;
     private final CodePhrase code;
     private final TransportProvider transport;
     private final Path outputDir;
@@ -89,7 +95,12 @@ public final class TransferReceiver
 
     private TransferReceiver(final Builder b)
     {
-        this.listen = Objects.requireNonNull(b.listen, "listen: the address to bind");
+        this.listen = b.listen;
+        this.source = b.source;
+        if ((listen == null) == (source == null))
+        {
+            throw new IllegalArgumentException("give either an address to listen on or senders to dial");
+        }
         this.code = Objects.requireNonNull(b.code, "code");
         this.transport = b.transport;
         this.outputDir = Objects.requireNonNull(b.outputDir, "output folder");
@@ -184,14 +195,11 @@ public final class TransferReceiver
                 ChecksumAlgorithm.XXH64, true, resume, maxChunkSize);
             final ConcurrentLinkedQueue<TransferProtocol> attempts = new ConcurrentLinkedQueue<>();
             final SecureRandom random = new SecureRandom();
-            final Context context = new Context()
-                .name("transfer-receiver")
-                .transportProvider(transport)
-                .bufferPool(pool)
-                .maxFrameLength(maxChunkSize + TransferCodec.SEALED_OVERHEAD + 64)
-                .handshakeTimeout(idleTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                .maxConnections(1)
-                .conclude();
+            if (source != null)
+            {
+                return dial(consent, receiving, random);
+            }
+            final Context context = context(receiving).maxConnections(1).conclude();
             final Svc<TransferMessage> svc;
             try
             {
@@ -217,7 +225,7 @@ public final class TransferReceiver
                 final Clt<TransferMessage> clt;
                 try
                 {
-                    clt = accept(svc, attempts);
+                    clt = Rendezvous.acceptOne(svc, attempts, acceptTimeout.toNanos(), () -> cancelled, "sender");
                 }
                 catch (final TransferException ex)
                 {
@@ -227,61 +235,114 @@ public final class TransferReceiver
                 {
                     throw new TransferException(Failure.NETWORK, "accepting failed: " + ex.getMessage(), false, ex);
                 }
-                final TransferProtocol protocol = (TransferProtocol)clt.connection().protocol();
-                final Negotiated negotiated = protocol.negotiated();
-                final Clt.Halves<TransferMessage> halves = clt.split();
-                try (SealedLink link = new SealedLink(halves.sender(), halves.recver(), protocol.opener(),
-                    negotiated.chunkSize(), () -> cancelled))
+                return converse(clt, consent);
+            }
+        }
+
+        /**
+         * Dials each sender the source offers until one pairs. A candidate with another code (a spoofed
+         * announcement, or another sender that drew the same number) fails the PAKE and is skipped: its one guess
+         * is spent, ours is not ended, and we keep looking until the accept timeout.
+         */
+        private TransferResult dial(final ConsentCallback consent, final Negotiated receiving,
+            final SecureRandom random) throws TransferException
+        {
+            final Context context = context(receiving).connectTimeout(DIAL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .conclude();
+            final long deadline = System.nanoTime() + acceptTimeout.toNanos();
+            int wrongCodes = 0;
+            bound.countDown();
+            listener.onStage(Stage.CONNECTING, "looking for the sender");
+            try (source)
+            {
+                while (true)
                 {
+                    if (cancelled)
+                    {
+                        throw new TransferException(Failure.CANCELLED, "cancelled while looking for the sender");
+                    }
+                    final long left = deadline - System.nanoTime();
+                    if (left <= 0)
+                    {
+                        throw new TransferException(Failure.TIMEOUT, "no sender paired within " +
+                            acceptTimeout.toSeconds() + " s");
+                    }
+                    final SocketAddress candidate;
                     try
                     {
-                        return transfer(link, negotiated, consent);
+                        candidate = source.next(Duration.ofNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200))));
                     }
-                    catch (final TransferException ex)
+                    catch (final InterruptedException ex)
                     {
-                        if (!ex.fromPeer())
+                        Thread.currentThread().interrupt();
+                        throw new TransferException(Failure.CANCELLED, "interrupted");
+                    }
+                    if (candidate == null)
+                    {
+                        continue;
+                    }
+                    listener.onStage(Stage.CONNECTING, "trying " + candidate);
+                    final TransferProtocol[] paired = new TransferProtocol[1];
+                    final Clt<TransferMessage> clt;
+                    try
+                    {
+                        clt = Clt.connect(candidate, id -> paired[0] = new TransferProtocol(false, code, receiving,
+                            random, listener), context);
+                    }
+                    catch (final IOException ex)
+                    {
+                        final TransferException why = TransferSender.pairingFailure(paired[0], ex);
+                        final String reason = why.failure() == Failure.WRONG_CODE ?
+                            "wrong code, or someone else answered" : why.getMessage();
+                        listener.onStage(Stage.CONNECTING, candidate + ": " + reason + "; still looking");
+                        if (why.failure() == Failure.WRONG_CODE && ++wrongCodes >= MAX_WRONG_SENDERS)
                         {
-                            link.sendFailure(ex);
-                            link.awaitPeerClose(LAST_WORD_NANOS);
+                            // Each spoofed announcement is one online guess at the words: cap them per receive.
+                            throw new TransferException(Failure.WRONG_CODE, MAX_WRONG_SENDERS + " senders answered " +
+                                "with another code; giving up", false, ex);
                         }
-                        throw ex;
+                        continue;
                     }
-                    finally
-                    {
-                        protocol.destroyKeys();
-                    }
+                    return converse(clt, consent);
                 }
             }
         }
 
-        private Clt<TransferMessage> accept(final Svc<TransferMessage> svc,
-            final ConcurrentLinkedQueue<TransferProtocol> attempts) throws IOException
+        private Context context(final Negotiated receiving)
         {
-            final long deadline = System.nanoTime() + acceptTimeout.toNanos();
-            while (true)
+            return new Context()
+                .name("transfer-receiver")
+                .transportProvider(transport)
+                .bufferPool(pool)
+                .maxFrameLength(receiving.chunkSize() + TransferCodec.SEALED_OVERHEAD + 64)
+                .handshakeTimeout(idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        private TransferResult converse(final Clt<TransferMessage> clt, final ConsentCallback consent)
+            throws TransferException
+        {
+            final TransferProtocol protocol = (TransferProtocol)clt.connection().protocol();
+            final Negotiated negotiated = protocol.negotiated();
+            final Clt.Halves<TransferMessage> halves = clt.split();
+            try (SealedLink link = new SealedLink(halves.sender(), halves.recver(), protocol.opener(),
+                negotiated.chunkSize(), () -> cancelled))
             {
-                if (cancelled)
+                try
                 {
-                    throw new TransferException(Failure.CANCELLED, "cancelled while waiting for the sender");
+                    return transfer(link, negotiated, consent);
                 }
-                final Clt<TransferMessage> clt = svc.accept(100, TimeUnit.MILLISECONDS);
-                if (clt != null)
+                catch (final TransferException ex)
                 {
-                    return clt;
-                }
-                for (final TransferProtocol attempt : attempts)
-                {
-                    final Exception failure = attempt.failure();
-                    if (failure instanceof TransferException te && te.failure() == Failure.WRONG_CODE)
+                    if (!ex.fromPeer())
                     {
-                        // One guess per code: a wrong code ends this receive, as magic-wormhole does.
-                        throw te;
+                        link.sendFailure(ex);
+                        link.awaitPeerClose(LAST_WORD_NANOS);
                     }
+                    throw ex;
                 }
-                if (System.nanoTime() - deadline > 0)
+                finally
                 {
-                    throw new TransferException(Failure.TIMEOUT, "no sender paired within " +
-                        acceptTimeout.toSeconds() + " s");
+                    protocol.destroyKeys();
                 }
             }
         }
@@ -711,6 +772,7 @@ public final class TransferReceiver
     public static final class Builder extends TransferBuilder<Builder>
     {
         private SocketAddress listen = new InetSocketAddress("127.0.0.1", 0);
+        private SenderSource source;
         private Path outputDir;
         private OverwritePolicy policy = OverwritePolicy.REFUSE;
         private int maxChunkSize = Negotiated.MAX_CHUNK_SIZE;
@@ -725,13 +787,31 @@ public final class TransferReceiver
         public Builder listen(final SocketAddress address)
         {
             this.listen = Objects.requireNonNull(address);
+            this.source = null;
+            return this;
+        }
+
+        /**
+         * Dials instead of listening: the sender listens and announces itself, this receiver tries each sender the
+         * source offers until one pairs (a wrong code skips to the next) or the accept timeout ends. The source is
+         * closed when the receive ends.
+         *
+         * @param senders where to find senders, for example LAN discovery.
+         * @return this.
+         */
+        public Builder dial(final SenderSource senders)
+        {
+            this.source = Objects.requireNonNull(senders);
+            this.listen = null;
             return this;
         }
 
         /** @param folder where files go; must exist. @return this. */
         public Builder outputDir(final Path folder)
         {
-            this.outputDir = folder;
+            // Absolute and normalized: a relative folder such as "." made every incoming path look like it
+            // climbed out of it ("parent reference '..'") when the two were compared.
+            this.outputDir = folder == null ? null : folder.toAbsolutePath().normalize();
             return this;
         }
 

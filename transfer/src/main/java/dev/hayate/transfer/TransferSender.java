@@ -1,6 +1,7 @@
 package dev.hayate.transfer;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -12,10 +13,13 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.hayate.blocking.Clt;
+import dev.hayate.blocking.Svc;
 import dev.hayate.core.Context;
 import dev.hayate.core.HandshakeException;
 import dev.hayate.core.buffer.BufferPool;
@@ -37,8 +41,8 @@ import dev.hayate.transfer.wire.TransferMessage;
 import dev.hayate.transfer.wire.TransferCodec;
 
 /**
- * Sends files and folders to a {@link TransferReceiver}: scans the paths into a manifest, dials the receiver,
- * pairs on the code phrase, offers the manifest, and streams every file the receiver accepted, sealed chunk by
+ * Sends files and folders to a {@link TransferReceiver}: scans the paths into a manifest, dials the receiver (or,
+ * with {@link Builder#listen}, waits for it to dial), pairs on the code phrase, offers the manifest, and streams every file the receiver accepted, sealed chunk by
  * chunk, resuming where the receiver already has a verified prefix.
  *
  * <pre>
@@ -56,6 +60,8 @@ import dev.hayate.transfer.wire.TransferCodec;
 public final class TransferSender
 {
     private final SocketAddress to;
+    private final SocketAddress listen;
+    private final ListenHook hook;
     private final CodePhrase code;
     private final TransportProvider transport;
     private final Negotiated proposal;
@@ -66,11 +72,19 @@ public final class TransferSender
     private final Duration idleTimeout;
     private final int pipelineDepth;
     private final BufferPool pool;
+    private final CountDownLatch bound = new CountDownLatch(1);
+    private volatile SocketAddress boundAddress;
     private volatile boolean cancelled;
 
     private TransferSender(final Builder b)
     {
-        this.to = Objects.requireNonNull(b.to, "to: the receiver's address");
+        this.to = b.to;
+        this.listen = b.listen;
+        this.hook = b.hook;
+        if ((to == null) == (listen == null))
+        {
+            throw new IllegalArgumentException("give either the receiver's address or an address to listen on");
+        }
         this.code = Objects.requireNonNull(b.code, "code");
         this.transport = b.transport;
         this.proposal = new Negotiated(b.cipher, b.checksum, b.compress, b.resume, b.chunkSize);
@@ -109,6 +123,24 @@ public final class TransferSender
             listener.onFailed(ex);
             throw ex;
         }
+        finally
+        {
+            bound.countDown();
+        }
+    }
+
+    /**
+     * Waits until a listening sender ({@link Builder#listen}) is bound and returns its address, the one to
+     * announce or give to the receiver.
+     *
+     * @param timeout longest wait.
+     * @return the address, or null if it is not listening, failed before binding, or time ran out.
+     * @throws InterruptedException if interrupted.
+     */
+    public SocketAddress awaitBound(final Duration timeout) throws InterruptedException
+    {
+        bound.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return boundAddress;
     }
 
     /**
@@ -146,17 +178,22 @@ public final class TransferSender
             {
                 throw new TransferException(Failure.IO, "cannot read what to send: " + ex.getMessage(), false, ex);
             }
-            listener.onStage(Stage.CONNECTING, to.toString());
-            final TransferProtocol[] paired = new TransferProtocol[1];
+            final SecureRandom random = new SecureRandom();
             final Context context = new Context()
                 .name("transfer-sender")
                 .transportProvider(transport)
                 .bufferPool(pool)
                 .maxFrameLength(proposal.chunkSize() + TransferCodec.SEALED_OVERHEAD + 64)
                 .connectTimeout(connectTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                .handshakeTimeout(idleTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                .conclude();
-            final SecureRandom random = new SecureRandom();
+                .handshakeTimeout(idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (listen != null)
+            {
+                // The gate admits one connection: nobody else gets in while a receiver pairs or receives.
+                return listenAndSend(manifest, context.maxConnections(1).conclude(), random);
+            }
+            context.conclude();
+            listener.onStage(Stage.CONNECTING, to.toString());
+            final TransferProtocol[] paired = new TransferProtocol[1];
             final Clt<TransferMessage> clt;
             try
             {
@@ -172,7 +209,68 @@ public final class TransferSender
                 throw new TransferException(Failure.NETWORK, "cannot reach the receiver at " + to + ": " +
                     ex.getMessage(), false, ex);
             }
-            final TransferProtocol protocol = paired[0];
+            return converse(manifest, clt);
+        }
+
+        /**
+         * The receiver dials us (it found our announcement). Like a listening receiver, one failed pairing ends
+         * the send: whoever dialled has had the one online guess this code allows.
+         */
+        private TransferResult listenAndSend(final Manifest manifest, final Context context, final SecureRandom random)
+            throws TransferException
+        {
+            final ConcurrentLinkedQueue<TransferProtocol> attempts = new ConcurrentLinkedQueue<>();
+            final Svc<TransferMessage> svc;
+            try
+            {
+                svc = Svc.bind(listen, id ->
+                {
+                    final TransferProtocol p = new TransferProtocol(true, code, proposal, random, listener);
+                    attempts.add(p);
+                    return p;
+                }, context);
+            }
+            catch (final IOException ex)
+            {
+                throw new TransferException(Failure.NETWORK, "cannot listen on " + listen + ": " + ex.getMessage(),
+                    false, ex);
+            }
+            try (svc)
+            {
+                boundAddress = svc.localAddress();
+                bound.countDown();
+                listener.onStage(Stage.CONNECTING, "listening on " + boundAddress);
+                final Clt<TransferMessage> clt;
+                try
+                {
+                    final AutoCloseable announced = hook.onListening((InetSocketAddress)boundAddress);
+                    try
+                    {
+                        clt = Rendezvous.acceptOne(svc, attempts, connectTimeout.toNanos(), () -> cancelled,
+                            "receiver");
+                    }
+                    finally
+                    {
+                        announced.close();
+                    }
+                }
+                catch (final TransferException ex)
+                {
+                    throw ex;
+                }
+                catch (final Exception ex)
+                {
+                    throw new TransferException(Failure.NETWORK, "waiting for the receiver failed: " +
+                        ex.getMessage(), false, ex);
+                }
+                return converse(manifest, clt);
+            }
+        }
+
+        private TransferResult converse(final Manifest manifest, final Clt<TransferMessage> clt)
+            throws TransferException
+        {
+            final TransferProtocol protocol = (TransferProtocol)clt.connection().protocol();
             final Clt.Halves<TransferMessage> halves = clt.split();
             try (SealedLink link = new SealedLink(halves.sender(), halves.recver(), protocol.opener(),
                 proposal.chunkSize(), () -> cancelled))
@@ -517,6 +615,8 @@ public final class TransferSender
     public static final class Builder extends TransferBuilder<Builder>
     {
         private SocketAddress to;
+        private SocketAddress listen;
+        private ListenHook hook = bound -> () -> { };
         private CipherSuite cipher = CipherSuite.AES_256_GCM;
         private ChecksumAlgorithm checksum = ChecksumAlgorithm.XXH64;
         private boolean compress = true;
@@ -533,6 +633,33 @@ public final class TransferSender
         public Builder to(final SocketAddress address)
         {
             this.to = address;
+            this.listen = null;
+            return this;
+        }
+
+        /**
+         * Listens instead of dialling: the receiver dials this sender (after finding its LAN announcement, or
+         * being given {@link TransferSender#awaitBound the bound address}). The connect timeout bounds the wait;
+         * the first failed pairing ends the send.
+         *
+         * @param address where to listen (port 0 for an ephemeral port).
+         * @return this.
+         */
+        public Builder listen(final SocketAddress address)
+        {
+            this.listen = Objects.requireNonNull(address);
+            this.to = null;
+            return this;
+        }
+
+        /**
+         * @param onListening told the bound address of a listening sender (to announce it); its handle is closed
+         *                    once a receiver paired or the send ended.
+         * @return this.
+         */
+        public Builder onListening(final ListenHook onListening)
+        {
+            this.hook = Objects.requireNonNull(onListening);
             return this;
         }
 
@@ -594,7 +721,11 @@ public final class TransferSender
             return this;
         }
 
-        /** @return the sender. @throws NullPointerException if the address or the code is missing. */
+        /**
+         * @return the sender.
+         * @throws NullPointerException if the code is missing.
+         * @throws IllegalArgumentException unless exactly one of {@link #to} and {@link #listen} was given.
+         */
         public TransferSender build()
         {
             return new TransferSender(this);

@@ -1,0 +1,287 @@
+package dev.hayate.transfer.discovery;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import javax.jmdns.JmDNS;
+import javax.jmdns.ServiceEvent;
+import javax.jmdns.ServiceInfo;
+import javax.jmdns.ServiceListener;
+
+import dev.hayate.transfer.SenderSource;
+import dev.hayate.transfer.crypto.CodePhrase;
+
+/**
+ * Listens for senders' {@link Announcement}s by UDP and mDNS. With a code it is a {@link SenderSource} for
+ * {@code TransferReceiver.Builder.dial}: {@link #next} hands out, once each, every sender whose announcement
+ * matches the code's number and transport — a sender with another number is never dialled. Without a code it
+ * only collects {@link #sightings()} ({@code hayate discover}).
+ *
+ * <p>Memory is bounded: at most {@value #MAX_SIGHTINGS} distinct announcements are kept; a flood beyond that is
+ * ignored.
+ *
+ * <p>Thread-safety: a UDP thread and jmdns's threads record sightings; {@link #next}, {@link #sightings} and
+ * {@link #close} may be called from any thread.
+ */
+public final class Discovery implements SenderSource
+{
+    /** Distinct announcements kept at most. */
+    public static final int MAX_SIGHTINGS = 256;
+
+    private static final System.Logger LOG = System.getLogger(Discovery.class.getName());
+
+    private final CodePhrase code;
+    private final byte transport;
+    private final DiscoveryConfig config;
+    private final Map<String, Sighting> seen = new LinkedHashMap<>();
+    private final LinkedBlockingQueue<SocketAddress> candidates = new LinkedBlockingQueue<>();
+    private final List<JmDNS> mdns = new ArrayList<>();
+    private final DatagramChannel channel;
+    private final Thread udpThread;
+    private final Thread mdnsThread;
+    private volatile boolean closed;
+
+    private Discovery(final DiscoveryConfig config, final CodePhrase code, final byte transport) throws IOException
+    {
+        this.config = config;
+        this.code = code;
+        this.transport = transport;
+        if (config.udp())
+        {
+            channel = DatagramChannel.open();
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new InetSocketAddress(config.udpPort()));
+            udpThread = new Thread(this::listenUdp, "hayate-discover-udp");
+            udpThread.setDaemon(true);
+        }
+        else
+        {
+            channel = null;
+            udpThread = null;
+        }
+        if (config.mdns())
+        {
+            mdnsThread = new Thread(this::listenMdns, "hayate-discover-mdns");
+            mdnsThread.setDaemon(true);
+        }
+        else
+        {
+            mdnsThread = null;
+        }
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @param config    how.
+     * @param code      the receiver's code, or null to collect sightings only.
+     * @param transport the receiver's transport ({@link Announcement#TCP} or {@link Announcement#QUIC}): senders
+     *                  announcing another one are not handed out.
+     * @return the running discovery; close it when done.
+     * @throws IOException if the UDP port cannot be bound.
+     */
+    public static Discovery start(final DiscoveryConfig config, final CodePhrase code, final byte transport)
+        throws IOException
+    {
+        final Discovery d = new Discovery(config, code, transport);
+        if (d.udpThread != null)
+        {
+            d.udpThread.start();
+        }
+        if (d.mdnsThread != null)
+        {
+            d.mdnsThread.start();
+        }
+        return d;
+    }
+
+    /**
+     * @return this host's LAN addresses (one IPv4 and one IPv6 per interface that is up, not loopback, and
+     *         multicast-capable), IPv4 first on each interface: what a QR code can show as the place to dial.
+     */
+    public static List<InetAddress> lanAddresses()
+    {
+        return Lan.mdnsAddresses();
+    }
+
+    /** @return the UDP address listened on, or null without UDP. @throws IOException if it cannot be read. */
+    public InetSocketAddress udpAddress() throws IOException
+    {
+        return channel == null ? null : (InetSocketAddress)channel.getLocalAddress();
+    }
+
+    @Override
+    public SocketAddress next(final Duration timeout) throws InterruptedException
+    {
+        return candidates.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** @return every distinct announcement heard so far, in order of arrival. */
+    public List<Sighting> sightings()
+    {
+        synchronized (seen)
+        {
+            return List.copyOf(seen.values());
+        }
+    }
+
+    /** Stops listening (bounded, see {@link Announcer#close()}). */
+    @Override
+    public void close()
+    {
+        closed = true;
+        if (channel != null)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ex)
+            {
+                // Closing.
+            }
+        }
+        final List<JmDNS> toClose;
+        synchronized (mdns)
+        {
+            toClose = new ArrayList<>(mdns);
+            mdns.clear();
+        }
+        Mdns.closeAll(toClose);
+    }
+
+    /** Records a sighting and, if it is this code's sender, queues it for dialling. */
+    void heard(final Announcement a, final InetAddress from, final String via)
+    {
+        if (a == null || closed)
+        {
+            return;
+        }
+        final InetSocketAddress sender = new InetSocketAddress(from, a.port());
+        final String key = a.value() + "@" + sender;
+        synchronized (seen)
+        {
+            if (seen.containsKey(key) || seen.size() >= MAX_SIGHTINGS)
+            {
+                return;
+            }
+            seen.put(key, new Sighting(a, sender, via));
+        }
+        if (code != null && a.transport() == transport && a.matches(code))
+        {
+            candidates.add(sender);
+        }
+    }
+
+    private void listenUdp()
+    {
+        final ByteBuffer buffer = ByteBuffer.allocate(512);
+        while (!closed)
+        {
+            try
+            {
+                buffer.clear();
+                final SocketAddress from = channel.receive(buffer);
+                if (from instanceof InetSocketAddress source)
+                {
+                    buffer.flip();
+                    heard(Announcement.decode(buffer.array(), 0, buffer.limit()), source.getAddress(), "udp");
+                }
+            }
+            catch (final ClosedChannelException ex)
+            {
+                return;
+            }
+            catch (final IOException ex)
+            {
+                LOG.log(System.Logger.Level.DEBUG, "discovery by UDP: " + ex);
+            }
+        }
+    }
+
+    private void listenMdns()
+    {
+        final SecureRandom random = new SecureRandom();
+        for (final InetAddress address : config.mdnsAddresses())
+        {
+            if (closed)
+            {
+                return;
+            }
+            try
+            {
+                final JmDNS jmdns = JmDNS.create(address, Lan.anonymousHostName(random));
+                synchronized (mdns)
+                {
+                    if (closed)
+                    {
+                        Mdns.closeQuietly(jmdns);
+                        return;
+                    }
+                    mdns.add(jmdns);
+                }
+                jmdns.addServiceListener(DiscoveryConfig.MDNS_TYPE, new Listener(jmdns));
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                LOG.log(System.Logger.Level.DEBUG, "mDNS on " + address + ": " + ex);
+            }
+        }
+    }
+
+    /** Resolves each service added and records what it announces, once per address it has. */
+    private final class Listener implements ServiceListener
+    {
+        private final JmDNS jmdns;
+
+        Listener(final JmDNS jmdns)
+        {
+            this.jmdns = jmdns;
+        }
+
+        @Override
+        public void serviceAdded(final ServiceEvent event)
+        {
+            jmdns.requestServiceInfo(event.getType(), event.getName(), 1000);
+        }
+
+        @Override
+        public void serviceRemoved(final ServiceEvent event)
+        {
+            // A sender that stopped announcing is tried anyway if already queued: dialling it just fails.
+        }
+
+        @Override
+        public void serviceResolved(final ServiceEvent event)
+        {
+            final ServiceInfo info = event.getInfo();
+            final Announcement a = Announcement.decodeHex(info.getPropertyString(Mdns.TXT_KEY));
+            if (a == null || a.port() != info.getPort())
+            {
+                return;
+            }
+            for (final InetAddress address : info.getInet4Addresses())
+            {
+                heard(a, address, "mdns");
+            }
+            for (final InetAddress address : info.getInet6Addresses())
+            {
+                heard(a, address, "mdns");
+            }
+        }
+    }
+}
