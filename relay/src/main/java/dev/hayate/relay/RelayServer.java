@@ -1,0 +1,686 @@
+package dev.hayate.relay;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.hayate.core.CloseReason;
+import dev.hayate.core.ProtocolFactory;
+import dev.hayate.core.Readiness;
+import dev.hayate.core.Status;
+import dev.hayate.core.WaitStrategy;
+import dev.hayate.core.buffer.BufferPool;
+import dev.hayate.core.buffer.PooledBuffer;
+import dev.hayate.nonblocking.Clt;
+import dev.hayate.nonblocking.Svc;
+
+/**
+ * A blind fan-out relay: a nonblocking {@link Svc} served by one thread. Clients join sessions by an opaque
+ * 16-byte id after a handshake ({@link ServerProtocol}); a session has at most one producer and up to
+ * {@link RelayContext#maxConsumersPerSession()} consumers, which may join before their producer. Each DATA frame
+ * from the producer is copied once into a buffer of the relay's frame pool and queued, by reference, for every
+ * consumer of the session (a reference count returns the buffer when the last consumer has taken it); it is never
+ * opened: its payload is sealed with a key the relay does not hold.
+ *
+ * <pre>
+ *   one cycle ({@link #doWork()}):
+ *     accept ≤ 16 handshaken connections → admit (JOINED / REFUSED, sealed with the connection's transport keys)
+ *     each producer: read ≤ 64 frames (not while a BACK_PRESSURE session has a consumer without room)
+ *                    → copy once → queue a reference for each consumer (policy when a queue is full)
+ *     each member:   offer queued frames and controls to its connection, one flush
+ *     lost producer → PRODUCER_GONE to its consumers; lost consumer → its references released
+ * </pre>
+ *
+ * <p>Memory bound: a consumer's queue never holds more than {@link RelayContext#maxQueueBytes()} of frame-pool
+ * memory (control notices count 64 bytes each), under every {@link SlowConsumerPolicy}; on top it has its
+ * connection's receive and send buffers (one maximum frame each).
+ *
+ * <p>Thread-safety: {@link #doWork()} from one thread only (the relay's own after {@link #start()}, or the caller's
+ * if it drives the relay); {@link #stats()}, {@link #localAddress()}, {@link #identityKey()} and {@link #close()}
+ * from any thread.
+ */
+public final class RelayServer implements AutoCloseable
+{
+    static final long CONTROL_COST = 64;
+    private static final int ACCEPTS_PER_CYCLE = 16;
+    private static final int FRAMES_PER_PRODUCER = 64;
+    private static final long MAX_PARK_NANOS = 1_000_000;
+    private static final Readiness NOTHING_TO_WAIT_ON = (forWrite, timeoutNanos) ->
+    {
+    };
+
+    private final RelayContext context;
+    private final Svc<RelayMessage> svc;
+    private final RelayStats stats;
+    private final BufferPool framePool;
+    private final long maxQueueBytes;
+    private final long maxFrameCost;
+    private final Map<ByteBuffer, RelaySession> sessions = new HashMap<>();
+    private final List<Member> members = new ArrayList<>();
+    private final ArrayDeque<SharedFrame> spareFrames = new ArrayDeque<>();
+    private final List<Object> head = new ArrayList<>();
+    private final RelayMessage forward = new RelayMessage();
+    private volatile boolean running;
+    private Thread thread;
+    private int cycle;
+
+    private RelayServer(final RelayContext context) throws IOException
+    {
+        this.context = context.conclude();
+        this.stats = new RelayStats(context.context().counters());
+        final ProducerKey identity = context.identity();
+        final ProtocolFactory<RelayMessage> protocols = id -> new ServerProtocol(identity, stats);
+        try
+        {
+            this.svc = Svc.bind(context.listen(), protocols, context.context());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            stats.close();
+            throw ex;
+        }
+        this.framePool = context.framePool();
+        this.maxQueueBytes = context.maxQueueBytes();
+        this.maxFrameCost = RelayContext.leaseCapacity(framePool, context.context().maxFrameLength());
+        forward.type = RelayMessage.Type.FORWARD;
+    }
+
+    /**
+     * Binds a relay; nothing is served until {@link #start()} or calls of {@link #doWork()}.
+     *
+     * @param context configuration.
+     * @return the bound relay.
+     * @throws IOException if the address cannot be bound.
+     */
+    public static RelayServer bind(final RelayContext context) throws IOException
+    {
+        return new RelayServer(context);
+    }
+
+    /**
+     * Serves on a thread of the relay's own ({@code hayate-relay}), waiting between idle cycles with the context's
+     * {@link WaitStrategy}.
+     *
+     * @return this.
+     */
+    public synchronized RelayServer start()
+    {
+        if (thread != null)
+        {
+            throw new IllegalStateException("already started");
+        }
+        running = true;
+        thread = new Thread(this::run, "hayate-relay");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    private void run()
+    {
+        final WaitStrategy wait = context.waitStrategy().copy();
+        final org.agrona.concurrent.NanoClock clock = context.context().nanoClock();
+        try
+        {
+            while (running)
+            {
+                if (doWork() > 0)
+                {
+                    wait.reset();
+                }
+                else
+                {
+                    wait.await(NOTHING_TO_WAIT_ON, false, clock, WaitStrategy.FOREVER, MAX_PARK_NANOS);
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            context.context().errorHandler().onError(ex);
+        }
+        finally
+        {
+            closeMembers();
+        }
+    }
+
+    /**
+     * One duty cycle: accept, read producers, feed consumers. Bounded work.
+     *
+     * @return work done (connections admitted, frames read, entries sent); 0 when idle.
+     * @throws IOException if the listener failed.
+     */
+    public int doWork() throws IOException
+    {
+        int work = 0;
+        for (int i = 0; i < ACCEPTS_PER_CYCLE; i++)
+        {
+            final Clt<RelayMessage> clt = svc.accept();
+            if (clt == null)
+            {
+                break;
+            }
+            admit(clt);
+            work++;
+        }
+        for (int i = 0, n = members.size(); i < n; i++)
+        {
+            final Member member = members.get(i);
+            if (member.producer && !member.doomed && member.session != null)
+            {
+                work += readProducer(member);
+            }
+        }
+        final boolean checkConsumers = (++cycle & 15) == 0;
+        for (int i = 0, n = members.size(); i < n; i++)
+        {
+            final Member member = members.get(i);
+            if (!member.doomed)
+            {
+                work += drain(member);
+                if (checkConsumers && !member.producer)
+                {
+                    // A consumer has nothing to say; reading notices its close (and pushes out pending bytes).
+                    member.clt.recv();
+                }
+            }
+        }
+        work += sweep();
+        return work;
+    }
+
+    private void admit(final Clt<RelayMessage> clt)
+    {
+        final ServerProtocol protocol = (ServerProtocol)clt.connection().protocol();
+        final Member member = new Member(clt, protocol);
+        members.add(member);
+        final ByteBuffer key = ByteBuffer.wrap(protocol.sessionId.clone());
+        RelaySession session = sessions.get(key);
+        if (session == null)
+        {
+            if (sessions.size() >= context.maxSessions())
+            {
+                refuse(member, RefusalReason.TOO_MANY_SESSIONS, RelayStats.Counter.REFUSED_SESSIONS);
+                return;
+            }
+            session = new RelaySession(key);
+            sessions.put(key, session);
+            stats.increment(RelayStats.Counter.SESSIONS);
+        }
+        if (protocol.producer)
+        {
+            if (session.producer != null)
+            {
+                refuse(member, RefusalReason.PRODUCER_PRESENT, RelayStats.Counter.REFUSED_PRODUCERS);
+                return;
+            }
+            session.producer = member;
+            session.epoch = protocol.epoch.clone();
+            session.policy = protocol.policy;
+            session.nextSequence = 0;
+            session.frames = 0;
+            member.producer = true;
+            member.session = session;
+            stats.increment(RelayStats.Counter.PRODUCERS);
+            enqueue(member, new PendingControl(Control.JOINED, Control.FLAG_PRODUCER_PRESENT, 0,
+                session.policy.ordinal(), session.epoch), CONTROL_COST);
+            for (final Member consumer : session.consumers)
+            {
+                enqueue(consumer, new PendingControl(Control.PRODUCER_JOINED, 0, 0, session.policy.ordinal(),
+                    session.epoch), CONTROL_COST);
+            }
+        }
+        else
+        {
+            if (session.consumers.size() >= context.maxConsumersPerSession())
+            {
+                refuse(member, RefusalReason.TOO_MANY_CONSUMERS, RelayStats.Counter.REFUSED_CONSUMERS);
+                return;
+            }
+            session.consumers.add(member);
+            member.session = session;
+            stats.increment(RelayStats.Counter.CONSUMERS);
+            final boolean present = session.producer != null;
+            final int flags = present ? Control.FLAG_PRODUCER_PRESENT | (session.frames > 0 ? Control.FLAG_LATE : 0) : 0;
+            enqueue(member, new PendingControl(Control.JOINED, flags, session.nextSequence, session.policy.ordinal(),
+                present ? session.epoch : new byte[RelayCrypto.EPOCH_LENGTH]), CONTROL_COST);
+        }
+    }
+
+    private void refuse(final Member member, final RefusalReason reason, final RelayStats.Counter counter)
+    {
+        stats.increment(counter);
+        member.closeWhenDrained = true;
+        member.queue.addLast(new PendingControl(Control.REFUSED, 0, reason.ordinal(), 0, null));
+        member.queuedBytes += CONTROL_COST;
+        stats.add(RelayStats.Counter.QUEUED_BYTES, CONTROL_COST);
+    }
+
+    private int readProducer(final Member producer)
+    {
+        final RelaySession session = producer.session;
+        int work = 0;
+        while (work < FRAMES_PER_PRODUCER)
+        {
+            if (session.policy == SlowConsumerPolicy.BACK_PRESSURE && !everyConsumerHasRoom(session))
+            {
+                if (!session.stalled)
+                {
+                    session.stalled = true;
+                    stats.increment(RelayStats.Counter.PRODUCER_STALLS);
+                }
+                break;
+            }
+            session.stalled = false;
+            final RelayMessage m = producer.clt.recv();
+            if (m == null)
+            {
+                break;
+            }
+            work++;
+            if (m.type != RelayMessage.Type.DATA)
+            {
+                producer.clt.connection().closeWith(CloseReason.PROTOCOL_ERROR, "a producer sends only data frames");
+                break;
+            }
+            if (!fanOut(session, m))
+            {
+                break;
+            }
+        }
+        return work;
+    }
+
+    private boolean everyConsumerHasRoom(final RelaySession session)
+    {
+        for (final Member consumer : session.consumers)
+        {
+            if (!consumer.doomed && consumer.queuedBytes + maxFrameCost + CONTROL_COST > maxQueueBytes)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean fanOut(final RelaySession session, final RelayMessage m)
+    {
+        final PooledBuffer lease = framePool.tryLease(m.rawLength);
+        if (lease == null)
+        {
+            session.producer.clt.connection().closeWith(CloseReason.IO_ERROR, "the relay's frame pool is exhausted");
+            return false;
+        }
+        lease.buffer().putBytes(0, m.rawBuffer, m.rawOffset, m.rawLength);
+        final SharedFrame frame = spareFrames.isEmpty() ? new SharedFrame() : spareFrames.pollFirst();
+        frame.lease = lease;
+        frame.length = m.rawLength;
+        frame.sequence = m.sequence;
+        frame.cost = lease.capacity();
+        frame.refs = 1;
+        stats.add(RelayStats.Counter.FRAME_BYTES, frame.cost);
+        stats.increment(RelayStats.Counter.FRAMES_IN);
+        session.nextSequence = m.sequence + 1;
+        session.frames++;
+        for (int i = 0, n = session.consumers.size(); i < n; i++)
+        {
+            enqueue(session.consumers.get(i), frame, frame.cost);
+        }
+        release(frame);
+        return true;
+    }
+
+    private void enqueue(final Member member, final Object entry, final long cost)
+    {
+        if (member.doomed)
+        {
+            return;
+        }
+        if (member.queuedBytes + cost > maxQueueBytes)
+        {
+            final SlowConsumerPolicy policy = member.session == null ? SlowConsumerPolicy.DISCONNECT :
+                member.session.policy;
+            if (policy == SlowConsumerPolicy.DROP_OLDEST)
+            {
+                dropOldest(member, cost);
+            }
+            if (member.queuedBytes + cost > maxQueueBytes)
+            {
+                stats.increment(RelayStats.Counter.SLOW_DISCONNECTS);
+                doom(member, "slow consumer: its queue of " + maxQueueBytes + " bytes is full");
+                return;
+            }
+        }
+        if (entry instanceof SharedFrame frame)
+        {
+            frame.refs++;
+        }
+        member.queue.addLast(entry);
+        member.queuedBytes += cost;
+        stats.add(RelayStats.Counter.QUEUED_BYTES, cost);
+        stats.highWater(RelayStats.Counter.QUEUE_HIGH_WATER, member.queuedBytes);
+    }
+
+    // Drops frames from the head (oldest first) until the new entry fits; each run of dropped frames becomes one
+    // GAP notice in its place, so the consumer learns exactly which sequence numbers it will never see.
+    private void dropOldest(final Member member, final long needed)
+    {
+        head.clear();
+        while (member.queuedBytes + needed > maxQueueBytes && !member.queue.isEmpty())
+        {
+            final Object entry = member.queue.pollFirst();
+            if (entry instanceof SharedFrame frame)
+            {
+                member.queuedBytes -= frame.cost;
+                stats.add(RelayStats.Counter.QUEUED_BYTES, -frame.cost);
+                stats.increment(RelayStats.Counter.FRAMES_DROPPED);
+                final Object last = head.isEmpty() ? null : head.get(head.size() - 1);
+                if (last instanceof PendingControl gap && gap.type == Control.GAP && gap.sealed == null &&
+                    gap.a + gap.b == frame.sequence)
+                {
+                    gap.b++;
+                }
+                else
+                {
+                    head.add(new PendingControl(Control.GAP, 0, frame.sequence, 1, null));
+                    member.queuedBytes += CONTROL_COST;
+                    stats.add(RelayStats.Counter.QUEUED_BYTES, CONTROL_COST);
+                }
+                release(frame);
+            }
+            else
+            {
+                head.add(entry);
+            }
+        }
+        for (int i = head.size() - 1; i >= 0; i--)
+        {
+            member.queue.addFirst(head.get(i));
+        }
+        head.clear();
+    }
+
+    private int drain(final Member member)
+    {
+        final Clt<RelayMessage> clt = member.clt;
+        int sent = 0;
+        while (!member.queue.isEmpty())
+        {
+            final Object entry = member.queue.peekFirst();
+            final RelayMessage m;
+            final long cost;
+            if (entry instanceof SharedFrame frame)
+            {
+                forward.body.wrap(frame.lease.buffer(), 0, frame.length);
+                forward.bodyOffset = 0;
+                forward.bodyLength = frame.length;
+                m = forward;
+                cost = frame.cost;
+            }
+            else
+            {
+                final PendingControl control = (PendingControl)entry;
+                if (control.sealed == null)
+                {
+                    // Sealed once: a control that meets back pressure keeps its sequence number for the retry.
+                    control.sealed = member.protocol.controls.seal(control.toControl());
+                }
+                m = control.sealed;
+                cost = CONTROL_COST;
+            }
+            final Status status = clt.offer(m);
+            if (status != Status.OK)
+            {
+                break;
+            }
+            member.queue.pollFirst();
+            member.queuedBytes -= cost;
+            stats.add(RelayStats.Counter.QUEUED_BYTES, -cost);
+            if (entry instanceof SharedFrame frame)
+            {
+                stats.increment(RelayStats.Counter.FRAMES_FORWARDED);
+                stats.add(RelayStats.Counter.BYTES_FORWARDED, frame.length);
+                release(frame);
+            }
+            sent++;
+        }
+        if (sent > 0 || clt.hasPendingSend())
+        {
+            clt.flush();
+        }
+        if (member.closeWhenDrained && member.queue.isEmpty() && !clt.hasPendingSend())
+        {
+            doom(member, "refused");
+        }
+        return sent;
+    }
+
+    private void doom(final Member member, final String why)
+    {
+        member.doomed = true;
+        member.clt.connection().closeWith(CloseReason.LOCAL, why);
+    }
+
+    private int sweep()
+    {
+        int removed = 0;
+        for (int i = members.size() - 1; i >= 0; i--)
+        {
+            final Member member = members.get(i);
+            if (member.doomed || member.clt.isClosed())
+            {
+                members.remove(i);
+                remove(member);
+                removed++;
+            }
+        }
+        if (removed > 0)
+        {
+            svc.clients();
+        }
+        return removed;
+    }
+
+    private void remove(final Member member)
+    {
+        member.doomed = true;
+        member.clt.connection().close();
+        for (final Object entry : member.queue)
+        {
+            if (entry instanceof SharedFrame frame)
+            {
+                release(frame);
+            }
+        }
+        member.queue.clear();
+        stats.add(RelayStats.Counter.QUEUED_BYTES, -member.queuedBytes);
+        member.queuedBytes = 0;
+        final RelaySession session = member.session;
+        if (session == null)
+        {
+            return;
+        }
+        if (member.producer)
+        {
+            session.producer = null;
+            stats.add(RelayStats.Counter.PRODUCERS, -1);
+            for (int i = 0, n = session.consumers.size(); i < n; i++)
+            {
+                enqueue(session.consumers.get(i), new PendingControl(Control.PRODUCER_GONE, 0, session.nextSequence, 0,
+                    null), CONTROL_COST);
+            }
+        }
+        else
+        {
+            session.consumers.remove(member);
+            stats.add(RelayStats.Counter.CONSUMERS, -1);
+        }
+        if (session.producer == null && session.consumers.isEmpty())
+        {
+            sessions.remove(session.key);
+            stats.add(RelayStats.Counter.SESSIONS, -1);
+        }
+    }
+
+    private void release(final SharedFrame frame)
+    {
+        if (--frame.refs == 0)
+        {
+            stats.add(RelayStats.Counter.FRAME_BYTES, -frame.cost);
+            frame.lease.release();
+            frame.lease = null;
+            spareFrames.addLast(frame);
+        }
+    }
+
+    private void closeMembers()
+    {
+        for (int i = members.size() - 1; i >= 0; i--)
+        {
+            final Member member = members.remove(i);
+            remove(member);
+        }
+    }
+
+    /**
+     * @return the address the relay listens on.
+     */
+    public SocketAddress localAddress()
+    {
+        return svc.localAddress();
+    }
+
+    /**
+     * @return the relay's 32-byte Ed25519 identity key, which clients may pin ({@link RelayClientConfig#relayKey}).
+     */
+    public byte[] identityKey()
+    {
+        return context.identity().publicKey();
+    }
+
+    /**
+     * @return the relay's counters (live values).
+     */
+    public RelayStats stats()
+    {
+        return stats;
+    }
+
+    /**
+     * @return connections refused by the engine's connection gate ({@code Context.maxConnections}).
+     */
+    public long refusedConnections()
+    {
+        return svc.refusedConnections();
+    }
+
+    /**
+     * Stops the relay's thread (if started), closes every connection and the listener, and frees the counters.
+     */
+    @Override
+    public void close()
+    {
+        running = false;
+        final Thread serving;
+        synchronized (this)
+        {
+            serving = thread;
+        }
+        if (serving != null)
+        {
+            try
+            {
+                serving.join(10_000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        else
+        {
+            closeMembers();
+        }
+        svc.close();
+        stats.close();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "RelayServer(" + localAddress() + ", " + stats + ')';
+    }
+
+    private static final class RelaySession
+    {
+        final ByteBuffer key;
+        final List<Member> consumers = new ArrayList<>();
+        Member producer;
+        byte[] epoch = new byte[RelayCrypto.EPOCH_LENGTH];
+        SlowConsumerPolicy policy = SlowConsumerPolicy.DISCONNECT;
+        long nextSequence;
+        long frames;
+        boolean stalled;
+
+        RelaySession(final ByteBuffer key)
+        {
+            this.key = key;
+        }
+    }
+
+    private static final class Member
+    {
+        final Clt<RelayMessage> clt;
+        final ServerProtocol protocol;
+        final ArrayDeque<Object> queue = new ArrayDeque<>();
+        RelaySession session;
+        boolean producer;
+        long queuedBytes;
+        boolean closeWhenDrained;
+        boolean doomed;
+
+        Member(final Clt<RelayMessage> clt, final ServerProtocol protocol)
+        {
+            this.clt = clt;
+            this.protocol = protocol;
+        }
+    }
+
+    private static final class SharedFrame
+    {
+        PooledBuffer lease;
+        int length;
+        long sequence;
+        long cost;
+        int refs;
+    }
+
+    private static final class PendingControl
+    {
+        final int type;
+        final int flags;
+        final long a;
+        long b;
+        final byte[] epoch;
+        RelayMessage sealed;
+
+        PendingControl(final int type, final int flags, final long a, final long b, final byte[] epoch)
+        {
+            this.type = type;
+            this.flags = flags;
+            this.a = a;
+            this.b = b;
+            this.epoch = epoch;
+        }
+
+        Control toControl()
+        {
+            return epoch == null ? Control.of(type, flags, a, b) : new Control(type, flags, a, b, epoch);
+        }
+    }
+}
