@@ -23,6 +23,18 @@ public final class ProducerKey
         this.publicKey = privateKey.generatePublicKey().getEncoded();
     }
 
+    // Halves that need not match: how the tests pose as a producer whose public key they know but not its secret.
+    private ProducerKey(final Ed25519PrivateKeyParameters privateKey, final byte[] publicKey)
+    {
+        this.privateKey = privateKey;
+        this.publicKey = publicKey.clone();
+    }
+
+    static ProducerKey mismatched(final byte[] publicKey, final ProducerKey signer)
+    {
+        return new ProducerKey(signer.privateKey, publicKey);
+    }
+
     /**
      * @return a new random key.
      */
