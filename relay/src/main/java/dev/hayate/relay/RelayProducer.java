@@ -114,6 +114,19 @@ public final class RelayProducer implements AutoCloseable
     }
 
     /**
+     * Writes frames already taken whose bytes the relay did not accept yet (a broadcast answers OK once its frame
+     * is taken; when the relay pushes back, its bytes leave on later calls).
+     *
+     * @param timeout longest wait.
+     * @param unit    of the timeout.
+     * @return {@link Status#OK} when nothing is left, {@link Status#TIMED_OUT}, {@link Status#CLOSED}.
+     */
+    public Status flush(final long timeout, final TimeUnit unit)
+    {
+        return clt.flush(timeout, unit);
+    }
+
+    /**
      * @return the relay's identity key seen in the handshake (to pin next time).
      */
     public byte[] relayKey()
