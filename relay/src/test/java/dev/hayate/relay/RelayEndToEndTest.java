@@ -235,6 +235,36 @@ class RelayEndToEndTest
         assertEquals(200L * frames, relay.stats().get(RelayStats.Counter.FRAMES_FORWARDED));
     }
 
+    @Test
+    void shouldDeliverEveryFrameInOrderOnTheAsyncFace() throws Exception
+    {
+        startRelay(new RelayContext());
+        try (dev.hayate.async.AsyncRuntime runtime = new dev.hayate.async.AsyncRuntime.Builder().ioThreads(1).build())
+        {
+            final AsyncRelayConsumer consumer = AsyncRelayConsumer.connect(consumerConfig(), runtime)
+                .get(20, TimeUnit.SECONDS);
+            keep(consumer);
+            final AsyncRelayProducer producer = AsyncRelayProducer.connect(
+                producerConfig(SlowConsumerPolicy.DISCONNECT), runtime).get(20, TimeUnit.SECONDS);
+            final int frames = 50;
+            for (int i = 0; i < frames; i++)
+            {
+                producer.broadcast(payload(i), 0, payload(i).length).get(20, TimeUnit.SECONDS);
+            }
+            producer.close();
+            assertEquals(Delivery.Kind.PRODUCER_JOINED, consumer.recv(20, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS)
+                .kind());
+            for (int i = 0; i < frames; i++)
+            {
+                final Delivery d = consumer.recv(20, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS);
+                assertEquals(i, d.sequence());
+                assertArrayEquals(payload(i), d.payload());
+            }
+            assertEquals(Delivery.Kind.END, consumer.recv(20, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS).kind());
+            consumer.close();
+        }
+    }
+
     /** A key whose public half is the victim's and whose private half is someone else's: it cannot sign for it. */
     private record PublicOnly(ProducerKey victim, ProducerKey own)
     {
