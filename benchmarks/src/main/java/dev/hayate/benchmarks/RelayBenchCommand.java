@@ -114,9 +114,16 @@ final class RelayBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Context engine() {
+    private dev.hayate.core.buffer.BufferPool pool;
+
+    // Frames of --size plus headers; every connection's two buffers come from one pool sized for the run.
+    private Context engine() {
+        final int frame = Math.max(Context.DEFAULT_MAX_FRAME_LENGTH, Integer.highestOneBit(size + 255) << 1);
+        if (pool == null) {
+            pool = new dev.hayate.core.buffer.BufferPool.Context().sizeClass(frame, 4 * consumers + 64).build();
+        }
         return new Context().counters(Counters.inMemory(8192)).handshakeTimeout(30, TimeUnit.SECONDS)
-                .connectTimeout(30, TimeUnit.SECONDS);
+                .connectTimeout(30, TimeUnit.SECONDS).maxFrameLength(frame).bufferPool(pool);
     }
 
     private Map<String, Object> direct(final int frames) throws Exception {
@@ -166,7 +173,7 @@ final class RelayBenchCommand implements Callable<Integer> {
 
     private Map<String, Object> relay(final int frames) throws Exception {
         final RelayContext context = new RelayContext().listen(new InetSocketAddress("127.0.0.1", 0))
-                .context(engine());
+                .context(engine()).maxQueueBytes(Math.max(8L << 20, 64L * engine().maxFrameLength()));
         if (busy) {
             context.waitStrategy(dev.hayate.core.BusySpinWait.INSTANCE);
         }

@@ -7,6 +7,7 @@ import java.util.Objects;
 import dev.hayate.core.BackoffWait;
 import dev.hayate.core.BusySpinWait;
 import dev.hayate.core.Context;
+import dev.hayate.core.KernelWait;
 import dev.hayate.core.WaitStrategy;
 import dev.hayate.core.buffer.BufferPool;
 
@@ -108,9 +109,9 @@ public final class RelayContext
     }
 
     /**
-     * @param wait how the relay's thread waits when a cycle found nothing to do: {@link BusySpinWait#INSTANCE}
-     *             (busy: lowest latency, one core) or a parking policy such as {@link BackoffWait} (the default).
-     *             A kernel-waiting policy is not suitable: the relay has many connections to watch.
+     * @param wait how the relay's thread waits when a cycle found nothing to do: {@link KernelWait#INSTANCE} (the
+     *             default: in {@code epoll_wait} on all its connections), {@link BusySpinWait#INSTANCE} (busy: lowest
+     *             latency, one core) or a parking policy such as {@link BackoffWait} (parks for its own periods).
      * @return this.
      */
     public RelayContext waitStrategy(final WaitStrategy wait)
@@ -128,7 +129,7 @@ public final class RelayContext
     }
 
     /**
-     * @param pool where forwarded frames are held (default: a pool of the relay's own, 512 B to 1 MiB classes,
+     * @param pool where forwarded frames are held (default: a pool of the relay's own, 512 B to 1 MiB classes (at most 384 MiB),
      *             grown on demand).
      * @return this.
      */
@@ -203,7 +204,7 @@ public final class RelayContext
         }
         if (waitStrategy == null)
         {
-            waitStrategy = new BackoffWait();
+            waitStrategy = KernelWait.INSTANCE;
         }
         if (framePool == null)
         {
@@ -211,6 +212,7 @@ public final class RelayContext
                 .sizeClass(512, 1 << 16)
                 .sizeClass(4 << 10, 1 << 13)
                 .sizeClass(64 << 10, 1 << 11)
+                .sizeClass(256 << 10, 1 << 9)
                 .sizeClass(1 << 20, 1 << 6)
                 .build();
         }

@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 import dev.hayate.core.CloseReason;
+import dev.hayate.core.KernelWait;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Readiness;
 import dev.hayate.core.Status;
 import dev.hayate.core.WaitStrategy;
 import dev.hayate.core.buffer.BufferPool;
 import dev.hayate.core.buffer.PooledBuffer;
+import dev.hayate.core.transport.IoPoller;
 import dev.hayate.nonblocking.Clt;
 import dev.hayate.nonblocking.Svc;
 
@@ -40,6 +42,10 @@ import dev.hayate.nonblocking.Svc;
  * memory (control notices count 64 bytes each), under every {@link SlowConsumerPolicy}; on top it has its
  * connection's receive and send buffers (one maximum frame each).
  *
+ * <p>Waiting: with {@link KernelWait} (the default) an idle relay waits in {@code epoll_wait} on its connections
+ * (producers readable, consumers writable while they have queued entries, newly handshaken connections within 2 ms);
+ * with {@link dev.hayate.core.BusySpinWait} it never parks; any other policy parks for its own periods.
+ *
  * <p>Thread-safety: {@link #doWork()} from one thread only (the relay's own after {@link #start()}, or the caller's
  * if it drives the relay); {@link #stats()}, {@link #localAddress()}, {@link #identityKey()} and {@link #close()}
  * from any thread.
@@ -50,6 +56,8 @@ public final class RelayServer implements AutoCloseable
     private static final int ACCEPTS_PER_CYCLE = 16;
     private static final int FRAMES_PER_PRODUCER = 64;
     private static final long MAX_PARK_NANOS = 1_000_000;
+    // A connection that finished its handshake is not signalled to the poller: it waits this long at most.
+    private static final long MAX_POLL_NANOS = 2_000_000;
     private static final Readiness NOTHING_TO_WAIT_ON = (forWrite, timeoutNanos) ->
     {
     };
@@ -65,6 +73,8 @@ public final class RelayServer implements AutoCloseable
     private final ArrayDeque<SharedFrame> spareFrames = new ArrayDeque<>();
     private final List<Object> head = new ArrayList<>();
     private final RelayMessage forward = new RelayMessage();
+    private final IoPoller poller;
+    private final IoPoller.Handler onReady = (attachment, readyOps) -> ((Member)attachment).readable = true;
     private volatile boolean running;
     private Thread thread;
     private int cycle;
@@ -89,6 +99,21 @@ public final class RelayServer implements AutoCloseable
         this.maxQueueBytes = context.maxQueueBytes();
         this.maxFrameCost = RelayContext.leaseCapacity(framePool, context.context().maxFrameLength());
         forward.type = RelayMessage.Type.FORWARD;
+        IoPoller kernel = null;
+        if (context.waitStrategy() instanceof KernelWait)
+        {
+            try
+            {
+                kernel = new IoPoller();
+            }
+            catch (final IOException ex)
+            {
+                svc.close();
+                stats.close();
+                throw ex;
+            }
+        }
+        this.poller = kernel;
     }
 
     /**
@@ -133,6 +158,10 @@ public final class RelayServer implements AutoCloseable
                 if (doWork() > 0)
                 {
                     wait.reset();
+                }
+                else if (poller != null)
+                {
+                    poller.poll(MAX_POLL_NANOS, onReady);
                 }
                 else
                 {
@@ -187,8 +216,9 @@ public final class RelayServer implements AutoCloseable
             if (!member.doomed)
             {
                 work += drain(member);
-                if (checkConsumers && !member.producer)
+                if ((checkConsumers || member.readable) && !member.producer)
                 {
+                    member.readable = false;
                     // A consumer has nothing to say; reading notices its close (and pushes out pending bytes).
                     member.clt.recv();
                 }
@@ -204,6 +234,19 @@ public final class RelayServer implements AutoCloseable
         final ServerProtocol protocol = (ServerProtocol)clt.connection().protocol();
         final Member member = new Member(clt, protocol);
         members.add(member);
+        if (poller != null)
+        {
+            try
+            {
+                member.registration = clt.connection().transport().register(poller, member);
+                interest(member, IoPoller.READ);
+            }
+            catch (final IOException ex)
+            {
+                doom(member, "cannot wait on it: " + ex.getMessage());
+                return;
+            }
+        }
         final ByteBuffer key = ByteBuffer.wrap(protocol.sessionId.clone());
         RelaySession session = sessions.get(key);
         if (session == null)
@@ -278,10 +321,16 @@ public final class RelayServer implements AutoCloseable
                 {
                     session.stalled = true;
                     stats.increment(RelayStats.Counter.PRODUCER_STALLS);
+                    // Level-triggered: a producer left unread would wake the poller at once, every time.
+                    interest(producer, 0);
                 }
                 break;
             }
-            session.stalled = false;
+            if (session.stalled)
+            {
+                session.stalled = false;
+                interest(producer, IoPoller.READ);
+            }
             final RelayMessage m = producer.clt.recv();
             if (m == null)
             {
@@ -458,11 +507,22 @@ public final class RelayServer implements AutoCloseable
         {
             clt.flush();
         }
+        interest(member, member.queue.isEmpty() && !clt.hasPendingSend() ? IoPoller.READ :
+            IoPoller.READ | IoPoller.WRITE);
         if (member.closeWhenDrained && member.queue.isEmpty() && !clt.hasPendingSend())
         {
             doom(member, "refused");
         }
         return sent;
+    }
+
+    private static void interest(final Member member, final int ops)
+    {
+        if (member.registration != null && member.interest != ops)
+        {
+            member.interest = ops;
+            member.registration.interestOps(ops);
+        }
     }
 
     private void doom(final Member member, final String why)
@@ -494,6 +554,11 @@ public final class RelayServer implements AutoCloseable
     private void remove(final Member member)
     {
         member.doomed = true;
+        if (member.registration != null)
+        {
+            member.registration.cancel();
+            member.registration = null;
+        }
         member.clt.connection().close();
         for (final Object entry : member.queue)
         {
@@ -613,6 +678,17 @@ public final class RelayServer implements AutoCloseable
         }
         svc.close();
         stats.close();
+        if (poller != null)
+        {
+            try
+            {
+                poller.close();
+            }
+            catch (final IOException ignore)
+            {
+                // Closing the selector of a relay that is gone: nothing is left to wait on.
+            }
+        }
     }
 
     @Override
@@ -648,6 +724,9 @@ public final class RelayServer implements AutoCloseable
         long queuedBytes;
         boolean closeWhenDrained;
         boolean doomed;
+        boolean readable;
+        IoPoller.Registration registration;
+        int interest = -1;
 
         Member(final Clt<RelayMessage> clt, final ServerProtocol protocol)
         {
