@@ -52,6 +52,7 @@ final class ClientProtocol implements Protocol<RelayMessage>
         final RelayMessage hello = new RelayMessage();
         hello.type = RelayMessage.Type.HELLO;
         hello.producer = producer;
+        hello.pipe = config.pipe();
         hello.policy = producer ? config.policy().ordinal() : 0;
         System.arraycopy(config.sessionId(), 0, hello.sessionId, 0, RelayCrypto.SESSION_ID_LENGTH);
         System.arraycopy(RelayCrypto.publicKey(ephemeral), 0, hello.ephemeralKey, 0, RelayCrypto.KEY_LENGTH);

@@ -13,6 +13,8 @@ public enum RefusalReason
     TOO_MANY_CONSUMERS,
     /** The session already has a live producer. */
     PRODUCER_PRESENT,
+    /** The pipe session already has its two ends, or the session is of the other kind (broadcast or pipe). */
+    SESSION_FULL,
     /** The relay is closing. */
     CLOSING;
 

@@ -28,6 +28,7 @@ public final class RelayClientConfig
     private byte[] relayKey;
     private Context context = new Context();
     private long sendTimeoutNanos = TimeUnit.SECONDS.toNanos(10);
+    private boolean pipe;
 
     /**
      * @param address the relay's address.
@@ -188,6 +189,17 @@ public final class RelayClientConfig
         return context.maxFrameLength() - RelayCodec.DATA_FRAME_OVERHEAD;
     }
 
+    RelayClientConfig pipe(final boolean pipe)
+    {
+        this.pipe = pipe;
+        return this;
+    }
+
+    boolean pipe()
+    {
+        return pipe;
+    }
+
     /**
      * Validates.
      *
@@ -196,7 +208,7 @@ public final class RelayClientConfig
      */
     public RelayClientConfig conclude()
     {
-        if (relay == null || sessionId == null || secret == null)
+        if (relay == null || sessionId == null || (secret == null && !pipe))
         {
             throw new IllegalStateException("a relay client needs the relay's address, a session id and a secret");
         }

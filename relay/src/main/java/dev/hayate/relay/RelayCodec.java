@@ -85,7 +85,7 @@ public final class RelayCodec implements Codec<RelayMessage>
             {
                 helloEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
                     .version(m.version)
-                    .role(m.producer ? Role.PRODUCER : Role.CONSUMER)
+                    .role(m.producer ? Role.PRODUCER : m.pipe ? Role.PIPE : Role.CONSUMER)
                     .policy((short)m.policy);
                 buffer.putBytes(base + HelloEncoder.sessionIdEncodingOffset(), m.sessionId);
                 buffer.putBytes(base + HelloEncoder.ephemeralKeyEncodingOffset(), m.ephemeralKey);
@@ -130,6 +130,10 @@ public final class RelayCodec implements Codec<RelayMessage>
     private int encodeData(final RelayMessage m, final MutableDirectBuffer buffer, final int offset,
         final int capacity)
     {
+        if (m.kind == RelayMessage.KIND_PIPE)
+        {
+            return encodePipe(m, buffer, offset, capacity);
+        }
         final ChunkSealer sealer = this.dataSealer;
         if (sealer == null)
         {
@@ -154,6 +158,19 @@ public final class RelayCodec implements Codec<RelayMessage>
         sealer.seal(sequence, m.kind, 0, 0, (byte)0, in, sendViews.twin());
         dataEncoder.limit(at + sealedLength);
         m.sequence = sequence;
+        return MessageHeaderEncoder.ENCODED_LENGTH + dataEncoder.encodedLength();
+    }
+
+    // A pipe carries bytes its application sealed already (a transfer's frames): they go as they are.
+    private int encodePipe(final RelayMessage m, final MutableDirectBuffer buffer, final int offset, final int capacity)
+    {
+        final int length = m.bodyLength;
+        if (DATA_OVERHEAD - CipherSuite.TAG_LENGTH + length > capacity)
+        {
+            throw new IllegalArgumentException("pipe chunk of " + length + " bytes exceeds the frame limit");
+        }
+        dataEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder).kind(m.kind).sequence(m.sequence)
+            .putPayload(m.body, m.bodyOffset, length);
         return MessageHeaderEncoder.ENCODED_LENGTH + dataEncoder.encodedLength();
     }
 
@@ -183,11 +200,12 @@ public final class RelayCodec implements Codec<RelayMessage>
                 m.type = RelayMessage.Type.HELLO;
                 m.version = helloDecoder.version();
                 final Role role = helloDecoder.role();
-                if (role != Role.PRODUCER && role != Role.CONSUMER)
+                if (role != Role.PRODUCER && role != Role.CONSUMER && role != Role.PIPE)
                 {
                     throw new IllegalArgumentException("unknown role in hello");
                 }
                 m.producer = role == Role.PRODUCER;
+                m.pipe = role == Role.PIPE;
                 m.policy = helloDecoder.policy();
                 buffer.getBytes(base + HelloDecoder.sessionIdEncodingOffset(), m.sessionId);
                 buffer.getBytes(base + HelloDecoder.ephemeralKeyEncodingOffset(), m.ephemeralKey);

@@ -101,7 +101,7 @@ public final class RelayCrypto
         int at = 0;
         System.arraycopy(TRANSCRIPT_LABEL, 0, t, at, TRANSCRIPT_LABEL.length);
         at += TRANSCRIPT_LABEL.length;
-        t[at++] = (byte)(hello.producer ? 1 : 2);
+        t[at++] = (byte)(hello.producer ? 1 : hello.pipe ? 3 : 2);
         t[at++] = (byte)hello.policy;
         at = put(t, at, hello.sessionId);
         at = put(t, at, hello.ephemeralKey);

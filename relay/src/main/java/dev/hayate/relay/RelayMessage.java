@@ -46,12 +46,15 @@ public final class RelayMessage
     public static final byte KIND_END = 17;
     /** Kind bound into a control frame's seal. */
     public static final byte KIND_CONTROL = 18;
+    /** Data frame kind: bytes of a pipe, forwarded as they are (the application seals them itself). */
+    public static final byte KIND_PIPE = 19;
 
     private static final byte[] EMPTY = new byte[0];
 
     Type type;
     int version = VERSION;
     boolean producer;
+    boolean pipe;
     int policy;
     final byte[] sessionId = new byte[RelayCrypto.SESSION_ID_LENGTH];
     final byte[] ephemeralKey = new byte[RelayCrypto.KEY_LENGTH];

@@ -204,7 +204,7 @@ public final class RelayServer implements AutoCloseable
         for (int i = 0, n = members.size(); i < n; i++)
         {
             final Member member = members.get(i);
-            if (member.producer && !member.doomed && member.session != null)
+            if ((member.producer || member.pipe) && !member.doomed && member.session != null)
             {
                 work += readProducer(member);
             }
@@ -216,7 +216,7 @@ public final class RelayServer implements AutoCloseable
             if (!member.doomed)
             {
                 work += drain(member);
-                if ((checkConsumers || member.readable) && !member.producer)
+                if ((checkConsumers || member.readable) && !member.producer && !member.pipe)
                 {
                     member.readable = false;
                     // A consumer has nothing to say; reading notices its close (and pushes out pending bytes).
@@ -257,10 +257,41 @@ public final class RelayServer implements AutoCloseable
                 return;
             }
             session = new RelaySession(key);
+            session.pipe = protocol.pipe;
+            if (protocol.pipe)
+            {
+                session.policy = SlowConsumerPolicy.BACK_PRESSURE;
+            }
             sessions.put(key, session);
             stats.increment(RelayStats.Counter.SESSIONS);
         }
-        if (protocol.producer)
+        if (session.pipe != protocol.pipe || protocol.pipe && session.consumers.size() >= 2)
+        {
+            refuse(member, RefusalReason.SESSION_FULL, RelayStats.Counter.REFUSED_CONSUMERS);
+            return;
+        }
+        if (protocol.pipe)
+        {
+            member.pipe = true;
+            member.session = session;
+            session.consumers.add(member);
+            stats.increment(RelayStats.Counter.PIPE_ENDS);
+            enqueue(member, new PendingControl(Control.JOINED, 0, 0, session.policy.ordinal(), null), CONTROL_COST);
+            if (session.consumers.size() == 2)
+            {
+                final Member first = session.consumers.get(0);
+                first.peer = member;
+                first.peers = List.of(member);
+                member.peer = first;
+                member.peers = List.of(first);
+                for (final Member end : session.consumers)
+                {
+                    enqueue(end, new PendingControl(Control.PRODUCER_JOINED, 0, 0, session.policy.ordinal(), null),
+                        CONTROL_COST);
+                }
+            }
+        }
+        else if (protocol.producer)
         {
             if (session.producer != null)
             {
@@ -312,23 +343,30 @@ public final class RelayServer implements AutoCloseable
     private int readProducer(final Member producer)
     {
         final RelaySession session = producer.session;
+        final List<Member> targets = producer.pipe ? producer.peers : session.consumers;
+        if (producer.pipe && (producer.peer == null || producer.peer.doomed))
+        {
+            // An unpaired pipe end is not read: its bytes wait in its own socket until the other end arrives.
+            interest(producer, 0);
+            return 0;
+        }
         int work = 0;
         while (work < FRAMES_PER_PRODUCER)
         {
-            if (session.policy == SlowConsumerPolicy.BACK_PRESSURE && !everyConsumerHasRoom(session))
+            if (session.policy == SlowConsumerPolicy.BACK_PRESSURE && !everyoneHasRoom(targets))
             {
-                if (!session.stalled)
+                if (!producer.stalled)
                 {
-                    session.stalled = true;
+                    producer.stalled = true;
                     stats.increment(RelayStats.Counter.PRODUCER_STALLS);
                     // Level-triggered: a producer left unread would wake the poller at once, every time.
                     interest(producer, 0);
                 }
                 break;
             }
-            if (session.stalled)
+            if (producer.stalled || producer.interest == 0)
             {
-                session.stalled = false;
+                producer.stalled = false;
                 interest(producer, IoPoller.READ);
             }
             final RelayMessage m = producer.clt.recv();
@@ -337,12 +375,13 @@ public final class RelayServer implements AutoCloseable
                 break;
             }
             work++;
-            if (m.type != RelayMessage.Type.DATA)
+            if (m.type != RelayMessage.Type.DATA || producer.pipe != (m.kind == RelayMessage.KIND_PIPE))
             {
-                producer.clt.connection().closeWith(CloseReason.PROTOCOL_ERROR, "a producer sends only data frames");
+                producer.clt.connection().closeWith(CloseReason.PROTOCOL_ERROR,
+                    producer.pipe ? "a pipe end sends only pipe frames" : "a producer sends only data frames");
                 break;
             }
-            if (!fanOut(session, m))
+            if (!fanOut(producer, session, targets, m))
             {
                 break;
             }
@@ -350,9 +389,9 @@ public final class RelayServer implements AutoCloseable
         return work;
     }
 
-    private boolean everyConsumerHasRoom(final RelaySession session)
+    private boolean everyoneHasRoom(final List<Member> targets)
     {
-        for (final Member consumer : session.consumers)
+        for (final Member consumer : targets)
         {
             if (!consumer.doomed && consumer.queuedBytes + maxFrameCost + CONTROL_COST > maxQueueBytes)
             {
@@ -362,12 +401,13 @@ public final class RelayServer implements AutoCloseable
         return true;
     }
 
-    private boolean fanOut(final RelaySession session, final RelayMessage m)
+    private boolean fanOut(final Member producer, final RelaySession session, final List<Member> targets,
+        final RelayMessage m)
     {
         final PooledBuffer lease = framePool.tryLease(m.rawLength);
         if (lease == null)
         {
-            session.producer.clt.connection().closeWith(CloseReason.IO_ERROR, "the relay's frame pool is exhausted");
+            producer.clt.connection().closeWith(CloseReason.IO_ERROR, "the relay's frame pool is exhausted");
             return false;
         }
         lease.buffer().putBytes(0, m.rawBuffer, m.rawOffset, m.rawLength);
@@ -381,9 +421,9 @@ public final class RelayServer implements AutoCloseable
         stats.increment(RelayStats.Counter.FRAMES_IN);
         session.nextSequence = m.sequence + 1;
         session.frames++;
-        for (int i = 0, n = session.consumers.size(); i < n; i++)
+        for (int i = 0, n = targets.size(); i < n; i++)
         {
-            enqueue(session.consumers.get(i), frame, frame.cost);
+            enqueue(targets.get(i), frame, frame.cost);
         }
         release(frame);
         return true;
@@ -575,7 +615,19 @@ public final class RelayServer implements AutoCloseable
         {
             return;
         }
-        if (member.producer)
+        if (member.pipe)
+        {
+            session.consumers.remove(member);
+            stats.add(RelayStats.Counter.PIPE_ENDS, -1);
+            final Member peer = member.peer;
+            if (peer != null)
+            {
+                // The other end gets what is already queued for it, then the end of its stream.
+                peer.peer = null;
+                peer.closeWhenDrained = true;
+            }
+        }
+        else if (member.producer)
         {
             session.producer = null;
             stats.add(RelayStats.Counter.PRODUCERS, -1);
@@ -706,7 +758,7 @@ public final class RelayServer implements AutoCloseable
         SlowConsumerPolicy policy = SlowConsumerPolicy.DISCONNECT;
         long nextSequence;
         long frames;
-        boolean stalled;
+        boolean pipe;
 
         RelaySession(final ByteBuffer key)
         {
@@ -725,6 +777,10 @@ public final class RelayServer implements AutoCloseable
         boolean closeWhenDrained;
         boolean doomed;
         boolean readable;
+        boolean stalled;
+        boolean pipe;
+        Member peer;
+        List<Member> peers = List.of();
         IoPoller.Registration registration;
         int interest = -1;
 

@@ -48,7 +48,9 @@ public final class RelayStats implements AutoCloseable
         /** The most bytes one consumer's queue has held. */
         QUEUE_HIGH_WATER("relay: queue high-water bytes"),
         /** Pool memory held by frames now (each shared frame counted once). */
-        FRAME_BYTES("relay: frame bytes held");
+        FRAME_BYTES("relay: frame bytes held"),
+        /** Ends of byte pipes (transfers carried through the relay) connected now. */
+        PIPE_ENDS("relay: pipe ends");
 
         private final String label;
 

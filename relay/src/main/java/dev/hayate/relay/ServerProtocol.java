@@ -24,6 +24,7 @@ final class ServerProtocol implements Protocol<RelayMessage>
     private final RelayStats stats;
 
     boolean producer;
+    boolean pipe;
     SlowConsumerPolicy policy = SlowConsumerPolicy.DISCONNECT;
     final byte[] sessionId = new byte[RelayCrypto.SESSION_ID_LENGTH];
     final byte[] epoch = new byte[RelayCrypto.EPOCH_LENGTH];
@@ -69,6 +70,7 @@ final class ServerProtocol implements Protocol<RelayMessage>
         // The codec reuses its holder on the next receive: keep what the transcript and the proof need.
         final RelayMessage hello = new RelayMessage();
         hello.producer = received.producer;
+        hello.pipe = received.pipe;
         hello.policy = received.policy;
         System.arraycopy(received.sessionId, 0, hello.sessionId, 0, hello.sessionId.length);
         System.arraycopy(received.ephemeralKey, 0, hello.ephemeralKey, 0, hello.ephemeralKey.length);
@@ -107,6 +109,7 @@ final class ServerProtocol implements Protocol<RelayMessage>
             throw new IOException("the producer's signature does not verify");
         }
         producer = hello.producer;
+        pipe = hello.pipe;
         System.arraycopy(hello.sessionId, 0, sessionId, 0, sessionId.length);
         System.arraycopy(hello.epoch, 0, epoch, 0, epoch.length);
     }
