@@ -71,6 +71,11 @@ final class RelayBenchCommand implements Callable<Integer> {
             description = "Frames of the latency phase (default: ${DEFAULT-VALUE}).")
     int count;
 
+    @Option(names = "--warmup", defaultValue = "1000", paramLabel = "N",
+            description = "Frames sent as the latency phase, unmeasured, before it (JIT, AES-GCM intrinsics; default: "
+                    + "${DEFAULT-VALUE}).")
+    int warmup;
+
     @Option(names = "--flood", defaultValue = "0", paramLabel = "N",
             description = "Frames of the throughput phase (default: 64 MiB worth, at most 100000).")
     int flood;
@@ -83,7 +88,7 @@ final class RelayBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (consumers < 1 || size < 8 || count < 1) {
+        if (consumers < 1 || size < 8 || count < 1 || warmup < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--consumers >= 1, --size >= 8, --count >= 1");
         }
         final int frames = flood > 0 ? flood : (int) Math.min(100_000, Math.max(200, (64L << 20) / size));
@@ -97,17 +102,20 @@ final class RelayBenchCommand implements Callable<Integer> {
             out.println(Json.write(direct));
             out.println(Json.write(relayed));
         } else {
-            out.printf(Locale.ROOT, "bench relay: %d consumer(s), %d-byte payloads, %d latency frames, %d flood frames, "
-                    + "one JVM on 127.0.0.1, %d cores%n", consumers, size, count, frames,
+            out.printf(Locale.ROOT, "bench relay: %d consumer(s), %d-byte payloads, %d latency frames after %d warm-up, "
+                    + "%d flood frames, one JVM on 127.0.0.1, %d cores%n", consumers, size, count, warmup, frames,
                     Runtime.getRuntime().availableProcessors());
-            final String fmt = "%-8s %9s %9s %14s %12s %14s %14s%n";
+            final String fmt = "%-8s %9s %9s %14s %12s %14s %13s %14s%n";
             out.printf(Locale.ROOT, fmt, "row", "p50 us", "p99 us", "MB/s/consumer", "relay CPU s", "relay MiB held",
-                    "x direct p50");
+                    "x direct p50", "x direct MB/s");
             for (Map<String, Object> row : List.of(direct, relayed)) {
                 out.printf(Locale.ROOT, fmt, row.get("row"), row.get("p50_us"), row.get("p99_us"),
                         row.get("mbps_per_consumer"), row.getOrDefault("relay_cpu_s", "-"),
-                        row.getOrDefault("relay_peak_queue_mib", "-"), row.getOrDefault("p50_x_direct", "1.00"));
+                        row.getOrDefault("relay_peak_queue_mib", "-"), row.getOrDefault("p50_x_direct", "1.00"),
+                        row.getOrDefault("mbps_x_direct", "1.00"));
             }
+            out.println("The relay row seals (producer) and opens (each consumer) every payload with AES-256-GCM; the "
+                    + "direct row does not.");
             out.println("relay MiB held: the most frame-pool memory one consumer's queue held (the per-consumer bound).");
         }
         out.flush();
@@ -134,13 +142,13 @@ final class RelayBenchCommand implements Callable<Integer> {
                 new InetSocketAddress("127.0.0.1", 0), ProtocolFactory.of(DirectBufferCodec::new), engine())) {
             final Thread server = new Thread(() -> {
                 try (dev.hayate.blocking.Clt<DirectBuffer> side = svc.accept(30, TimeUnit.SECONDS)) {
-                    while (received.get() < count + frames) {
+                    while (received.get() < warmup + count + frames) {
                         final DirectBuffer m = side.recv(30, TimeUnit.SECONDS);
                         if (m == null) {
                             return;
                         }
                         final long now = System.nanoTime();
-                        if (received.get() < count) {
+                        if (received.get() >= warmup && received.get() < warmup + count) {
                             histogram.recordValue(Math.max(0, now - m.getLong(0)));
                         }
                         lastNanos.set(now);
@@ -154,7 +162,7 @@ final class RelayBenchCommand implements Callable<Integer> {
             try (dev.hayate.blocking.Clt<DirectBuffer> clt = dev.hayate.blocking.Clt.connect(svc.localAddress(),
                     ProtocolFactory.of(DirectBufferCodec::new), engine())) {
                 final UnsafeBuffer payload = new UnsafeBuffer(new byte[size]);
-                for (int i = 0; i < count; i++) {
+                for (int i = 0; i < warmup + count; i++) {
                     payload.putLong(0, System.nanoTime());
                     check(clt.send(payload, 30, TimeUnit.SECONDS));
                     waitFor(received, i + 1);
@@ -198,7 +206,7 @@ final class RelayBenchCommand implements Callable<Integer> {
                 final Thread t = new Thread(() -> {
                     try (consumer) {
                         long seen = 0;
-                        while (seen < count + frames) {
+                        while (seen < warmup + count + frames) {
                             final Delivery d = consumer.recv(60, TimeUnit.SECONDS);
                             if (d == null) {
                                 return;
@@ -207,7 +215,7 @@ final class RelayBenchCommand implements Callable<Integer> {
                                 continue;
                             }
                             final long now = System.nanoTime();
-                            if (seen < count) {
+                            if (seen >= warmup && seen < warmup + count) {
                                 histograms[index].recordValue(Math.max(0, now - d.buffer().getLong(0)));
                             }
                             lastNanos[index] = now;
@@ -228,7 +236,7 @@ final class RelayBenchCommand implements Callable<Integer> {
                     .producerKey(key).secret(secret).policy(SlowConsumerPolicy.BACK_PRESSURE).context(engine())
                     .sendTimeout(60, TimeUnit.SECONDS))) {
                 final UnsafeBuffer payload = new UnsafeBuffer(new byte[size]);
-                for (int i = 0; i < count; i++) {
+                for (int i = 0; i < warmup + count; i++) {
                     payload.putLong(0, System.nanoTime());
                     check(producer.broadcast(payload, 0, size));
                     waitFor(received, (long) (i + 1) * consumers);
