@@ -265,6 +265,61 @@ class RelayEndToEndTest
         }
     }
 
+    @Test
+    void shouldRekeyConsumersWhenAProducerComesBackWithANewEpoch() throws Exception
+    {
+        startRelay(new RelayContext());
+        final RelayConsumer consumer = keep(RelayConsumer.blocking(consumerConfig()));
+        for (int run = 0; run < 2; run++)
+        {
+            try (RelayProducer producer = RelayProducer.blocking(producerConfig(SlowConsumerPolicy.DISCONNECT)))
+            {
+                assertEquals(Status.OK, producer.broadcast(payload(run), 0, payload(run).length));
+            }
+            assertEquals(Delivery.Kind.PRODUCER_JOINED, next(consumer).kind());
+            final Delivery d = next(consumer);
+            assertEquals(0, d.sequence(), "every run numbers from 0 under its own key");
+            assertArrayEquals(payload(run), d.payload());
+            assertEquals(Delivery.Kind.END, next(consumer).kind());
+            assertEquals(Delivery.Kind.PRODUCER_GONE, next(consumer).kind());
+        }
+    }
+
+    @Test
+    void shouldRefuseASessionBeyondTheLimit() throws Exception
+    {
+        startRelay(new RelayContext().maxSessions(1));
+        keep(RelayConsumer.blocking(consumerConfig()));
+        final RelayClientConfig other = new RelayClientConfig().relay(relay.localAddress())
+            .sessionId(ProducerKey.generate().sessionId()).secret(secret).context(engine());
+        final RelayRefusedException refused = assertThrows(RelayRefusedException.class,
+            () -> RelayConsumer.blocking(other));
+        assertEquals(RefusalReason.TOO_MANY_SESSIONS, refused.reason());
+        assertEquals(1, relay.stats().get(RelayStats.Counter.REFUSED_SESSIONS));
+    }
+
+    @Test
+    void shouldRefuseARelayWhoseIdentityIsNotThePinnedOne() throws Exception
+    {
+        startRelay(new RelayContext());
+        final RelayClientConfig pinned = consumerConfig().relayKey(ProducerKey.generate().publicKey());
+        final IOException refused = assertThrows(IOException.class, () -> RelayConsumer.blocking(pinned));
+        assertTrue(refused.getMessage().contains("pinned") ||
+            String.valueOf(refused.getCause()).contains("pinned"), refused.toString());
+    }
+
+    @Test
+    void shouldShowTheRelayCountersToAStatReader() throws Exception
+    {
+        final Counters counters = Counters.inMemory(4096);
+        relay = RelayServer.bind(new RelayContext().listen(new InetSocketAddress("127.0.0.1", 0))
+            .context(engine().counters(counters))).start();
+        keep(RelayConsumer.blocking(consumerConfig()));
+        final java.util.Map<String, Long> values = dev.hayate.core.stat.StatReader.values(counters.reader());
+        assertEquals(1L, values.get(RelayStats.Counter.CONSUMERS.label()));
+        assertEquals(1L, values.get(RelayStats.Counter.SESSIONS.label()));
+    }
+
     /** A key whose public half is the victim's and whose private half is someone else's: it cannot sign for it. */
     private record PublicOnly(ProducerKey victim, ProducerKey own)
     {
