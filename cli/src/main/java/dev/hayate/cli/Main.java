@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hayate", mixinStandardHelpOptions = true, version = "hayate 0.1.0",
     description = "Low-latency typed messaging over SBE frames.",
     subcommands = {DemoCommand.class, SendCommand.class, ReceiveCommand.class, StatCommand.class, RelayCommand.class,
+        PublishCommand.class, SubscribeCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Also (routed by the ./hayate launcher):",
         "  bench     latency and throughput against NIO, Netty, Aeron and C   (./hayate bench --help)",
