@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import dev.hayate.async.AsyncRuntime;
 import dev.hayate.async.Clt;
 import dev.hayate.transfer.crypto.ChunkIntegrityException;
+import org.agrona.concurrent.NanoClock;
 
 /**
  * A consumer of a relay session on the async face: the same {@link ConsumerState} as {@link RelayConsumer}, over an
@@ -20,11 +21,13 @@ public final class AsyncRelayConsumer implements AutoCloseable
 {
     private final Clt<RelayMessage> clt;
     private final ConsumerState state;
+    private final NanoClock clock;
 
-    private AsyncRelayConsumer(final Clt<RelayMessage> clt, final ConsumerState state)
+    private AsyncRelayConsumer(final Clt<RelayMessage> clt, final ConsumerState state, final NanoClock clock)
     {
         this.clt = clt;
         this.state = state;
+        this.clock = clock;
     }
 
     /**
@@ -47,7 +50,8 @@ public final class AsyncRelayConsumer implements AutoCloseable
                 }
                 try
                 {
-                    return new AsyncRelayConsumer(clt, new ConsumerState(connect.config, connect.protocol()));
+                    return new AsyncRelayConsumer(clt, new ConsumerState(connect.config, connect.protocol()),
+                        connect.config.context().nanoClock());
                 }
                 catch (final ChunkIntegrityException ex)
                 {
@@ -68,13 +72,13 @@ public final class AsyncRelayConsumer implements AutoCloseable
      */
     public CompletableFuture<Delivery> recv(final long timeout, final TimeUnit unit)
     {
-        final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        final long deadline = clock.nanoTime() + unit.toNanos(timeout);
         return recvUntil(deadline);
     }
 
     private CompletableFuture<Delivery> recvUntil(final long deadline)
     {
-        final long left = Math.max(1, deadline - System.nanoTime());
+        final long left = Math.max(1, deadline - clock.nanoTime());
         return clt.recv(left, TimeUnit.NANOSECONDS).thenCompose(m ->
         {
             if (m == null)
