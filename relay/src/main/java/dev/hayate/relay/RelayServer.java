@@ -206,7 +206,14 @@ public final class RelayServer implements AutoCloseable
             final Member member = members.get(i);
             if ((member.producer || member.pipe) && !member.doomed && member.session != null)
             {
-                work += readProducer(member);
+                try
+                {
+                    work += readProducer(member);
+                }
+                catch (final RuntimeException ex)
+                {
+                    fail(member, ex);
+                }
             }
         }
         final boolean checkConsumers = (cycle & 15) == 0;
@@ -215,12 +222,19 @@ public final class RelayServer implements AutoCloseable
             final Member member = members.get(i);
             if (!member.doomed)
             {
-                work += drain(member);
-                if ((checkConsumers || member.readable) && !member.producer && !member.pipe)
+                try
                 {
-                    member.readable = false;
-                    // A consumer has nothing to say; reading notices its close (and pushes out pending bytes).
-                    member.clt.recv();
+                    work += drain(member);
+                    if ((checkConsumers || member.readable) && !member.producer && !member.pipe)
+                    {
+                        member.readable = false;
+                        // A consumer has nothing to say; reading notices its close (and pushes out pending bytes).
+                        member.clt.recv();
+                    }
+                }
+                catch (final RuntimeException ex)
+                {
+                    fail(member, ex);
                 }
             }
         }
@@ -563,6 +577,13 @@ public final class RelayServer implements AutoCloseable
             member.interest = ops;
             member.registration.interestOps(ops);
         }
+    }
+
+    // One member's failure (a bug, or a frame that cannot be re-encoded) closes that member only.
+    private void fail(final Member member, final RuntimeException ex)
+    {
+        context.context().errorHandler().onError(ex);
+        doom(member, "failed: " + ex);
     }
 
     private void doom(final Member member, final String why)
