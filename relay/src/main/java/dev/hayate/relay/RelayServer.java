@@ -17,6 +17,7 @@ import dev.hayate.core.Status;
 import dev.hayate.core.WaitStrategy;
 import dev.hayate.core.buffer.BufferPool;
 import dev.hayate.core.buffer.PooledBuffer;
+import dev.hayate.core.frame.Sofh;
 import dev.hayate.core.transport.IoPoller;
 import dev.hayate.nonblocking.Clt;
 import dev.hayate.nonblocking.Svc;
@@ -25,9 +26,12 @@ import dev.hayate.nonblocking.Svc;
  * A blind fan-out relay: a nonblocking {@link Svc} served by one thread. Clients join sessions by an opaque
  * 16-byte id after a handshake ({@link ServerProtocol}); a session has at most one producer and up to
  * {@link RelayContext#maxConsumersPerSession()} consumers, which may join before their producer. Each DATA frame
- * from the producer is copied once into a buffer of the relay's frame pool and queued, by reference, for every
- * consumer of the session (a reference count returns the buffer when the last consumer has taken it); it is never
- * opened: its payload is sealed with a key the relay does not hold.
+ * from the producer is copied once, as a whole wire frame, into a buffer of the relay's frame pool and queued, by
+ * reference, for every consumer of the session (a reference count returns the buffer when the last consumer has
+ * taken it); frames of {@value #DIRECT_WRITE_BYTES} bytes or more are written from that one buffer to each
+ * consumer's socket (the engine's per-connection frame counters do not see them; the relay's counters do), smaller
+ * ones are batched through each connection's send buffer. A frame is never opened: its payload is sealed with a key
+ * the relay does not hold.
  *
  * <pre>
  *   one cycle ({@link #doWork()}):
@@ -53,6 +57,11 @@ import dev.hayate.nonblocking.Svc;
 public final class RelayServer implements AutoCloseable
 {
     static final long CONTROL_COST = 64;
+    /**
+     * Frames at least this long are written from the shared buffer to each consumer's socket; shorter ones are
+     * batched through the connection's send buffer, where copying a few bytes costs less than a system call each.
+     */
+    static final int DIRECT_WRITE_BYTES = 4096;
     private static final int ACCEPTS_PER_CYCLE = 16;
     private static final int FRAMES_PER_PRODUCER = 64;
     private static final long MAX_PARK_NANOS = 1_000_000;
@@ -418,13 +427,15 @@ public final class RelayServer implements AutoCloseable
     private boolean fanOut(final Member producer, final RelaySession session, final List<Member> targets,
         final RelayMessage m)
     {
-        final PooledBuffer lease = framePool.tryLease(m.rawLength);
+        final PooledBuffer lease = framePool.tryLease(Sofh.HEADER_LENGTH + m.rawLength);
         if (lease == null)
         {
             producer.clt.connection().closeWith(CloseReason.IO_ERROR, "the relay's frame pool is exhausted");
             return false;
         }
-        lease.buffer().putBytes(0, m.rawBuffer, m.rawOffset, m.rawLength);
+        // The whole wire frame, header included, so large frames go from here to every consumer's socket.
+        Sofh.writeHeader(lease.buffer(), 0, Sofh.HEADER_LENGTH + m.rawLength, context.context().encodingType());
+        lease.buffer().putBytes(Sofh.HEADER_LENGTH, m.rawBuffer, m.rawOffset, m.rawLength);
         final SharedFrame frame = spareFrames.isEmpty() ? new SharedFrame() : spareFrames.pollFirst();
         frame.lease = lease;
         frame.length = m.rawLength;
@@ -479,10 +490,17 @@ public final class RelayServer implements AutoCloseable
     private void dropOldest(final Member member, final long needed)
     {
         head.clear();
+        // A frame part written to the socket must be finished, never dropped: the stream would be torn.
+        boolean inFlight = member.partial > 0;
         while (member.queuedBytes + needed > maxQueueBytes && !member.queue.isEmpty())
         {
             final Object entry = member.queue.pollFirst();
-            if (entry instanceof SharedFrame frame)
+            if (inFlight)
+            {
+                inFlight = false;
+                head.add(entry);
+            }
+            else if (entry instanceof SharedFrame frame)
             {
                 member.queuedBytes -= frame.cost;
                 stats.add(RelayStats.Counter.QUEUED_BYTES, -frame.cost);
@@ -520,11 +538,22 @@ public final class RelayServer implements AutoCloseable
         while (!member.queue.isEmpty())
         {
             final Object entry = member.queue.peekFirst();
+            if (entry instanceof SharedFrame frame && frame.length >= DIRECT_WRITE_BYTES)
+            {
+                final int written = writeDirect(member, frame);
+                if (written <= 0)
+                {
+                    break;
+                }
+                forwarded(member, frame);
+                sent++;
+                continue;
+            }
             final RelayMessage m;
             final long cost;
             if (entry instanceof SharedFrame frame)
             {
-                forward.body.wrap(frame.lease.buffer(), 0, frame.length);
+                forward.body.wrap(frame.lease.buffer(), Sofh.HEADER_LENGTH, frame.length);
                 forward.bodyOffset = 0;
                 forward.bodyLength = frame.length;
                 m = forward;
@@ -546,14 +575,15 @@ public final class RelayServer implements AutoCloseable
             {
                 break;
             }
-            member.queue.pollFirst();
-            member.queuedBytes -= cost;
-            stats.add(RelayStats.Counter.QUEUED_BYTES, -cost);
             if (entry instanceof SharedFrame frame)
             {
-                stats.increment(RelayStats.Counter.FRAMES_FORWARDED);
-                stats.add(RelayStats.Counter.BYTES_FORWARDED, frame.length);
-                release(frame);
+                forwarded(member, frame);
+            }
+            else
+            {
+                member.queue.pollFirst();
+                member.queuedBytes -= cost;
+                stats.add(RelayStats.Counter.QUEUED_BYTES, -cost);
             }
             sent++;
         }
@@ -568,6 +598,47 @@ public final class RelayServer implements AutoCloseable
             doom(member, "refused");
         }
         return sent;
+    }
+
+    private void forwarded(final Member member, final SharedFrame frame)
+    {
+        member.queue.pollFirst();
+        member.queuedBytes -= frame.cost;
+        stats.add(RelayStats.Counter.QUEUED_BYTES, -frame.cost);
+        stats.increment(RelayStats.Counter.FRAMES_FORWARDED);
+        stats.add(RelayStats.Counter.BYTES_FORWARDED, frame.length);
+        release(frame);
+    }
+
+    // Writes (the rest of) a large frame from the one shared buffer straight to the consumer's socket: no copy per
+    // consumer. Whatever the engine holds for this connection (a control frame) goes first, so the order holds.
+    // Returns 1 when the frame is all written, 0 when the socket is full (the rest goes on a later cycle), -1 when
+    // the connection failed.
+    private int writeDirect(final Member member, final SharedFrame frame)
+    {
+        final Clt<RelayMessage> clt = member.clt;
+        if (clt.hasPendingSend() && clt.flush() != Status.OK)
+        {
+            return clt.isClosed() ? -1 : 0;
+        }
+        final int wireLength = Sofh.HEADER_LENGTH + frame.length;
+        final java.nio.ByteBuffer wire = frame.lease.byteBuffer();
+        wire.limit(wireLength).position(member.partial);
+        try
+        {
+            member.partial += clt.connection().transport().write(wire);
+        }
+        catch (final IOException ex)
+        {
+            doom(member, "write failed: " + ex.getMessage());
+            return -1;
+        }
+        if (member.partial < wireLength)
+        {
+            return 0;
+        }
+        member.partial = 0;
+        return 1;
     }
 
     private static void interest(final Member member, final int ops)
@@ -804,6 +875,7 @@ public final class RelayServer implements AutoCloseable
         List<Member> peers = List.of();
         IoPoller.Registration registration;
         int interest = -1;
+        int partial;
 
         Member(final Clt<RelayMessage> clt, final ServerProtocol protocol)
         {
