@@ -30,23 +30,23 @@ public final class RelayStats implements AutoCloseable
         /** Bytes of data frames handed to consumers' connections (frame bodies). */
         BYTES_FORWARDED("relay: bytes forwarded"),
         /** Consumers disconnected for being slow (policy DISCONNECT). */
-        SLOW_DISCONNECTS("relay: slow consumers disconnected"),
+        SLOW_DISCONNECTS("relay: slow consumers cut"),
         /** Frames dropped from slow consumers' queues (policy DROP_OLDEST). */
         FRAMES_DROPPED("relay: frames dropped"),
         /** Times a producer was left unread because a consumer had no room (policy BACK_PRESSURE). */
         PRODUCER_STALLS("relay: producer stalls"),
         /** Clients refused: the relay held its maximum number of sessions. */
-        REFUSED_SESSIONS("relay: refused, too many sessions"),
+        REFUSED_SESSIONS("relay: refused, sessions"),
         /** Clients refused: the session held its maximum number of consumers. */
-        REFUSED_CONSUMERS("relay: refused, too many consumers"),
+        REFUSED_CONSUMERS("relay: refused, consumers"),
         /** Producers refused: the session already had a live producer. */
-        REFUSED_PRODUCERS("relay: refused, producer present"),
+        REFUSED_PRODUCERS("relay: refused, producer"),
         /** Handshakes refused: a producer credential that did not prove itself, or a malformed handshake. */
-        REFUSED_PROOFS("relay: refused, bad credential"),
+        REFUSED_PROOFS("relay: refused, credential"),
         /** Bytes queued for consumers now (pool memory held by queued frames, counted per consumer). */
         QUEUED_BYTES("relay: queued bytes"),
         /** The most bytes one consumer's queue has held. */
-        QUEUE_HIGH_WATER("relay: queue high-water bytes"),
+        QUEUE_HIGH_WATER("relay: queue high water"),
         /** Pool memory held by frames now (each shared frame counted once). */
         FRAME_BYTES("relay: frame bytes held"),
         /** Ends of byte pipes (transfers carried through the relay) connected now. */
