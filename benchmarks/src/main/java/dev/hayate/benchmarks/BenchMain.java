@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
                     + "run. The server side runs in a child JVM, the measuring client in this one, on 127.0.0.1.",
             ""
         },
-        subcommands = {PingPongCommand.class, ThroughputCommand.class, TransferCommand.class, SoakCommand.class, AllCommand.class,
+        subcommands = {PingPongCommand.class, ThroughputCommand.class, TransferCommand.class, RelayBenchCommand.class,
+            SoakCommand.class, AllCommand.class,
             ListCommand.class, JmhCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",

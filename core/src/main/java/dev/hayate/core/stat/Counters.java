@@ -247,6 +247,25 @@ public final class Counters implements AutoCloseable
     }
 
     /**
+     * A counter of an application's own beside the engine's (a relay's sessions, say): {@link StatReader} lists
+     * it by its label, so {@code ./hayate stat} prints it with the rest.
+     *
+     * @param label  what a reader prints; unique within the process.
+     * @param typeId the application's agrona type id; must not be one of {@link Stat}'s.
+     * @return the counter; close it when it no longer counts.
+     * @throws IllegalArgumentException if the type id is one of the engine's.
+     * @throws IllegalStateException    when the file is full.
+     */
+    public AtomicCounter newCounter(final String label, final int typeId)
+    {
+        if (Stat.ofTypeId(typeId) != null)
+        {
+            throw new IllegalArgumentException("type id " + typeId + " belongs to " + Stat.ofTypeId(typeId));
+        }
+        return manager.newCounter(label, typeId);
+    }
+
+    /**
      * @param stat which.
      */
     public void increment(final Stat stat)

@@ -174,6 +174,31 @@ public final class ChunkOpener
     }
 
     /**
+     * Moves the expected sequence number forward without opening the frames in between: for a reader that joins
+     * a live stream part way (a relay's late consumer) or is told that frames were skipped on purpose (a relay's
+     * drop-oldest notice). The caller reports the skip to its user; skipped frames, if they still arrive, are
+     * {@link Violation#REPLAYED}.
+     *
+     * @param sequence the number the next frame must carry; not below {@link #expectedSequence()}.
+     * @throws ChunkIntegrityException  when the opener is dead.
+     * @throws IllegalStateException    when a gap is open (a frame ahead of its turn is awaiting its verdict).
+     * @throws IllegalArgumentException when {@code sequence} would move backwards.
+     */
+    public void skipTo(final long sequence) throws ChunkIntegrityException
+    {
+        checkAlive();
+        if (gapOpen)
+        {
+            throw new IllegalStateException("a gap is open at sequence " + gapSequence);
+        }
+        if (sequence < expectedSequence)
+        {
+            throw new IllegalArgumentException("cannot skip back from " + expectedSequence + " to " + sequence);
+        }
+        expectedSequence = sequence;
+    }
+
+    /**
      * Opens a file explicitly, for a file whose chunks do not start at 0 (a resumed transfer). Not needed for a
      * file sent from its first chunk: its chunk 0 opens it.
      *

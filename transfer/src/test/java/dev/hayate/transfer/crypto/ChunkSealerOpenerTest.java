@@ -503,6 +503,22 @@ class ChunkSealerOpenerTest
         return frames;
     }
 
+    @Test
+    void shouldStartALateReaderWhereItIsToldAndCallWhatCameBeforeReplayed() throws Exception
+    {
+        final ChunkSealer sealer = senderKeys.sealer(CipherSuite.AES_256_GCM);
+        final ChunkOpener opener = receiverKeys.opener(CipherSuite.AES_256_GCM);
+        final List<Frame> frames = new ArrayList<>();
+        for (int i = 0; i < 5; i++)
+        {
+            frames.add(sealEnd(sealer, 0));
+        }
+        opener.skipTo(3);
+        assertEquals(8, open(opener, frames.get(3), ByteBuffer.allocate(64)));
+        assertThrows(IllegalArgumentException.class, () -> opener.skipTo(1));
+        assertViolation(Violation.REPLAYED, opener, frames.get(2));
+    }
+
     private static Frame sealChunk(final ChunkSealer sealer, final int fileIndex, final long chunk, final byte flags)
     {
         final long sequence = sealer.nextSequence();

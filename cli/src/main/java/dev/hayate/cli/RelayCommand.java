@@ -1,0 +1,99 @@
+package dev.hayate.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.hayate.core.Context;
+import dev.hayate.relay.RelayContext;
+import dev.hayate.relay.RelayServer;
+import dev.hayate.relay.RelayStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hayate relay}: runs a blind fan-out relay ({@link RelayServer}) until interrupted and prints its counters
+ * every interval, as text or NDJSON (one object a line).
+ *
+ * <p>Thread-safety: a command, run once.
+ */
+@Command(name = "relay", mixinStandardHelpOptions = true,
+    description = "Run an end-to-end encrypted fan-out relay: it forwards frames it cannot read.")
+final class RelayCommand implements Callable<Integer>
+{
+    @Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--listen", required = true, description = "HOST:PORT to listen on (port 0 picks one).")
+    private String listen;
+
+    @Option(names = "--max-sessions", description = "Most sessions open at once (default ${DEFAULT-VALUE}).")
+    private int maxSessions = 1024;
+
+    @Option(names = "--max-consumers", description = "Most consumers a session (default ${DEFAULT-VALUE}).")
+    private int maxConsumers = 1024;
+
+    @Option(names = "--max-queue", description = "Most bytes queued per consumer (default ${DEFAULT-VALUE}).")
+    private long maxQueue = 8L << 20;
+
+    @Option(names = "--interval", description = "Seconds between counter lines (default ${DEFAULT-VALUE}).")
+    private int interval = 5;
+
+    @Option(names = "--json", description = "Print the counters as NDJSON.")
+    private boolean json;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final RelayContext context = new RelayContext().listen(Addresses.parse(listen, "0.0.0.0"))
+            .maxSessions(maxSessions).maxConsumersPerSession(maxConsumers).maxQueueBytes(maxQueue)
+            .context(new Context().name("relay"));
+        final CountDownLatch stopped = new CountDownLatch(1);
+        try (RelayServer relay = RelayServer.bind(context).start())
+        {
+            final Thread hook = new Thread(stopped::countDown, "hayate-relay-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            final StringBuilder key = new StringBuilder();
+            for (final byte b : relay.identityKey())
+            {
+                key.append(String.format("%02x", b));
+            }
+            if (json)
+            {
+                out.printf("{\"listening\":\"%s\",\"identityKey\":\"%s\"}%n", relay.localAddress(), key);
+            }
+            else
+            {
+                out.printf("relay listening on %s, identity key %s%n", relay.localAddress(), key);
+            }
+            out.flush();
+            while (!stopped.await(interval, TimeUnit.SECONDS))
+            {
+                print(out, relay.stats());
+            }
+        }
+        return 0;
+    }
+
+    private void print(final PrintWriter out, final RelayStats stats)
+    {
+        final StringBuilder line = new StringBuilder(json ? "{" : "");
+        for (final RelayStats.Counter counter : RelayStats.Counter.values())
+        {
+            final String name = counter.name().toLowerCase(java.util.Locale.ROOT);
+            if (json)
+            {
+                line.append(line.length() > 1 ? "," : "").append('"').append(name).append("\":").append(stats.get(counter));
+            }
+            else
+            {
+                line.append(line.length() > 0 ? "  " : "").append(name).append('=').append(stats.get(counter));
+            }
+        }
+        out.println(json ? line.append('}') : line);
+        out.flush();
+    }
+}
