@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.hayate.core.Context;
 import dev.hayate.core.transport.TransportProvider;
+import dev.hayate.relay.RelayTransportProvider;
 import dev.hayate.transfer.Offer;
 import dev.hayate.transfer.SenderSource;
 import dev.hayate.transfer.TransferReceiver;
@@ -74,6 +76,10 @@ final class ReceiveCommand implements Callable<Integer>
         + "finding it on the LAN.")
     private String to;
 
+    @Option(names = "--relay", paramLabel = "HOST:PORT", description = "Meet the sender at this relay (the sender's "
+        + "--relay), for when the two machines cannot reach each other. Needs the code.")
+    private String relay;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "Output folder (default: here).")
     private Path out;
 
@@ -128,6 +134,12 @@ final class ReceiveCommand implements Callable<Integer>
             final String given = code != null ? code : System.getenv("HAYATE_CODE");
             final HayateUri uri = given == null || given.isBlank() ? null : HayateUri.parse(given.trim());
             final String dial = to != null ? to : uri == null ? null : uri.to();
+            if (relay != null && (uri == null || listen != null || dial != null || !transport.equals("tcp")))
+            {
+                System.err.println("hayate receive: --relay needs the code, and excludes --listen, --to (or a URI with "
+                    + "an address) and --transport quic");
+                return 2;
+            }
             if (uri == null && listen == null)
             {
                 System.err.println("hayate receive: give the code the sender printed (hayate receive CODE), or " +
@@ -141,7 +153,9 @@ final class ReceiveCommand implements Callable<Integer>
             }
             phrase = uri != null ? CodePhrase.parse(uri.code()) : CodePhrase.generate(new SecureRandom());
             folder = stdout ? Files.createTempDirectory("hayate-receive") : out;
-            provider = SendCommand.transportOf(transport, listen != null);
+            provider = relay != null
+                ? RelayTransportProvider.forCode(Addresses.parse(relay, "127.0.0.1"), phrase, new Context())
+                : SendCommand.transportOf(transport, listen != null);
             final TransferReceiver.Builder builder = TransferReceiver.builder()
                 .code(phrase)
                 .outputDir(folder)
@@ -150,7 +164,13 @@ final class ReceiveCommand implements Callable<Integer>
                 .transport(provider)
                 .acceptTimeout(Duration.ofSeconds(Math.max(1, timeoutSeconds)))
                 .listener(console);
-            if (listen != null)
+            if (relay != null)
+            {
+                // The pipe end waits at the relay until the sender's end joins (or the accept timeout).
+                console.info("waiting for the sender at the relay " + relay);
+                builder.listen(Addresses.parse(relay, "127.0.0.1"));
+            }
+            else if (listen != null)
             {
                 final InetSocketAddress at = Addresses.parse(listen, "0.0.0.0");
                 builder.listen(at);

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.hayate.core.Context;
 import dev.hayate.core.transport.TransportProvider;
 import dev.hayate.quic.QuicConfig;
 import dev.hayate.quic.QuicTransportProvider;
+import dev.hayate.relay.RelayTransportProvider;
 import dev.hayate.transfer.ListenHook;
 import dev.hayate.transfer.TransferSender;
 import dev.hayate.transfer.crypto.ChecksumAlgorithm;
@@ -82,6 +84,11 @@ final class SendCommand implements Callable<Integer>
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Where to wait for the receiver while "
         + "announcing (default: all interfaces, a free port).")
     private String listen;
+
+    @Option(names = "--relay", paramLabel = "HOST:PORT", description = "Meet the receiver at this relay (started with "
+        + "'hayate relay'), for when the two machines cannot reach each other; the receiver gives the same --relay. "
+        + "The relay forwards sealed bytes only: it never learns the code's words or the contents.")
+    private String relay;
 
     @Option(names = "--code", paramLabel = "CODE", description = "Code phrase to use (default: HAYATE_CODE, else a "
         + "new random one). A code on the command line is visible to other users of this machine: prefer HAYATE_CODE.")
@@ -203,17 +210,31 @@ final class SendCommand implements Callable<Integer>
             {
                 builder.bandwidthLimit(Sizes.parse(limit));
             }
-            provider = transportOf(transport, to == null);
-            builder.transport(provider);
             if (to != null && listen != null)
             {
                 throw new IllegalArgumentException("--to and --listen exclude each other");
+            }
+            if (relay != null && (to != null || listen != null || !transport.equals("tcp")))
+            {
+                throw new IllegalArgumentException("--relay excludes --to, --listen and --transport quic");
+            }
+            if (relay != null)
+            {
+                final InetSocketAddress at = Addresses.parse(relay, "127.0.0.1");
+                provider = RelayTransportProvider.forCode(at, phrase, new Context());
+                // Both ends join the relay's pipe session for this code; the one that comes first waits.
+                builder.transport(provider).to(at);
+            }
+            else
+            {
+                provider = transportOf(transport, to == null);
+                builder.transport(provider);
             }
             if (to != null)
             {
                 builder.to(Addresses.parse(to, "127.0.0.1"));
             }
-            else
+            else if (relay == null)
             {
                 final ListenHook announce = Announcer.hook(phrase, transportByte(transport), discovery.config());
                 builder.listen(listen == null ? new InetSocketAddress(0) : Addresses.parse(listen, "0.0.0.0"))
@@ -231,7 +252,7 @@ final class SendCommand implements Callable<Integer>
             return 2;
         }
         console.info("Sending " + describe(sources));
-        if (to != null)
+        if (to != null || relay != null)
         {
             showCode(console, phrase, null);
         }
@@ -244,6 +265,14 @@ final class SendCommand implements Callable<Integer>
         final String uri = HayateUri.format(phrase.toString(), reachable);
         console.event("code", "code", TransferConsole.quote(phrase.toString()), "uri", TransferConsole.quote(uri));
         console.info("Code is: " + phrase);
+        if (relay != null)
+        {
+            console.info("On the other computer run:");
+            console.info("");
+            console.info("  hayate receive " + phrase + " --relay " + relay);
+            console.info("");
+            return;
+        }
         if (to != null)
         {
             return;

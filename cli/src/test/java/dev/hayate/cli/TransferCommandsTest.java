@@ -141,6 +141,42 @@ class TransferCommandsTest
     }
 
     @Test
+    void shouldSendThroughARelayThatBothSidesJoin() throws Exception
+    {
+        final Path src = file("far.bin", 2_000_000);
+        final Path out = Files.createDirectories(tmp.resolve("out"));
+        try (dev.hayate.relay.RelayServer relay = dev.hayate.relay.RelayServer.bind(new dev.hayate.relay.RelayContext()
+            .listen(new InetSocketAddress("127.0.0.1", 0))).start())
+        {
+            final InetSocketAddress at = (InetSocketAddress)relay.localAddress();
+            final TransferReceiver receiver = TransferReceiver.builder().listen(at).code(CodePhrase.parse(CODE))
+                .transport(dev.hayate.relay.RelayTransportProvider.forCode(at, CodePhrase.parse(CODE),
+                    new dev.hayate.core.Context()))
+                .outputDir(out).acceptTimeout(Duration.ofSeconds(60)).build();
+            final CompletableFuture<TransferResult> receiving = receiver.receiveAsync(ConsentCallback.ACCEPT_ALL);
+
+            final Run run = run("send", src.toString(), "--relay", "127.0.0.1:" + at.getPort(), "--code", CODE,
+                "--timeout", "60");
+
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.err().contains("hayate receive " + CODE + " --relay 127.0.0.1:" + at.getPort()), run.err());
+            assertTrue(run.err().contains("every checksum matched"), run.err());
+            receiving.get(30, TimeUnit.SECONDS);
+            assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(out.resolve("far.bin")));
+        }
+    }
+
+    @Test
+    void shouldRefuseARelayWithAnAddressOrWithoutACode() throws Exception
+    {
+        final Run both = run("send", file("x.bin", 10).toString(), "--relay", "127.0.0.1:1", "--to", "127.0.0.1:2");
+        assertEquals(2, both.exit());
+        assertTrue(both.err().contains("--relay excludes"), both.err());
+        assertEquals(2, run("receive", "--relay", "127.0.0.1:1").exit());
+        assertEquals(2, run("receive", CODE, "--relay", "127.0.0.1:1", "--transport", "quic").exit());
+    }
+
+    @Test
     void shouldExplainThatThereIsNothingToSend() throws Exception
     {
         final Run run = run("send");

@@ -20,9 +20,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>The relay connection underneath is an engine {@link Connection} of its own; this transport pushes out its
  * pending bytes whenever it is read, written or waited on, and for up to two seconds on close.
  *
- * <p>Thread-safety: one reading and one writing thread, as a transport allows; waiting for readability also writes
- * pending bytes, so a writer and a waiting reader may meet on the relay connection's send half, which the engine
- * guards (one of them then does nothing).
+ * <p>Thread-safety: one reading and one writing thread, as a transport allows. Reading and waiting for readability
+ * also push out pending bytes (a writer that has moved on to waiting for an answer would otherwise leave them in the
+ * relay connection's send buffer), so the relay connection's send half is shared: a lock serialises it, which the
+ * reader only tries (if the writer holds it, the writer is writing anyway).
  */
 final class RelayPipeTransport implements Transport
 {
@@ -38,6 +39,7 @@ final class RelayPipeTransport implements Transport
     private int inPosition;
     private int inLength;
     private boolean ended;
+    private final java.util.concurrent.locks.ReentrantLock sendLock = new java.util.concurrent.locks.ReentrantLock();
 
     RelayPipeTransport(final Connection<RelayMessage> connection, final ClientProtocol protocol, final int maxChunk)
     {
@@ -65,7 +67,7 @@ final class RelayPipeTransport implements Transport
             {
                 return -1;
             }
-            connection.flush();
+            tryFlush();
             final RelayMessage m = connection.tryRecv();
             if (m == null)
             {
@@ -97,6 +99,35 @@ final class RelayPipeTransport implements Transport
         }
     }
 
+    /** Pushes out pending bytes unless the writing thread is at it. */
+    private void tryFlush()
+    {
+        if (connection.hasPendingSend() && sendLock.tryLock())
+        {
+            try
+            {
+                connection.flush();
+            }
+            finally
+            {
+                sendLock.unlock();
+            }
+        }
+    }
+
+    private void flush()
+    {
+        sendLock.lock();
+        try
+        {
+            connection.flush();
+        }
+        finally
+        {
+            sendLock.unlock();
+        }
+    }
+
     private Control openControl(final RelayMessage m) throws IOException
     {
         try
@@ -119,7 +150,16 @@ final class RelayPipeTransport implements Transport
         }
         outView.wrap(src);
         out.body(outView, src.position(), length);
-        final Status status = connection.trySend(out);
+        final Status status;
+        sendLock.lock();
+        try
+        {
+            status = connection.trySend(out);
+        }
+        finally
+        {
+            sendLock.unlock();
+        }
         if (status == Status.OK)
         {
             src.position(src.position() + length);
@@ -143,7 +183,7 @@ final class RelayPipeTransport implements Transport
             {
                 return true;
             }
-            connection.flush();
+            tryFlush();
             final long left = deadline - System.nanoTime();
             if (connection.hasPendingSend())
             {
@@ -167,7 +207,7 @@ final class RelayPipeTransport implements Transport
     @Override
     public boolean awaitWritable(final long timeoutNanos) throws IOException
     {
-        connection.flush();
+        flush();
         return !connection.hasPendingSend() || connection.transport().awaitWritable(timeoutNanos);
     }
 
@@ -201,7 +241,7 @@ final class RelayPipeTransport implements Transport
         final long deadline = System.nanoTime() + CLOSE_FLUSH_NANOS;
         while (!connection.isClosed() && connection.hasPendingSend() && deadline - System.nanoTime() > 0)
         {
-            connection.flush();
+            flush();
             if (connection.hasPendingSend())
             {
                 connection.transport().awaitWritable(SLICE_NANOS);
