@@ -27,14 +27,25 @@ final class HostileSender implements AutoCloseable
 
     HostileSender(final SocketAddress to, final CodePhrase code) throws IOException
     {
+        this(to, code, null);
+    }
+
+    /** @param transport the provider to dial with, {@code null} for TCP (the relay's tests pass a relay pipe). */
+    HostileSender(final SocketAddress to, final CodePhrase code,
+        final dev.hayate.core.transport.TransportProvider transport) throws IOException
+    {
         final Negotiated choices = new Negotiated(CipherSuite.AES_256_GCM, ChecksumAlgorithm.XXH64, false, false,
             Negotiated.DEFAULT_CHUNK_SIZE);
         final TransferProtocol[] protocol = new TransferProtocol[1];
         final Context context = new Context()
             .maxFrameLength(Negotiated.DEFAULT_CHUNK_SIZE + TransferCodec.SEALED_OVERHEAD + 64)
             .connectTimeout(20, TimeUnit.SECONDS)
-            .handshakeTimeout(20, TimeUnit.SECONDS)
-            .conclude();
+            .handshakeTimeout(20, TimeUnit.SECONDS);
+        if (transport != null)
+        {
+            context.transportProvider(transport);
+        }
+        context.conclude();
         final Clt<TransferMessage> clt = Clt.connect(to, id -> protocol[0] =
             new TransferProtocol(true, code, choices, new SecureRandom(), TransferListener.NONE), context);
         final Clt.Halves<TransferMessage> halves = clt.split();
