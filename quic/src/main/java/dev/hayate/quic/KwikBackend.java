@@ -190,8 +190,7 @@ final class KwikBackend implements Backend
         throws IOException
     {
         final QuicConnection owner = new QuicConnection(config, true);
-        final InetAddress localIp = remote.getAddress().isLoopbackAddress() ? remote.getAddress() :
-            config.bindAddress().getAddress();
+        final InetAddress localIp = config.clientBindFor(remote);
         final QuicClientConnection.Builder builder = QuicClientConnection.newBuilder()
             .host(serverName)
             .port(remote.getPort())

@@ -212,8 +212,7 @@ final class NettyBackend implements Backend
         Channel datagram = null;
         try
         {
-            final InetSocketAddress local = new InetSocketAddress(
-                remote.getAddress().isLoopbackAddress() ? remote.getAddress() : config.bindAddress().getAddress(), 0);
+            final InetSocketAddress local = new InetSocketAddress(config.clientBindFor(remote), 0);
             datagram = datagramBootstrap(codec).bind(local).sync().channel();
             final ConnectionHandler handler = new ConnectionHandler(true);
             final io.netty.handler.codec.quic.QuicChannelBootstrap quicBootstrap = QuicChannel.newBootstrap(datagram);

@@ -365,6 +365,29 @@ public final class QuicConfig implements Cloneable
         return bindAddress;
     }
 
+    /**
+     * The local address a client binds to reach {@code remote}: the remote itself when it is a loopback address,
+     * the configured bind address otherwise, except that a loopback bind address (the default) becomes the
+     * wildcard of the remote's family, since a socket bound to loopback can never reach another address.
+     *
+     * @param remote the peer a client dials.
+     * @return the local IP to bind (port 0).
+     */
+    InetAddress clientBindFor(final InetSocketAddress remote)
+    {
+        if (remote.getAddress().isLoopbackAddress())
+        {
+            return remote.getAddress();
+        }
+        final InetAddress configured = bindAddress.getAddress();
+        if (!configured.isLoopbackAddress())
+        {
+            return configured;
+        }
+        return new InetSocketAddress(remote.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0", 0)
+            .getAddress();
+    }
+
     String certificateChainPem()
     {
         return certificateChainPem;
