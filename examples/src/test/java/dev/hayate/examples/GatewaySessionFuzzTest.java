@@ -39,11 +39,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code lastSeqNoSeen}; orders and cancels with the expected seqNo, a duplicate, a gap or any number; heartbeats,
  * logouts, and a message only a gateway may send — against a fresh gateway on loopback.
  *
- * <p>Invariants: whatever arrives decodes; a connection's first answer is {@code LoginAccepted} or
- * {@code LoginRejected}, to a connection whose first message (heartbeats aside) was a {@code Login}, and nothing follows a rejection; after an accepted login the gateway's seqNos run without
- * a gap or repeat from {@code lastSeqNoSeen + 1}; no message makes the gateway's dispatch throw (it would close the
- * connection with "could not be processed") or reach its error handler; every journal stays within its bound; and
- * afterwards an untouched user still logs in and gets an order accepted. Every wait is bounded.
+ * <p>Invariants: whatever arrives decodes; only a connection whose first message (heartbeats aside) was a
+ * {@code Login} gets an answer, and its first answer is {@code LoginAccepted} or {@code LoginRejected}; nothing follows
+ * a rejection; after an accepted login the gateway's seqNos run without a gap or repeat from
+ * {@code lastSeqNoSeen + 1}; no message makes the gateway's dispatch throw (it would close the connection with "could
+ * not be processed") or reach its error handler; every journal stays within its bound; and afterwards an untouched
+ * user still logs in and gets an order accepted. Every wait is bounded.
  *
  * <p>Plain {@code mvn test} replays the committed corpus in {@code GatewaySessionFuzzTestInputs}; {@code .ci/fuzz}
  * fuzzes it for a bounded time (a few hundred scripts: each starts a gateway and opens real connections).
@@ -157,8 +158,8 @@ class GatewaySessionFuzzTest
                     }
                 }
             }
-            // A seqNo beyond any the gateway expects is a gap: answered with a Reject, then the connection closes. It goes
-            // last, so once the close arrives every earlier answer has.
+            // A seqNo beyond any the gateway expects is a gap: answered with a Reject, then the connection closes. It
+            // goes last, so once the close arrives every earlier answer has.
             if (open && !sent.isEmpty())
             {
                 client.clt.send(new Cancel(GAP_MARKER, -7, -7, "HAYATE", Side.BUY), 1, TimeUnit.SECONDS);
@@ -200,7 +201,8 @@ class GatewaySessionFuzzTest
         final OrderEntryMessage first = received.get(0);
         final int login = deciding(sent);
         assertTrue(login >= 0 && sent.get(login) instanceof Login,
-            () -> "the gateway answered a connection that did not log in first: sent " + sent + ", received " + received);
+            () -> "the gateway answered a connection that did not log in first: sent " + sent + ", received " +
+                received);
         assertTrue(first instanceof LoginAccepted || first instanceof LoginRejected,
             () -> "the first answer must decide the login: " + received);
         if (first instanceof LoginRejected)
