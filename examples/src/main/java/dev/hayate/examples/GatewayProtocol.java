@@ -237,7 +237,8 @@ final class GatewayProtocol implements Protocol<SbeMessage>
     @Override
     public SbeMessage autoReply(final SbeMessage received)
     {
-        return received.templateId() == LogoutDecoder.TEMPLATE_ID ? logoutReply : null;
+        // Only to a logged-in trader: a Logout in place of the Login is dropped with the connection, unanswered.
+        return loggedIn && received.templateId() == LogoutDecoder.TEMPLATE_ID ? logoutReply : null;
     }
 
     /**

@@ -17,6 +17,7 @@ import static dev.hayate.examples.GatewayFixture.BOB;
 import static dev.hayate.examples.GatewayFixture.PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,21 @@ class LoginTest
             assertEquals("unknown user or wrong password", rejected.text(), "no hint whether the user exists");
             assertTrue(client.awaitClosedByGateway());
         }
+    }
+
+    // Found by GatewaySessionFuzzTest: the automatic Logout reply went out before any login.
+    @Test
+    void shouldDropALogoutSentInPlaceOfTheLoginWithoutAnswering() throws Exception
+    {
+        try (RecordClient client = new RecordClient(fixture.address()))
+        {
+            client.send(new Logout("bye"));
+            final OrderEntryMessage answer = client.recv(5_000);
+            assertNull(answer, () -> "answered before any login: " + answer);
+            assertTrue(client.awaitClosedByGateway(), "the gateway closes a connection that does not log in first");
+        }
+        final String event = fixture.awaitEvent(line -> line.startsWith("dropped"), 5_000);
+        assertTrue(event.contains("the first message must be Login"), event);
     }
 
     @Test

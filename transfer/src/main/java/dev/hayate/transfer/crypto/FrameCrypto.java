@@ -49,6 +49,8 @@ final class FrameCrypto
     private final boolean stageDirect;
     private byte[] stageIn = new byte[0];
     private byte[] stageOut = new byte[0];
+    private boolean opened;
+    private long lastOpenedSequence;
 
     FrameCrypto(final CipherSuite suite, final AeadKey key, final byte[] sessionId, final Role direction)
     {
@@ -108,7 +110,18 @@ final class FrameCrypto
         prepare(sequence, kind, fileIndex, chunkIndex, flags);
         try
         {
+            if (suite == CipherSuite.CHACHA20_POLY1305 && opened && sequence == lastOpenedSequence)
+            {
+                // The JDK's ChaCha20 refuses two initialisations in a row with one key and nonce, even to decrypt. A
+                // replayed frame asks for exactly that, and must be named a replay by the opener, not crash the
+                // cipher: initialise once with another nonce in between (only ever on a repeated sequence).
+                final byte[] other = nonce.clone();
+                other[0] ^= (byte)0xFF;
+                cipher.init(Cipher.DECRYPT_MODE, key, suite.parameters(other));
+            }
             cipher.init(Cipher.DECRYPT_MODE, key, suite.parameters(nonce));
+            opened = true;
+            lastOpenedSequence = sequence;
             cipher.updateAAD(ad, 0, AD_LENGTH);
             if (stageDirect && (sealed.isDirect() || out.isDirect()))
             {
