@@ -80,8 +80,10 @@ class SlowLorisTest
                 fixture.gateway.refusedConnections() + " refused, " + fixture.gateway.failedLogins() +
                 " dropped at the login timeout, attacker held " + held + " connection(s)");
         }
-        assertTrue(fixture.events.stream().anyMatch(line -> line.startsWith("dropped /" + ATTACKER) &&
-            line.contains("no Login within the login timeout")), "idle connections are dropped at the login timeout");
+        // The traders may finish before the first idle connection has waited out its 1 s login timeout: wait for it.
+        GatewayFixture.awaitTrue(() -> fixture.events.stream().anyMatch(line -> line.startsWith("dropped /" + ATTACKER)
+            && line.contains("no Login within the login timeout")), 10_000,
+            "idle connections to be dropped at the login timeout");
         flood.close();
         GatewayFixture.awaitTrue(() -> fixture.gateway.connectionCount() == 0, 10_000, "every connection gone");
         assertEquals(0, fixture.gateway.connectionsFrom(InetAddress.getByName(ATTACKER)));

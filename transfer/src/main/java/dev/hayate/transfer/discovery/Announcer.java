@@ -120,33 +120,9 @@ public final class Announcer implements AutoCloseable
 
     private void registerMdns()
     {
-        final SecureRandom random = new SecureRandom();
-        for (final InetAddress address : config.mdnsAddresses())
-        {
-            if (closed)
-            {
-                return;
-            }
-            try
-            {
-                final JmDNS jmdns = JmDNS.create(address, Lan.anonymousHostName(random));
-                synchronized (mdns)
-                {
-                    if (closed)
-                    {
-                        Mdns.closeQuietly(jmdns);
-                        return;
-                    }
-                    mdns.add(jmdns);
-                }
-                jmdns.registerService(ServiceInfo.create(DiscoveryConfig.MDNS_TYPE, "hayate-" + announcement.value(),
-                    announcement.port(), 0, 0, Map.of(Mdns.TXT_KEY, announcement.encodeHex())));
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                LOG.log(System.Logger.Level.DEBUG, "mDNS on " + address + ": " + ex);
-            }
-        }
+        Mdns.openEach(config.mdnsAddresses(), () -> closed, mdns, jmdns -> jmdns.registerService(ServiceInfo.create(
+            DiscoveryConfig.MDNS_TYPE, "hayate-" + announcement.value(), announcement.port(), 0, 0,
+            Map.of(Mdns.TXT_KEY, announcement.encodeHex()))), LOG);
     }
 
     private void sleep(final long nanos)

@@ -215,32 +215,8 @@ public final class Discovery implements SenderSource
 
     private void listenMdns()
     {
-        final SecureRandom random = new SecureRandom();
-        for (final InetAddress address : config.mdnsAddresses())
-        {
-            if (closed)
-            {
-                return;
-            }
-            try
-            {
-                final JmDNS jmdns = JmDNS.create(address, Lan.anonymousHostName(random));
-                synchronized (mdns)
-                {
-                    if (closed)
-                    {
-                        Mdns.closeQuietly(jmdns);
-                        return;
-                    }
-                    mdns.add(jmdns);
-                }
-                jmdns.addServiceListener(DiscoveryConfig.MDNS_TYPE, new Listener(jmdns));
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                LOG.log(System.Logger.Level.DEBUG, "mDNS on " + address + ": " + ex);
-            }
-        }
+        Mdns.openEach(config.mdnsAddresses(), () -> closed, mdns,
+            jmdns -> jmdns.addServiceListener(DiscoveryConfig.MDNS_TYPE, new Listener(jmdns)), LOG);
     }
 
     /** Resolves each service added and records what it announces, once per address it has. */

@@ -1,13 +1,17 @@
 package dev.hayate.transfer.discovery;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import javax.jmdns.JmDNS;
 
 /**
- * What announcing and discovering share about jmdns: the TXT key and a bounded close.
+ * What announcing and discovering share about jmdns: the TXT key, opening one instance per address, and a bounded
+ * close.
  *
  * <p>Thread-safety: stateless.
  */
@@ -43,6 +47,55 @@ final class Mdns
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What to do with each instance once it is open and kept. */
+    @FunctionalInterface
+    interface Use
+    {
+        void accept(JmDNS jmdns) throws IOException;
+    }
+
+    /**
+     * Opens one instance per address (each under a fresh anonymous host name), keeps it in {@code open} unless
+     * {@code closed} turned true meanwhile (then closes it and stops), and hands it to {@code use}. An address
+     * that fails is logged and skipped: mDNS is one of two ways to be found.
+     *
+     * @param addresses where to open an instance.
+     * @param closed    read before each address and under the lock of {@code open}.
+     * @param open      the instances kept, guarded by itself; closed later with {@link #closeAll}.
+     * @param use       register a service or add a listener.
+     * @param log       where a failing address is reported.
+     */
+    static void openEach(final List<InetAddress> addresses, final BooleanSupplier closed, final List<JmDNS> open,
+        final Use use, final System.Logger log)
+    {
+        final SecureRandom random = new SecureRandom();
+        for (final InetAddress address : addresses)
+        {
+            if (closed.getAsBoolean())
+            {
+                return;
+            }
+            try
+            {
+                final JmDNS jmdns = JmDNS.create(address, Lan.anonymousHostName(random));
+                synchronized (open)
+                {
+                    if (closed.getAsBoolean())
+                    {
+                        closeQuietly(jmdns);
+                        return;
+                    }
+                    open.add(jmdns);
+                }
+                use.accept(jmdns);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                log.log(System.Logger.Level.DEBUG, "mDNS on " + address + ": " + ex);
+            }
         }
     }
 
