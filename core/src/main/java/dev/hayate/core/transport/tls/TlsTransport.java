@@ -746,7 +746,7 @@ public final class TlsTransport implements Transport
         }
         else if (all.contains("certificate_unknown") || all.contains("bad_certificate"))
         {
-            why = "the peer refused this side's certificate (" + ex.getMessage() + ")";
+            why = "the peer refused this side's certificate, or wants one it was not sent (" + ex.getMessage() + ")";
         }
         else if (all.contains("protocol_version") || all.contains("No appropriate protocol"))
         {
