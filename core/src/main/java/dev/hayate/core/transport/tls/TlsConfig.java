@@ -78,6 +78,7 @@ public final class TlsConfig
     private String[] protocols = {"TLSv1.3"};
     private String[] cipherSuites;
     private long handshakeTimeoutNanos = TimeUnit.SECONDS.toNanos(10);
+    private boolean handshakeOnConnect;
     private SSLContext sslContext;
 
     /**
@@ -222,6 +223,26 @@ public final class TlsConfig
     {
         handshakeTimeoutNanos = timeout.toNanos();
         return this;
+    }
+
+    /**
+     * @param on whether a client's connect waits for the whole handshake (default false: it sends its hello and
+     *           returns, and the handshake finishes as the connection is first used). Waiting reports a refused
+     *           certificate from connect itself, but needs the service to be reading its accepted connections.
+     * @return this.
+     */
+    public TlsConfig handshakeOnConnect(final boolean on)
+    {
+        handshakeOnConnect = on;
+        return this;
+    }
+
+    /**
+     * @return whether a client's connect waits for the whole handshake.
+     */
+    public boolean handshakeOnConnect()
+    {
+        return handshakeOnConnect;
     }
 
     /**

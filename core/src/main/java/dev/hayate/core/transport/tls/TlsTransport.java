@@ -17,8 +17,8 @@ import dev.hayate.core.transport.Transport;
 /**
  * A {@link Transport} that runs TLS (the JDK's {@link SSLEngine}) over another transport, normally TCP.
  * Nothing blocks and no thread is added: the handshake advances inside {@link #read}, {@link #write} and the
- * waits (a client's {@link TlsTransportProvider#connect} finishes it before returning), then records are
- * sealed and opened in three direct buffers made once per connection.
+ * waits (or in {@link #awaitHandshake}), then records are sealed and opened in three direct buffers made once
+ * per connection. While it lasts, {@code write} takes nothing (the caller sees back pressure).
  *
  * <pre>
  *   write(src) --wrap--> netOut --> transport         transport --> netIn --unwrap--> appIn --> read(dst)
@@ -463,13 +463,16 @@ public final class TlsTransport implements Transport
     }
 
     /**
-     * Blocks until the handshake finishes: connection setup, not the hot path.
+     * Blocks until the handshake finishes: connection setup, not the hot path. Call it from the thread that
+     * reads, or before the connection is handed to one.
      *
-     * @param deadlineNanos {@link System#nanoTime()} to give up at.
-     * @throws IOException if it failed or timed out.
+     * @param timeoutNanos longest wait.
+     * @throws IOException if it failed (the message says why: an untrusted or misnamed certificate, a pin
+     *                     mismatch, a peer that does not speak TLS) or did not finish in time.
      */
-    void awaitHandshake(final long deadlineNanos) throws IOException
+    public void awaitHandshake(final long timeoutNanos) throws IOException
     {
+        final long deadlineNanos = System.nanoTime() + timeoutNanos;
         while (!advanceHandshake())
         {
             final long remaining = deadlineNanos - System.nanoTime();

@@ -20,9 +20,12 @@ import dev.hayate.core.transport.TransportServer;
  *     new TlsConfig().trustCertificates(Path.of("ca.pem"))));
  * }</pre>
  *
- * <p>{@link #connect} returns once the handshake has finished (bounded by its timeout), so a refused
- * certificate fails the connect with an exception naming why. An accepted transport finishes its handshake as
- * it is first read or written, on whichever thread does that: accepting never waits on a peer.
+ * <p>The handshake advances as a transport is read, written or waited on, on whichever thread does that, so
+ * neither connecting nor accepting waits on the peer's application (a service may accept a connection long
+ * after the client dialled, as over plain TCP). A refused certificate then fails the first read or write with
+ * an exception naming why, which closes the connection with that detail. With
+ * {@link TlsConfig#handshakeOnConnect(boolean)} a client's {@link #connect} instead returns only once the
+ * handshake has finished (bounded by its timeout) and throws that exception itself.
  *
  * <p>Thread-safety: the configuration is concluded in the constructor; after that safe for concurrent use.
  */
@@ -67,7 +70,15 @@ public final class TlsTransportProvider implements TransportProvider
         {
             final InetSocketAddress address = (InetSocketAddress)remote;
             tls = new TlsTransport(socket, config.newEngine(true, address.getHostString(), address.getPort()), deadline);
-            tls.awaitHandshake(deadline);
+            if (config.handshakeOnConnect())
+            {
+                tls.awaitHandshake(deadline - System.nanoTime());
+            }
+            else
+            {
+                // Sends the ClientHello now; the rest follows as the connection is used.
+                tls.advanceHandshake();
+            }
             return tls;
         }
         catch (final IOException | RuntimeException ex)

@@ -88,7 +88,7 @@ class TlsTransportTest
 
     private static TlsConfig clientConfig()
     {
-        return new TlsConfig().trustCertificates(pki.caFile());
+        return new TlsConfig().trustCertificates(pki.caFile()).handshakeOnConnect(true);
     }
 
     /**
@@ -293,10 +293,23 @@ class TlsTransportTest
     {
         final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
         acceptOne(listener);
-        final TlsTransportProvider dialler = new TlsTransportProvider(new TlsConfig().trustCertificates(otherPki.caFile()));
+        final TlsTransportProvider dialler = new TlsTransportProvider(new TlsConfig().trustCertificates(otherPki.caFile())
+            .handshakeOnConnect(true));
         final SSLHandshakeException thrown = assertThrows(SSLHandshakeException.class,
             () -> dialler.connect(listener.localAddress(), SECONDS_10));
         assertTrue(thrown.getMessage().contains("not trusted"), thrown.getMessage());
+    }
+
+    @Test
+    void shouldReportAnUntrustedServerOnFirstUseWhenConnectDoesNotWait() throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        acceptOne(listener);
+        final Transport dialled = track(new TlsTransportProvider(new TlsConfig().trustCertificates(otherPki.caFile()))
+            .connect(listener.localAddress(), SECONDS_10));
+        final IOException thrown = assertThrows(IOException.class, () -> readFully(dialled, 1));
+        assertTrue(thrown.getMessage().contains("not trusted"), thrown.getMessage());
+        assertFalse(dialled.isOpen());
     }
 
     @Test
@@ -477,7 +490,7 @@ class TlsTransportTest
             .bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
         final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(new TlsConfig()
-            .trustStore(trustFile, password)).connect(listener.localAddress(), SECONDS_10));
+            .trustStore(trustFile, password).handshakeOnConnect(true)).connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
         writeFully(served, ByteBuffer.wrap(new byte[] {9}));
         assertArrayEquals(new byte[] {9}, readFully(dialled, 1));
