@@ -64,6 +64,8 @@ public final class TlsConfig
         REQUIRED
     }
 
+    private static final int NO_TICKETS_SESSION_TIMEOUT_SECONDS = 7 * 24 * 3600 + 1;
+
     private Path certificateChainFile;
     private Path privateKeyFile;
     private Path keyStoreFile;
@@ -306,6 +308,10 @@ public final class TlsConfig
         {
             final SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers(), trustManagers(), null);
+            // No TLS 1.3 session tickets (the JDK sends none when sessions outlive a ticket's 7-day maximum):
+            // connections are long-lived, and a ticket nobody reads makes a client that only writes close with a
+            // reset, which can destroy its last messages in flight.
+            context.getServerSessionContext().setSessionTimeout(NO_TICKETS_SESSION_TIMEOUT_SECONDS);
             final List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getProtocols());
             for (final String protocol : protocols)
             {

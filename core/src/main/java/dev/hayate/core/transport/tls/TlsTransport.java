@@ -48,6 +48,7 @@ import dev.hayate.core.transport.Transport;
  */
 public final class TlsTransport implements Transport
 {
+    private static final int RECORD_HEADER = 5;
     private final Transport transport;
     private final SSLEngine engine;
     private final String peer;
@@ -64,6 +65,8 @@ public final class TlsTransport implements Transport
     private volatile boolean handshaking = true;
     private volatile boolean closed;
     private volatile IOException failure;
+    private volatile boolean peerLeftInHandshake;
+    private volatile IoPoller poller;
     // Read side (read lock, or the loop thread for the probe).
     private boolean underflow;
     private boolean endOfStream;
@@ -98,9 +101,20 @@ public final class TlsTransport implements Transport
     @Override
     public int read(final ByteBuffer dst) throws IOException
     {
-        if (handshaking && !advanceHandshake())
+        if (handshaking)
         {
-            return 0;
+            try
+            {
+                if (!advanceHandshake())
+                {
+                    return 0;
+                }
+            }
+            catch (final EOFException ex)
+            {
+                // The peer hung up before the handshake finished (refused, or gone): to the reader, end of stream.
+                return -1;
+            }
         }
         synchronized (readLock)
         {
@@ -220,7 +234,14 @@ public final class TlsTransport implements Transport
             synchronized (writeLock)
             {
                 wrapControl();
-                flushNetOut();
+                try
+                {
+                    flushNetOut();
+                }
+                catch (final IOException ex)
+                {
+                    // A KeyUpdate answer or a close_notify reply to a peer already gone: the writer sees the error.
+                }
             }
         }
     }
@@ -380,6 +401,10 @@ public final class TlsTransport implements Transport
                 {
                     return true;
                 }
+                if (peerLeftInHandshake)
+                {
+                    throw new EOFException(peerLeft());
+                }
                 try
                 {
                     return stepHandshake();
@@ -387,6 +412,10 @@ public final class TlsTransport implements Transport
                 catch (final SSLException ex)
                 {
                     throw fail(ex);
+                }
+                catch (final EOFException ex)
+                {
+                    throw ex;
                 }
                 catch (final IOException ex)
                 {
@@ -417,11 +446,11 @@ public final class TlsTransport implements Transport
                 case NEED_UNWRAP_AGAIN:
                     if (netIn.position() == 0 || underflow)
                     {
-                        final int fetched = transport.read(netIn);
+                        final int fetched = readRecord();
                         if (fetched < 0)
                         {
-                            throw new EOFException("TLS handshake with " + peer + " failed: the peer closed the " +
-                                "connection (it may not speak TLS, or it refused this side)");
+                            peerLeftInHandshake = true;
+                            throw new EOFException(peerLeft());
                         }
                         if (fetched == 0)
                         {
@@ -462,6 +491,41 @@ public final class TlsTransport implements Transport
         }
     }
 
+    private String peerLeft()
+    {
+        return "TLS handshake with " + peer + " failed: the peer closed the connection (it may not speak TLS, or " +
+            "it refused this side)";
+    }
+
+    /**
+     * Reads no further than the end of the record in progress: the handshake never pulls application bytes
+     * out of the socket, so whoever waits for them on a selector after the handshake sees them arrive, whichever
+     * thread finished the handshake.
+     */
+    private int readRecord() throws IOException
+    {
+        final int have = netIn.position();
+        int want = RECORD_HEADER;
+        if (have >= RECORD_HEADER)
+        {
+            want = RECORD_HEADER + ((netIn.get(3) & 0xFF) << 8 | netIn.get(4) & 0xFF);
+        }
+        if (want <= have || want > netIn.capacity())
+        {
+            // A whole record already (the engine reads it next), or a length no TLS record has: let it judge.
+            want = Math.min(netIn.capacity(), have + RECORD_HEADER);
+        }
+        netIn.limit(want);
+        try
+        {
+            return transport.read(netIn);
+        }
+        finally
+        {
+            netIn.limit(netIn.capacity());
+        }
+    }
+
     /**
      * Blocks until the handshake finishes: connection setup, not the hot path. Call it from the thread that
      * reads, or before the connection is handed to one.
@@ -494,6 +558,55 @@ public final class TlsTransport implements Transport
         else if (bufferedReadyOps() == 0)
         {
             transport.awaitReadable(bounded);
+        }
+    }
+
+    /**
+     * For the server's handshake driver: registers the socket underneath with its poller.
+     */
+    IoPoller.Registration registerForHandshake(final IoPoller driverPoller) throws IOException
+    {
+        return transport.register(driverPoller, this);
+    }
+
+    /**
+     * @return the interest the handshake needs now: write while sealed bytes wait, read otherwise.
+     */
+    int handshakeInterest()
+    {
+        return netOut.position() > 0 ? IoPoller.WRITE : IoPoller.READ;
+    }
+
+    /**
+     * @return true once the server's handshake bound has passed.
+     */
+    boolean handshakeExpired(final long nowNanos)
+    {
+        return handshaking && nowNanos - handshakeDeadlineNanos > 0;
+    }
+
+    /**
+     * Ends a handshake the driver gave up on: the failure is kept for the owner's next call, the socket closes
+     * (which wakes a thread waiting on it) and an event loop it is registered with is woken to see it.
+     */
+    void abortHandshake(final IOException cause)
+    {
+        if (failure == null && !peerLeftInHandshake)
+        {
+            failure = cause;
+        }
+        try
+        {
+            transport.close();
+        }
+        catch (final IOException ex)
+        {
+            // Closing anyway.
+        }
+        final IoPoller registered = poller;
+        if (registered != null)
+        {
+            registered.wakeup();
         }
     }
 
@@ -570,7 +683,9 @@ public final class TlsTransport implements Transport
      */
     private int bufferedReadyOps()
     {
-        return appIn.hasRemaining() || netIn.position() > 0 && !underflow || endOfStream ? IoPoller.READ : 0;
+        return appIn.hasRemaining() || netIn.position() > 0 && !underflow || endOfStream || failure != null ||
+            peerLeftInHandshake ?
+            IoPoller.READ : 0;
     }
 
     @Override
@@ -604,6 +719,7 @@ public final class TlsTransport implements Transport
     @Override
     public IoPoller.Registration register(final IoPoller poller, final Object attachment) throws IOException
     {
+        this.poller = poller;
         final IoPoller.Registration channel = transport.register(poller, attachment);
         final IoPoller.Registration buffered = poller.registerProbe(this::bufferedReadyOps, 0, attachment);
         return new IoPoller.Registration(attachment)
@@ -658,6 +774,7 @@ public final class TlsTransport implements Transport
         closed = true;
         try
         {
+            discardUnread();
             if (!handshaking && failure == null)
             {
                 synchronized (writeLock)
@@ -676,6 +793,36 @@ public final class TlsTransport implements Transport
         finally
         {
             transport.close();
+        }
+    }
+
+    /**
+     * Reads and drops what the peer sent that nobody will read (a session ticket to a client that only wrote):
+     * a socket closed with unread bytes sends a reset, which can destroy data still in flight to the peer.
+     */
+    private void discardUnread()
+    {
+        synchronized (readLock)
+        {
+            try
+            {
+                for (int i = 0; i < 16; i++)
+                {
+                    netIn.clear();
+                    if (transport.read(netIn) <= 0)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (final IOException ex)
+            {
+                // Closing anyway.
+            }
+            finally
+            {
+                netIn.clear();
+            }
         }
     }
 

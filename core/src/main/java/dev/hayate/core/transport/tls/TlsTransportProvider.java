@@ -76,8 +76,16 @@ public final class TlsTransportProvider implements TransportProvider
             }
             else
             {
-                // Sends the ClientHello now; the rest follows as the connection is used.
-                tls.advanceHandshake();
+                try
+                {
+                    // Sends the ClientHello now; the rest follows as the connection is used.
+                    tls.advanceHandshake();
+                }
+                catch (final IOException ex)
+                {
+                    // As over TCP, a peer that refused or failed is seen when the connection is first used: the
+                    // transport keeps the reason for that first call.
+                }
             }
             return tls;
         }

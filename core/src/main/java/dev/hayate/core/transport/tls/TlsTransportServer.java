@@ -9,8 +9,9 @@ import dev.hayate.core.transport.Transport;
 import dev.hayate.core.transport.TransportServer;
 
 /**
- * A listening TCP server whose accepted transports speak TLS. Accepting does not wait for the handshake:
- * each transport finishes it as it is first read or written, within {@link TlsConfig#handshakeTimeout}.
+ * A listening TCP server whose accepted transports speak TLS. Accepting does not wait for the handshake: a
+ * {@link HandshakeDriver} thread (one per server, started on the first accept) finishes it, or the owner does as
+ * it reads or writes, within {@link TlsConfig#handshakeTimeout}.
  *
  * <p>Thread-safety: as {@link TransportServer}.
  */
@@ -18,6 +19,9 @@ final class TlsTransportServer implements TransportServer
 {
     private final TransportServer server;
     private final TlsConfig config;
+    private final Object driverLock = new Object();
+    private HandshakeDriver driver;
+    private boolean closed;
 
     TlsTransportServer(final TransportServer server, final TlsConfig config)
     {
@@ -38,13 +42,31 @@ final class TlsTransportServer implements TransportServer
             final SocketAddress remote = socket.remoteAddress();
             final String host = remote instanceof InetSocketAddress ? ((InetSocketAddress)remote).getHostString() : null;
             final int port = remote instanceof InetSocketAddress ? ((InetSocketAddress)remote).getPort() : -1;
-            return new TlsTransport(socket, config.newEngine(false, host, port),
+            final TlsTransport tls = new TlsTransport(socket, config.newEngine(false, host, port),
                 System.nanoTime() + config.handshakeTimeoutNanos());
+            driver().add(tls);
+            return tls;
         }
         catch (final IOException | RuntimeException ex)
         {
             socket.close();
             throw ex;
+        }
+    }
+
+    private HandshakeDriver driver() throws IOException
+    {
+        synchronized (driverLock)
+        {
+            if (closed)
+            {
+                throw new java.nio.channels.ClosedChannelException();
+            }
+            if (driver == null)
+            {
+                driver = new HandshakeDriver("hayate-tls-handshake-" + server.localAddress());
+            }
+            return driver;
         }
     }
 
@@ -75,6 +97,14 @@ final class TlsTransportServer implements TransportServer
     @Override
     public void close() throws IOException
     {
+        synchronized (driverLock)
+        {
+            closed = true;
+            if (driver != null)
+            {
+                driver.close();
+            }
+        }
         server.close();
     }
 
