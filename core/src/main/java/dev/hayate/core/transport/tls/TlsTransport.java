@@ -94,7 +94,8 @@ public final class TlsTransport implements Transport
         this.handshakeDeadlineNanos = handshakeDeadlineNanos;
         final int packet = engine.getSession().getPacketBufferSize();
         final int application = engine.getSession().getApplicationBufferSize();
-        netIn = ByteBuffer.allocateDirect(packet);
+        // Room for a few records: one socket read brings in several, opened without another system call.
+        netIn = ByteBuffer.allocateDirect(packet * 4);
         // Room for a few records: a 64 KiB frame is sealed into one flush rather than four.
         netOut = ByteBuffer.allocateDirect(packet * 4);
         appIn = ByteBuffer.allocateDirect(application);
