@@ -417,7 +417,8 @@ public final class TlsTransport implements Transport
                 }
                 catch (final SSLException ex)
                 {
-                    throw fail(ex);
+                    // Described already when it came from a wrap or unwrap below.
+                    throw ex == failure ? ex : fail(ex);
                 }
                 catch (final EOFException ex)
                 {

@@ -322,6 +322,8 @@ class TlsTransportTest
         final SSLHandshakeException thrown = assertThrows(SSLHandshakeException.class,
             () -> new TlsTransportProvider(clientConfig()).connect(listener.localAddress(), SECONDS_10));
         assertTrue(thrown.getMessage().contains("does not name the host"), thrown.getMessage());
+        assertEquals(thrown.getMessage().indexOf("TLS handshake with"), thrown.getMessage().lastIndexOf("TLS handshake with"),
+            "said once: " + thrown.getMessage());
     }
 
     @Test
