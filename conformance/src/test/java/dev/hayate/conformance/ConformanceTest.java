@@ -543,4 +543,34 @@ class ConformanceTest
         client.close();
         assertEquals(500, echoed.get(30, TimeUnit.SECONDS));
     }
+
+    static Stream<Arguments> everyFlavour()
+    {
+        return Flavours.ALL.stream().map(flavour -> Arguments.of(flavour.name(), flavour));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyFlavour")
+    void shouldCloseAPlaintextClientOfATlsServiceWithTheReason(final String name, final Flavour flavour)
+        throws Exception
+    {
+        final TransportProvider tls = tls();
+        final Flavour.Server<byte[]> server = track(flavour.bind(ANY_LOOPBACK, BYTES, context(tls)));
+        final Flavour.Client<byte[]> good = track(flavour.connect(server.address(), BYTES, context(tls)));
+        final Flavour.Client<byte[]> goodPeer = track(accepted(server));
+        // A plaintext client of the same service: its frame is not a TLS record.
+        final Flavour.Client<byte[]> plain = track(flavour.connect(server.address(), BYTES,
+            context(new TcpTransportProvider())));
+        final Flavour.Client<byte[]> plainPeer = track(accepted(server));
+        assertEquals(Status.OK, plain.send(new byte[] {1, 2, 3}, 10, TimeUnit.SECONDS));
+        assertNull(plainPeer.recv(30, TimeUnit.SECONDS));
+        assertTrue(plainPeer.isClosed(), "the service closed it");
+        assertTrue(plainPeer.closeDetail().contains("does not speak TLS"), plainPeer.closeDetail());
+        // The plaintext client is closed too (the alert is no frame it can read), not left waiting.
+        assertNull(plain.recv(30, TimeUnit.SECONDS));
+        assertTrue(plain.isClosed(), "the plaintext client sees its connection closed");
+        // The encrypted connection carries on.
+        assertEquals(Status.OK, good.send(new byte[] {9}, 10, TimeUnit.SECONDS));
+        assertArrayEquals(new byte[] {9}, goodPeer.recv(10, TimeUnit.SECONDS));
+    }
 }
