@@ -426,8 +426,13 @@ public final class TlsTransport implements Transport
                 }
                 catch (final IOException ex)
                 {
-                    failure = ex;
-                    throw ex;
+                    // The driver may have failed it and closed the socket under this call: its reason wins.
+                    final IOException reason = failureOr(ex);
+                    if (failure == null)
+                    {
+                        failure = reason;
+                    }
+                    throw reason;
                 }
             }
         }
@@ -558,14 +563,30 @@ public final class TlsTransport implements Transport
     private void awaitHandshakeProgress(final long timeoutNanos) throws IOException
     {
         final long bounded = Math.max(1, Math.min(timeoutNanos, handshakeDeadlineNanos - System.nanoTime()));
-        if (netOut.position() > 0)
+        try
         {
-            transport.awaitWritable(bounded);
+            if (netOut.position() > 0)
+            {
+                transport.awaitWritable(bounded);
+            }
+            else if (bufferedReadyOps() == 0)
+            {
+                transport.awaitReadable(bounded);
+            }
         }
-        else if (bufferedReadyOps() == 0)
+        catch (final IOException ex)
         {
-            transport.awaitReadable(bounded);
+            throw failureOr(ex);
         }
+    }
+
+    /**
+     * @return the recorded failure (the socket closed because of it), or {@code ex} if there is none.
+     */
+    private IOException failureOr(final IOException ex)
+    {
+        final IOException failed = failure;
+        return failed == null || failed == ex ? ex : new IOException(failed.getMessage(), failed);
     }
 
     /**
@@ -708,7 +729,14 @@ public final class TlsTransport implements Transport
             awaitHandshakeProgress(timeoutNanos);
             return true;
         }
-        return transport.awaitReadable(timeoutNanos);
+        try
+        {
+            return transport.awaitReadable(timeoutNanos);
+        }
+        catch (final IOException ex)
+        {
+            throw failureOr(ex);
+        }
     }
 
     @Override
@@ -720,7 +748,14 @@ public final class TlsTransport implements Transport
             awaitHandshakeProgress(timeoutNanos);
             return true;
         }
-        return transport.awaitWritable(timeoutNanos);
+        try
+        {
+            return transport.awaitWritable(timeoutNanos);
+        }
+        catch (final IOException ex)
+        {
+            throw failureOr(ex);
+        }
     }
 
     @Override

@@ -429,6 +429,32 @@ class TlsTransportTest
     }
 
     @Test
+    void shouldCloseAPeerThatNeverFinishesItsHandshakeAtTheTimeout() throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig()
+            .handshakeTimeout(java.time.Duration.ofMillis(300))).bind(LOOPBACK));
+        try (Socket silent = new Socket())
+        {
+            silent.connect(listener.localAddress(), 10_000);
+            silent.setSoTimeout(20_000);
+            final long deadline = System.nanoTime() + SECONDS_10;
+            Transport accepted = null;
+            while (accepted == null)
+            {
+                listener.awaitAcceptable(TimeUnit.MILLISECONDS.toNanos(100));
+                accepted = listener.accept();
+                assertTrue(deadline - System.nanoTime() > 0, "nothing to accept");
+            }
+            track(accepted);
+            // Nobody reads the accepted side: the service's handshake driver alone closes it.
+            assertEquals(-1, silent.getInputStream().read(), "closed by the server");
+            final Transport served = accepted;
+            final IOException thrown = assertThrows(IOException.class, () -> served.read(ByteBuffer.allocate(1)));
+            assertTrue(thrown.getMessage().contains("not finished within the handshake timeout"), thrown.getMessage());
+        }
+    }
+
+    @Test
     void shouldRefuseAHandshakeWithAPlaintextServer() throws Exception
     {
         try (java.net.ServerSocket plain = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
