@@ -21,10 +21,13 @@ import dev.hayate.core.Status;
 import dev.hayate.core.buffer.BufferPool;
 import dev.hayate.core.test.ByteArrayCodec;
 import dev.hayate.core.test.Frames;
+import dev.hayate.core.test.TestCertificates;
 import dev.hayate.core.transport.InMemoryTransportProvider;
 import dev.hayate.core.transport.TcpTransportProvider;
 import dev.hayate.core.transport.Transport;
 import dev.hayate.core.transport.TransportProvider;
+import dev.hayate.core.transport.tls.TlsConfig;
+import dev.hayate.core.transport.tls.TlsTransportProvider;
 import dev.hayate.quic.QuicConfig;
 import dev.hayate.quic.QuicTransportProvider;
 import org.agrona.concurrent.CachedNanoClock;
@@ -82,7 +85,8 @@ class ConformanceTest
             new Transports("tcp", TcpTransportProvider::new),
             new Transports("in-memory(seed=" + seed + ")", () -> randomSplits(seed)),
             new Transports("quic-netty", () -> quic(QuicConfig.Backend.NETTY)),
-            new Transports("quic-kwik", () -> quic(QuicConfig.Backend.KWIK)));
+            new Transports("quic-kwik", () -> quic(QuicConfig.Backend.KWIK)),
+            new Transports("tls", ConformanceTest::tls));
         final List<Arguments> arguments = new ArrayList<>();
         for (final Flavour flavour : Flavours.ALL)
         {
@@ -124,6 +128,45 @@ class ConformanceTest
         return QuicTransportProvider.of(
             new QuicConfig().backend(backend).insecureTrustAnyCertificateForDevelopment(),
             new QuicConfig().backend(backend));
+    }
+
+    /**
+     * TLS 1.3 over TCP: one provider serves and dials (its certificate names 127.0.0.1, its trust is the test CA),
+     * with the host name checked as in production. The certificates are made once per run in a temporary folder.
+     */
+    private static TransportProvider tls()
+    {
+        return new TlsTransportProvider(new TlsConfig().certificateChain(TlsFiles.LEAF.certificate())
+            .privateKey(TlsFiles.LEAF.key()).trustCertificates(TlsFiles.CA.caFile()));
+    }
+
+    /**
+     * Test-only certificates, made on first use and deleted at exit.
+     */
+    private static final class TlsFiles
+    {
+        static final TestCertificates CA;
+        static final TestCertificates.Leaf LEAF;
+
+        static
+        {
+            try
+            {
+                final java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("hayate-conformance-tls");
+                CA = TestCertificates.ca(directory, "conformance");
+                LEAF = CA.issue("server", "localhost", "127.0.0.1");
+                // Deleted in the reverse order of registration: the files, then their folder.
+                directory.toFile().deleteOnExit();
+                try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(directory))
+                {
+                    files.forEach(file -> file.toFile().deleteOnExit());
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }
     }
 
     private static InMemoryTransportProvider randomSplits(final long seed)
@@ -499,5 +542,35 @@ class ConformanceTest
         }
         client.close();
         assertEquals(500, echoed.get(30, TimeUnit.SECONDS));
+    }
+
+    static Stream<Arguments> everyFlavour()
+    {
+        return Flavours.ALL.stream().map(flavour -> Arguments.of(flavour.name(), flavour));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyFlavour")
+    void shouldCloseAPlaintextClientOfATlsServiceWithTheReason(final String name, final Flavour flavour)
+        throws Exception
+    {
+        final TransportProvider tls = tls();
+        final Flavour.Server<byte[]> server = track(flavour.bind(ANY_LOOPBACK, BYTES, context(tls)));
+        final Flavour.Client<byte[]> good = track(flavour.connect(server.address(), BYTES, context(tls)));
+        final Flavour.Client<byte[]> goodPeer = track(accepted(server));
+        // A plaintext client of the same service: its frame is not a TLS record.
+        final Flavour.Client<byte[]> plain = track(flavour.connect(server.address(), BYTES,
+            context(new TcpTransportProvider())));
+        final Flavour.Client<byte[]> plainPeer = track(accepted(server));
+        assertEquals(Status.OK, plain.send(new byte[] {1, 2, 3}, 10, TimeUnit.SECONDS));
+        assertNull(plainPeer.recv(30, TimeUnit.SECONDS));
+        assertTrue(plainPeer.isClosed(), "the service closed it");
+        assertTrue(plainPeer.closeDetail().contains("does not speak TLS"), plainPeer.closeDetail());
+        // The plaintext client is closed too (the alert is no frame it can read), not left waiting.
+        assertNull(plain.recv(30, TimeUnit.SECONDS));
+        assertTrue(plain.isClosed(), "the plaintext client sees its connection closed");
+        // The encrypted connection carries on.
+        assertEquals(Status.OK, good.send(new byte[] {9}, 10, TimeUnit.SECONDS));
+        assertArrayEquals(new byte[] {9}, goodPeer.recv(10, TimeUnit.SECONDS));
     }
 }

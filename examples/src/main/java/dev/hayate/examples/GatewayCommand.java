@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.hayate.core.transport.tls.TlsConfig;
+import dev.hayate.core.transport.tls.TlsTransportProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Spec;
     description = {"Run the order-entry gateway: one thread serves every trader (login, heartbeats, sequence numbers, "
         + "replay on reconnect, a tiny matching engine).",
         "Prints one line per session event; stop it with Ctrl-C."},
-    footer = {"", "Example:", "  ./hayate gateway --listen 127.0.0.1:7011 --user alice:secret --user bob:hunter2"})
+    footer = {"", "Examples:", "  ./hayate gateway --listen 127.0.0.1:7011 --user alice:secret --user bob:hunter2",
+        "  ./hayate gateway --listen 0.0.0.0:7011 --tls-cert cert.pem --tls-key key.pem"})
 final class GatewayCommand implements Callable<Integer>
 {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
@@ -81,6 +84,18 @@ final class GatewayCommand implements Callable<Integer>
         description = "How long an open session waits for its trader to reconnect (default ${DEFAULT-VALUE}).")
     private long sessionExpiryMs;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+        description = "Serve TLS 1.3 with this PEM certificate chain (leaf first); needs --tls-key.")
+    private java.nio.file.Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+        description = "The certificate's private key: unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY).")
+    private java.nio.file.Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+        description = "Require client certificates issued by these PEM CAs (mutual TLS).")
+    private java.nio.file.Path tlsClientCa;
+
     @Override
     public Integer call() throws Exception
     {
@@ -110,6 +125,7 @@ final class GatewayCommand implements Callable<Integer>
         {
             config.symbols(symbols);
         }
+        final String tls = configureTls(config);
         final CountDownLatch done = new CountDownLatch(1);
         final Gateway gateway;
         try
@@ -140,8 +156,8 @@ final class GatewayCommand implements Callable<Integer>
             print(out, "listening on " + gateway.localAddress() + " (users: " + String.join(", ",
                 users == null ? List.of("alice") : users.stream().map(u -> u.substring(0, u.indexOf(':'))).toList()) +
                 "; heartbeat " + heartbeatMs + " ms, login timeout " + loginTimeoutMs + " ms, gate " + maxConnections +
-                ", journal " + journalMessages + " messages / " + journalBytes + " bytes per session); one thread serves " +
-                "every session; Ctrl-C stops");
+                ", journal " + journalMessages + " messages / " + journalBytes + " bytes per session); " + tls +
+                "; one thread serves every session; Ctrl-C stops");
             try
             {
                 gateway.run();
@@ -166,6 +182,39 @@ final class GatewayCommand implements Callable<Integer>
             gateway.close();
         }
         return 0;
+    }
+
+    /**
+     * @return how the gateway speaks, for its first line.
+     */
+    private String configureTls(final Gateway.Config config)
+    {
+        if (tlsCert == null && tlsKey == null)
+        {
+            if (tlsClientCa != null)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tls-client-ca needs --tls-cert and --tls-key");
+            }
+            return "plaintext TCP";
+        }
+        if (tlsCert == null || tlsKey == null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+        }
+        final TlsConfig tls = new TlsConfig().certificateChain(tlsCert).privateKey(tlsKey);
+        if (tlsClientCa != null)
+        {
+            tls.trustCertificates(tlsClientCa).clientAuth(TlsConfig.ClientAuth.REQUIRED);
+        }
+        try
+        {
+            config.transportProvider(new TlsTransportProvider(tls));
+        }
+        catch (final java.io.UncheckedIOException | IllegalStateException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "TLS: " + ex.getMessage());
+        }
+        return "TLS 1.3 with " + tlsCert.getFileName() + (tlsClientCa != null ? ", client certificates required" : "");
     }
 
     private static void print(final PrintWriter out, final String line)

@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import dev.hayate.codec.orderentry.sbe.ExecutionReportDecoder;
+import dev.hayate.core.transport.tls.TlsConfig;
+import dev.hayate.core.transport.tls.TlsTransportProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Spec;
         + "report, and print a summary with round-trip percentiles.",
         "Reconnects and recovers (replay and resend) if the connection is lost. Exit code 0 only if every order "
             + "was answered exactly once; 1 otherwise; 2 if the login failed."},
-    footer = {"", "Example:", "  ./hayate trader --connect 127.0.0.1:7011 --user alice --password secret --orders 20000"})
+    footer = {"", "Examples:", "  ./hayate trader --connect 127.0.0.1:7011 --user alice --password secret --orders 20000",
+        "  ./hayate trader --connect gw.example:7011 --tls-trust ca.pem --user alice --password secret"})
 final class TraderCommand implements Callable<Integer>
 {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
@@ -65,6 +68,29 @@ final class TraderCommand implements Callable<Integer>
         description = "Simulate a network failure every N execution reports, to watch recovery (default: never).")
     private int dropEvery;
 
+    @Option(names = "--tls", description = "Speak TLS 1.3, trusting the JDK's default CAs (implied by the other --tls options).")
+    private boolean tlsOn;
+
+    @Option(names = "--tls-trust", paramLabel = "FILE",
+        description = "Speak TLS 1.3 and trust the gateway's certificate only if it chains to these PEM CAs.")
+    private java.nio.file.Path tlsTrust;
+
+    @Option(names = "--tls-pin", paramLabel = "SHA256",
+        description = "Also require the gateway's key to be this one: base64 SHA-256 of its SubjectPublicKeyInfo; repeatable.")
+    private java.util.List<String> tlsPins;
+
+    @Option(names = "--tls-server-name", paramLabel = "NAME",
+        description = "The name the gateway's certificate must carry (default: the host of --connect).")
+    private String tlsServerName;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Client certificate chain (PEM) for mutual TLS; needs --tls-key.")
+    private java.nio.file.Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The client certificate's unencrypted PKCS#8 PEM key.")
+    private java.nio.file.Path tlsKey;
+
+    private boolean tlsUsed;
+
     @Override
     public Integer call()
     {
@@ -81,6 +107,7 @@ final class TraderCommand implements Callable<Integer>
             .heartbeatIntervalMs(heartbeatMs)
             .journalMessages(Math.max(1024, 4 * window))
             .events(line -> print(out, line));
+        configureTls(config);
         final TraderSession session;
         try
         {
@@ -93,8 +120,8 @@ final class TraderCommand implements Callable<Integer>
             return 2;
         }
         out.printf("Hayate trader: %s -> %s, %d LIMIT DAY orders on HAYATE, window %d%n", user, gateway, orders, window);
-        out.printf("  session   %d over %s, heartbeat %d ms, SBE order entry in SOFH frames%n", session.sessionId(),
-            session.describeConnection(), session.gatewayHeartbeatMs());
+        out.printf("  session   %d over %s, heartbeat %d ms, SBE order entry in SOFH frames%s%n", session.sessionId(),
+            session.describeConnection(), session.gatewayHeartbeatMs(), tlsUsed ? " over TLS 1.3" : "");
         out.flush();
         final int[] reports = new int[1];
         final Trader.Observer dropper = dropEvery <= 0 ? null : message ->
@@ -108,6 +135,46 @@ final class TraderCommand implements Callable<Integer>
             dropper).run();
         result.print(out);
         return result.allAnswered() ? 0 : 1;
+    }
+
+    private void configureTls(final TraderSession.Config config)
+    {
+        if (!tlsOn && tlsTrust == null && tlsPins == null && tlsServerName == null && tlsCert == null && tlsKey == null)
+        {
+            return;
+        }
+        tlsUsed = true;
+        if ((tlsCert == null) != (tlsKey == null))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+        }
+        // The gateway reads every connection at once, so the handshake is finished (or refused, with the reason)
+        // before the login starts.
+        final TlsConfig tls = new TlsConfig().handshakeOnConnect(true);
+        if (tlsTrust != null)
+        {
+            tls.trustCertificates(tlsTrust);
+        }
+        if (tlsServerName != null)
+        {
+            tls.serverName(tlsServerName);
+        }
+        if (tlsCert != null)
+        {
+            tls.certificateChain(tlsCert).privateKey(tlsKey);
+        }
+        try
+        {
+            for (final String pin : tlsPins == null ? java.util.List.<String>of() : tlsPins)
+            {
+                tls.pinSha256(pin);
+            }
+            config.transportProvider(new TlsTransportProvider(tls));
+        }
+        catch (final java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "TLS: " + ex.getMessage());
+        }
     }
 
     private static void print(final PrintWriter out, final String line)

@@ -30,7 +30,7 @@ class ExamplesMainTest
     /**
      * Collects printed lines, from any thread.
      */
-    private static final class Lines extends Writer
+    static final class Lines extends Writer
     {
         final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private final StringBuilder current = new StringBuilder();

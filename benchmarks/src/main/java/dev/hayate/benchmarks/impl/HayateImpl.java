@@ -11,6 +11,8 @@ import dev.hayate.core.DirectBufferCodec;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
 import dev.hayate.core.frame.Sofh;
+import dev.hayate.core.transport.tls.TlsConfig;
+import dev.hayate.core.transport.tls.TlsTransportProvider;
 import dev.hayate.quic.QuicConfig;
 import dev.hayate.quic.QuicTransportProvider;
 import java.io.EOFException;
@@ -42,6 +44,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       server is the default async runtime.
  *   <li>quic: the nonblocking face over one QUIC stream ({@code QuicTransportProvider}, Netty's native codec; the
  *       client trusts the server's self-signed certificate without checking it, as a benchmark may).
+ *   <li>tls: the nonblocking face over TLS 1.3 ({@code TlsTransportProvider}, the JDK's {@code SSLEngine},
+ *       AES-GCM); the client checks the server's certificate against a throw-away CA ({@link BenchTls}).
  * </ul>
  *
  * <p>Throughput (nonblocking and quic): the source {@code offer}s batches of 256 frames and flushes when the send buffer
@@ -61,7 +65,8 @@ public final class HayateImpl implements JvmImpl {
         ASYNC_POOL("hayate-async-pool", "Hayate async Clt/Svc, futures completed on the completion pool (completeOnIoThread(false))"),
         ASYNC_SPIN("hayate-async-spin", "Hayate async Clt/Svc, default runtime, I/O threads spin 50 us before parking"),
         ASYNC_INVOKER("hayate-async-invoker", "Hayate async Clt driven by the measuring thread (useInvoker, drive), default async Svc"),
-        QUIC("hayate-quic", "Hayate nonblocking Clt/Svc over one QUIC stream (Netty native QUIC backend), both sides busy-spin");
+        QUIC("hayate-quic", "Hayate nonblocking Clt/Svc over one QUIC stream (Netty native QUIC backend), both sides busy-spin"),
+        TLS("hayate-tls", "Hayate nonblocking Clt/Svc over TLS 1.3 on TCP (JDK SSLEngine, TlsTransportProvider), both sides busy-spin");
 
         final String implName;
         final String description;
@@ -96,11 +101,21 @@ public final class HayateImpl implements JvmImpl {
 
     @Override
     public boolean supportsThroughput() {
-        return face == Face.NONBLOCKING || face == Face.QUIC;
+        return face == Face.NONBLOCKING || face == Face.QUIC || face == Face.TLS;
     }
 
     private Context context(Spec spec, boolean streaming, boolean server) {
+        return context(spec, streaming, server, null);
+    }
+
+    /**
+     * @param address the server's reported address (a client's), or null
+     */
+    private Context context(Spec spec, boolean streaming, boolean server, String address) {
         Context context = context(spec, streaming);
+        if (face == Face.TLS && !server) {
+            context.transportProvider(new TlsTransportProvider(new TlsConfig().trustCertificates(BenchTls.ca(address))));
+        }
         if (face == Face.QUIC) {
             QuicConfig config = new QuicConfig().backend(QuicConfig.Backend.NETTY);
             context.transportProvider(server ? QuicTransportProvider.server(config)
@@ -158,12 +173,13 @@ public final class HayateImpl implements JvmImpl {
     @Override
     public PingClient pingClient(Spec spec, String address) throws Exception {
         UnsafeBuffer payload = new UnsafeBuffer(Loopback.payload(spec.size()));
-        Context context = context(spec, false, false);
+        Context context = context(spec, false, false, address);
         switch (face) {
             case QUIC:
+            case TLS:
             case NONBLOCKING: {
                 dev.hayate.nonblocking.Clt<DirectBuffer> clt =
-                        dev.hayate.nonblocking.Clt.connect(Loopback.port(address), protocol(), context);
+                        dev.hayate.nonblocking.Clt.connect(Loopback.port(BenchTls.port(address)), protocol(), context);
                 return new SyncPing(clt::close, () -> clt.send(payload, TIMEOUT_SECONDS, TimeUnit.SECONDS),
                         () -> clt.recv(TIMEOUT_SECONDS, TimeUnit.SECONDS));
             }
@@ -271,8 +287,8 @@ public final class HayateImpl implements JvmImpl {
 
     @Override
     public Sink throughputSink(Spec spec, String address) throws Exception {
-        dev.hayate.nonblocking.Clt<DirectBuffer> clt =
-                dev.hayate.nonblocking.Clt.connect(Loopback.port(address), protocol(), context(spec, true, false));
+        dev.hayate.nonblocking.Clt<DirectBuffer> clt = dev.hayate.nonblocking.Clt.connect(
+                Loopback.port(BenchTls.port(address)), protocol(), context(spec, true, false, address));
         return new Sink() {
             private long bytes;
             private final dev.hayate.core.MessageHandler<DirectBuffer> count = m -> bytes += m.capacity();
@@ -314,6 +330,13 @@ public final class HayateImpl implements JvmImpl {
         public String bind() throws IOException {
             Context context = context(spec, source, true);
             switch (face) {
+                case TLS: {
+                    BenchTls.Material material = BenchTls.create();
+                    context.transportProvider(new TlsTransportProvider(
+                            new TlsConfig().certificateChain(material.certificate()).privateKey(material.key())));
+                    nonblocking = dev.hayate.nonblocking.Svc.bind(Loopback.ephemeral(), protocol(), context);
+                    return BenchTls.address(((java.net.InetSocketAddress) nonblocking.localAddress()).getPort(), material);
+                }
                 case QUIC:
                 case NONBLOCKING:
                     nonblocking = dev.hayate.nonblocking.Svc.bind(Loopback.ephemeral(), protocol(), context);
@@ -332,6 +355,7 @@ public final class HayateImpl implements JvmImpl {
         public void serve() throws Exception {
             switch (face) {
                 case QUIC:
+                case TLS:
                 case NONBLOCKING: {
                     dev.hayate.nonblocking.Clt<DirectBuffer> clt;
                     while ((clt = nonblocking.accept()) == null) {

@@ -31,12 +31,14 @@ public final class Impls {
                 new HayateImpl(HayateImpl.Face.ASYNC_SPIN),
                 new HayateImpl(HayateImpl.Face.ASYNC_INVOKER),
                 new HayateImpl(HayateImpl.Face.QUIC),
+                new HayateImpl(HayateImpl.Face.TLS),
                 new CPingPongImpl(true, cPingPong),
                 new CPingPongImpl(false, cPingPong),
                 new NioBusyImpl(),
                 new SocketImpl(),
                 new NettyImpl(false),
                 new NettyImpl(true),
+                new NettyImpl(false, true),
                 new AeronImpl(true),
                 new AeronImpl(false));
     }

@@ -30,6 +30,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.FixedLengthFrameDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import javax.net.ssl.SSLException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.EOFException;
 import java.io.IOException;
@@ -51,6 +56,9 @@ import java.util.concurrent.TimeUnit;
  *       {@link ManualIoEventLoop} with {@code runNow()} (a non-blocking {@code epoll_wait}) in a loop.</li>
  * </ul>
  * Each ping allocates a pooled buffer and writes the payload into it; the echo writes back the frame it got.
+ * {@code netty-tls}: the NIO variant with an {@link SslHandler} (TLS 1.3, the JDK's {@code SSLEngine}: the same
+ * engine as {@code hayate-tls}) first in both pipelines; the client checks the server's certificate against a
+ * throw-away CA ({@link BenchTls}).
  *
  * <p>Throughput ({@code netty} only): the source writes one pooled buffer per message while the channel is
  * writable (default write watermarks, 32–64 KiB) and flushes when it is not; the sink decodes fixed-length frames
@@ -60,24 +68,35 @@ public final class NettyImpl implements JvmImpl {
     private static final long CLIENT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final boolean epoll;
+    private final boolean tls;
 
     /**
      * @param epoll the native epoll transport, busy-polling; otherwise NIO with default blocking event loops
      */
     public NettyImpl(boolean epoll) {
+        this(epoll, false);
+    }
+
+    /**
+     * @param epoll the native epoll transport, busy-polling; otherwise NIO with default blocking event loops
+     * @param tls   an {@link SslHandler} (TLS 1.3, the JDK's engine) first in both pipelines
+     */
+    public NettyImpl(boolean epoll, boolean tls) {
         this.epoll = epoll;
+        this.tls = tls;
     }
 
     @Override
     public String name() {
-        return epoll ? "netty-epoll" : "netty";
+        return (epoll ? "netty-epoll" : "netty") + (tls ? "-tls" : "");
     }
 
     @Override
     public String description() {
-        return epoll
+        return (epoll
                 ? "Netty 4.2 native epoll transport, busy-polling event loops on both sides"
-                : "Netty 4.2 NIO transport, event loops block in select (FixedLengthFrameDecoder + handler)";
+                : "Netty 4.2 NIO transport, event loops block in select (FixedLengthFrameDecoder + handler)")
+                + (tls ? ", SslHandler TLS 1.3 (JDK SSLEngine)" : "");
     }
 
     @Override
@@ -149,7 +168,11 @@ public final class NettyImpl implements JvmImpl {
         }
 
         @Override
-        public String bind() throws InterruptedException {
+        public String bind() throws InterruptedException, SSLException {
+            BenchTls.Material material = tls ? BenchTls.create() : null;
+            SslContext ssl = material == null ? null : SslContextBuilder
+                    .forServer(material.certificate().toFile(), material.key().toFile())
+                    .sslProvider(SslProvider.JDK).protocols("TLSv1.3").build();
             group = new MultiThreadIoEventLoopGroup(1, serverIo());
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
@@ -158,6 +181,9 @@ public final class NettyImpl implements JvmImpl {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (ssl != null) {
+                                ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                            }
                             if (source) {
                                 ch.pipeline().addLast(new SourceHandler(spec));
                             } else {
@@ -167,7 +193,8 @@ public final class NettyImpl implements JvmImpl {
                         }
                     });
             listening = b.bind(Loopback.ephemeral()).sync().channel();
-            return Integer.toString(((InetSocketAddress) listening.localAddress()).getPort());
+            int port = ((InetSocketAddress) listening.localAddress()).getPort();
+            return material == null ? Integer.toString(port) : BenchTls.address(port, material);
         }
 
         @Override
@@ -282,6 +309,10 @@ public final class NettyImpl implements JvmImpl {
         final Channel ch;
 
         Driven(String address, ChannelHandler... handlers) throws IOException {
+            InetSocketAddress remote = Loopback.port(BenchTls.port(address));
+            // Hostname verification is on by default for Netty 4.2 clients: the certificate names 127.0.0.1.
+            SslContext ssl = tls ? SslContextBuilder.forClient().trustManager(BenchTls.ca(address).toFile())
+                    .sslProvider(SslProvider.JDK).protocols("TLSv1.3").build() : null;
             loop = new ManualIoEventLoop(Thread.currentThread(), clientIo());
             Bootstrap b = new Bootstrap()
                     .group(loop)
@@ -290,10 +321,13 @@ public final class NettyImpl implements JvmImpl {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel c) {
+                            if (ssl != null) {
+                                c.pipeline().addLast(ssl.newHandler(c.alloc(), remote.getHostString(), remote.getPort()));
+                            }
                             c.pipeline().addLast(handlers);
                         }
                     });
-            ChannelFuture f = b.connect(Loopback.port(address));
+            ChannelFuture f = b.connect(remote);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!f.isDone()) {
                 loop.run(TimeUnit.MILLISECONDS.toNanos(10));

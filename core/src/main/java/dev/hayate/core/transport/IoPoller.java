@@ -50,7 +50,12 @@ public final class IoPoller implements AutoCloseable
     {
         final Object attachment;
 
-        Registration(final Object attachment)
+        /**
+         * For transports that combine registrations (a channel plus a probe of bytes they buffer).
+         *
+         * @param attachment handed back with every readiness event.
+         */
+        protected Registration(final Object attachment)
         {
             this.attachment = attachment;
         }

@@ -1,0 +1,536 @@
+package dev.hayate.core.transport.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
+
+import dev.hayate.core.test.Frames;
+import dev.hayate.core.test.TestCertificates;
+import dev.hayate.core.transport.IoPoller;
+import dev.hayate.core.transport.Transport;
+import dev.hayate.core.transport.TransportServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TlsTransportTest
+{
+    private static final long SECONDS_10 = TimeUnit.SECONDS.toNanos(10);
+    private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    @TempDir
+    static Path directory;
+    private static TestCertificates pki;
+    private static TestCertificates otherPki;
+    private static TestCertificates.Leaf server;
+    private static TestCertificates.Leaf client;
+
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeAll
+    static void certificates() throws IOException
+    {
+        pki = TestCertificates.ca(directory, "main");
+        otherPki = TestCertificates.ca(directory, "other");
+        server = pki.issue("server", "localhost", "127.0.0.1");
+        client = pki.issue("client", "trader-1");
+    }
+
+    @AfterEach
+    void closeAll() throws Exception
+    {
+        for (final AutoCloseable closeable : closeables)
+        {
+            closeable.close();
+        }
+        executor.shutdownNow();
+    }
+
+    private <C extends AutoCloseable> C track(final C closeable)
+    {
+        closeables.add(closeable);
+        return closeable;
+    }
+
+    private static TlsConfig serverConfig()
+    {
+        return new TlsConfig().certificateChain(server.certificate()).privateKey(server.key());
+    }
+
+    private static TlsConfig clientConfig()
+    {
+        return new TlsConfig().trustCertificates(pki.caFile()).handshakeOnConnect(true);
+    }
+
+    /**
+     * Accepts one connection and drives its handshake on another thread, as a service's reading thread would.
+     */
+    private CompletableFuture<TlsTransport> acceptOne(final TransportServer listener)
+    {
+        return CompletableFuture.supplyAsync(() ->
+        {
+            try
+            {
+                final long deadline = System.nanoTime() + SECONDS_10;
+                while (!listener.awaitAcceptable(TimeUnit.MILLISECONDS.toNanos(100)))
+                {
+                    assertTrue(deadline - System.nanoTime() > 0, "nothing to accept");
+                }
+                final TlsTransport accepted = track((TlsTransport)listener.accept());
+                final ByteBuffer none = ByteBuffer.allocate(0);
+                while (accepted.isHandshaking())
+                {
+                    accepted.read(none);
+                    accepted.awaitReadable(TimeUnit.MILLISECONDS.toNanos(50));
+                    assertTrue(deadline - System.nanoTime() > 0, "handshake not finished");
+                }
+                return accepted;
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+        }, executor);
+    }
+
+    private static void writeFully(final Transport transport, final ByteBuffer bytes) throws IOException
+    {
+        final long deadline = System.nanoTime() + SECONDS_10;
+        while (bytes.hasRemaining())
+        {
+            if (transport.write(bytes) == 0)
+            {
+                transport.awaitWritable(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            assertTrue(deadline - System.nanoTime() > 0, "write did not finish");
+        }
+    }
+
+    private static byte[] readFully(final Transport transport, final int length) throws IOException
+    {
+        final ByteBuffer into = ByteBuffer.allocate(length);
+        final long deadline = System.nanoTime() + SECONDS_10;
+        while (into.hasRemaining())
+        {
+            final int read = transport.read(into);
+            if (read < 0)
+            {
+                fail("end of stream after " + into.position() + " of " + length + " bytes");
+            }
+            if (read == 0)
+            {
+                transport.awaitReadable(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            assertTrue(deadline - System.nanoTime() > 0, "read did not finish");
+        }
+        return into.array();
+    }
+
+    private static byte[] random(final int length, final long seed)
+    {
+        final byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String messageOf(final Throwable thrown)
+    {
+        final StringBuilder all = new StringBuilder();
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause())
+        {
+            all.append(cause.getMessage()).append('\n');
+        }
+        return all.toString();
+    }
+
+    @Test
+    void shouldExchangeBytesBothWaysOverTls13() throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig())
+            .connect(listener.localAddress(), SECONDS_10));
+        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+
+        assertEquals("TLSv1.3", dialled.protocol());
+        final byte[] up = random(300_000, 1);
+        final byte[] down = random(150_000, 2);
+        final CompletableFuture<Void> writing = CompletableFuture.runAsync(() ->
+        {
+            try
+            {
+                writeFully(dialled, ByteBuffer.wrap(up));
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+        }, executor);
+        writeFully(served, ByteBuffer.wrap(down));
+        assertArrayEquals(up, readFully(served, up.length));
+        assertArrayEquals(down, readFully(dialled, down.length));
+        writing.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldStayReadableWhileDecryptedBytesAreBuffered() throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig())
+            .connect(listener.localAddress(), SECONDS_10));
+        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+
+        final byte[] sent = random(1000, 3);
+        writeFully(served, ByteBuffer.wrap(sent));
+        // Everything arrives in one record: the first small read leaves the rest decrypted inside the transport.
+        final ByteBuffer first = ByteBuffer.allocate(10);
+        final long deadline = System.nanoTime() + SECONDS_10;
+        while (first.hasRemaining())
+        {
+            if (dialled.read(first) == 0)
+            {
+                dialled.awaitReadable(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            assertTrue(deadline - System.nanoTime() > 0);
+        }
+        assertTrue(dialled.awaitReadable(0), "buffered plaintext must count as readable");
+        try (IoPoller poller = new IoPoller())
+        {
+            final Object attachment = new Object();
+            dialled.register(poller, attachment).interestOps(IoPoller.READ);
+            final int[] reported = new int[1];
+            // The socket has nothing more: only the probe of the buffered bytes can report this.
+            final int events = poller.poll(TimeUnit.SECONDS.toNanos(5), (seen, ops) ->
+            {
+                if (seen == attachment && (ops & IoPoller.READ) != 0)
+                {
+                    reported[0]++;
+                }
+            });
+            assertTrue(events > 0 && reported[0] > 0, "the poller must report buffered plaintext as readable");
+        }
+        final byte[] rest = readFully(dialled, sent.length - 10);
+        assertArrayEquals(Arrays.copyOfRange(sent, 10, sent.length), rest);
+        assertFalse(dialled.awaitReadable(0));
+    }
+
+    @Test
+    void shouldCarryOnAfterKeyUpdatesFromEitherSide() throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig())
+            .connect(listener.localAddress(), SECONDS_10));
+        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+
+        for (int round = 0; round < 4; round++)
+        {
+            (round % 2 == 0 ? dialled : served).requestKeyUpdate();
+            final byte[] up = random(20_000, 10 + round);
+            final byte[] down = random(20_000, 20 + round);
+            writeFully(dialled, ByteBuffer.wrap(up));
+            assertArrayEquals(up, readFully(served, up.length));
+            writeFully(served, ByteBuffer.wrap(down));
+            assertArrayEquals(down, readFully(dialled, down.length));
+        }
+    }
+
+    @Test
+    void shouldReadCloseNotifyAsEndOfStream() throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig())
+            .connect(listener.localAddress(), SECONDS_10));
+        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+
+        writeFully(served, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        served.close();
+        assertArrayEquals(new byte[] {1, 2, 3}, readFully(dialled, 3));
+        final ByteBuffer more = ByteBuffer.allocate(16);
+        final long deadline = System.nanoTime() + SECONDS_10;
+        int read;
+        while ((read = dialled.read(more)) == 0)
+        {
+            dialled.awaitReadable(TimeUnit.MILLISECONDS.toNanos(50));
+            assertTrue(deadline - System.nanoTime() > 0, "end of stream not seen");
+        }
+        assertEquals(-1, read);
+    }
+
+    @Test
+    void shouldRefuseAServerCertificateFromAnUntrustedCa() throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        acceptOne(listener);
+        final TlsTransportProvider dialler = new TlsTransportProvider(new TlsConfig().trustCertificates(otherPki.caFile())
+            .handshakeOnConnect(true));
+        final SSLHandshakeException thrown = assertThrows(SSLHandshakeException.class,
+            () -> dialler.connect(listener.localAddress(), SECONDS_10));
+        assertTrue(thrown.getMessage().contains("not trusted"), thrown.getMessage());
+    }
+
+    @Test
+    void shouldReportAnUntrustedServerOnFirstUseWhenConnectDoesNotWait() throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        acceptOne(listener);
+        final Transport dialled = track(new TlsTransportProvider(new TlsConfig().trustCertificates(otherPki.caFile()))
+            .connect(listener.localAddress(), SECONDS_10));
+        final IOException thrown = assertThrows(IOException.class, () -> readFully(dialled, 1));
+        assertTrue(thrown.getMessage().contains("not trusted"), thrown.getMessage());
+        assertFalse(dialled.isOpen());
+    }
+
+    @Test
+    void shouldRefuseAServerCertificateForAnotherHost() throws Exception
+    {
+        final TestCertificates.Leaf elsewhere = pki.issue("elsewhere", "elsewhere.example");
+        final TransportServer listener = track(new TlsTransportProvider(new TlsConfig()
+            .certificateChain(elsewhere.certificate()).privateKey(elsewhere.key())).bind(LOOPBACK));
+        acceptOne(listener);
+        final SSLHandshakeException thrown = assertThrows(SSLHandshakeException.class,
+            () -> new TlsTransportProvider(clientConfig()).connect(listener.localAddress(), SECONDS_10));
+        assertTrue(thrown.getMessage().contains("does not name the host"), thrown.getMessage());
+        assertEquals(thrown.getMessage().indexOf("TLS handshake with"), thrown.getMessage().lastIndexOf("TLS handshake with"),
+            "said once: " + thrown.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAServerWhosePinDoesNotMatch() throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        acceptOne(listener);
+        final TlsConfig pinned = clientConfig().pinSha256(Pem.pinSha256(client.publicKey()));
+        final SSLHandshakeException thrown = assertThrows(SSLHandshakeException.class,
+            () -> new TlsTransportProvider(pinned).connect(listener.localAddress(), SECONDS_10));
+        assertTrue(thrown.getMessage().contains("certificate pin mismatch"), thrown.getMessage());
+    }
+
+    @Test
+    void shouldAcceptAServerWhosePinMatches() throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        final TlsConfig pinned = clientConfig().pinSha256("sha256/" + Pem.pinSha256(server.publicKey()));
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(pinned)
+            .connect(listener.localAddress(), SECONDS_10));
+        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+        writeFully(dialled, ByteBuffer.wrap(new byte[] {42}));
+        assertArrayEquals(new byte[] {42}, readFully(served, 1));
+    }
+
+    @Test
+    void shouldRequireAClientCertificateWhenTheServerAsksForOne() throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig()
+            .trustCertificates(pki.caFile()).clientAuth(TlsConfig.ClientAuth.REQUIRED)).bind(LOOPBACK));
+
+        // Without a certificate: the server refuses; the client learns it on its first read at the latest.
+        final CompletableFuture<TlsTransport> refused = acceptOne(listener);
+        final IOException clientSaw = assertThrows(IOException.class, () ->
+        {
+            final Transport anonymous = track(new TlsTransportProvider(clientConfig()).connect(listener.localAddress(),
+                SECONDS_10));
+            readFully(anonymous, 1);
+        });
+        final ExecutionException serverSaw = assertThrows(ExecutionException.class, () -> refused.get(20, TimeUnit.SECONDS));
+        assertTrue(messageOf(serverSaw).contains("client certificate is required"), messageOf(serverSaw));
+        // JDK 17's server sends bad_certificate, JDK 25's certificate_required: either way the client is told.
+        assertTrue(messageOf(clientSaw).contains("refused this side's certificate, or wants one") ||
+            messageOf(clientSaw).contains("a client certificate is required"), messageOf(clientSaw));
+
+        // With one: admitted, and the server sees who it is.
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig()
+            .certificateChain(client.certificate()).privateKey(client.key())).connect(listener.localAddress(), SECONDS_10));
+        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+        writeFully(dialled, ByteBuffer.wrap(new byte[] {7}));
+        assertArrayEquals(new byte[] {7}, readFully(served, 1));
+        assertTrue(served.peerCertificates().length > 0 && served.peerCertificates()[0].toString().contains("CN=client"),
+            Arrays.toString(served.peerCertificates()));
+    }
+
+    @Test
+    void shouldFailAPlaintextClientWithAClearErrorAndCloseIt() throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        try (Socket plain = new Socket())
+        {
+            plain.connect(listener.localAddress(), 10_000);
+            plain.setSoTimeout(10_000);
+            final OutputStream out = plain.getOutputStream();
+            out.write(Frames.frame("login alice secret".getBytes(StandardCharsets.US_ASCII), 0x5BE0));
+            out.flush();
+            final ExecutionException thrown = assertThrows(ExecutionException.class,
+                () -> accepted.get(20, TimeUnit.SECONDS));
+            assertTrue(messageOf(thrown).contains("does not speak TLS"), messageOf(thrown));
+            closeables.forEach(closeable ->
+            {
+                try
+                {
+                    closeable.close();
+                }
+                catch (final Exception ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            // The plaintext client sees at most an alert, then the end of the stream or a reset (the server
+            // leaves its unread bytes behind): never a hang.
+            final InputStream in = plain.getInputStream();
+            final byte[] alert = new byte[64];
+            int total = 0;
+            try
+            {
+                int read;
+                while ((read = in.read(alert)) >= 0)
+                {
+                    total += read;
+                    assertTrue(total < 1024, "a TLS alert is a few bytes");
+                }
+            }
+            catch (final java.net.SocketException reset)
+            {
+                assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void shouldCloseAPeerThatNeverFinishesItsHandshakeAtTheTimeout() throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig()
+            .handshakeTimeout(java.time.Duration.ofMillis(300))).bind(LOOPBACK));
+        try (Socket silent = new Socket())
+        {
+            silent.connect(listener.localAddress(), 10_000);
+            silent.setSoTimeout(20_000);
+            final long deadline = System.nanoTime() + SECONDS_10;
+            Transport accepted = null;
+            while (accepted == null)
+            {
+                listener.awaitAcceptable(TimeUnit.MILLISECONDS.toNanos(100));
+                accepted = listener.accept();
+                assertTrue(deadline - System.nanoTime() > 0, "nothing to accept");
+            }
+            track(accepted);
+            // Nobody reads the accepted side: the service's handshake driver alone closes it.
+            assertEquals(-1, silent.getInputStream().read(), "closed by the server");
+            final Transport served = accepted;
+            final IOException thrown = assertThrows(IOException.class, () -> served.read(ByteBuffer.allocate(1)));
+            assertTrue(thrown.getMessage().contains("not finished within the handshake timeout"), thrown.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseAHandshakeWithAPlaintextServer() throws Exception
+    {
+        try (java.net.ServerSocket plain = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            final CompletableFuture<Void> server = CompletableFuture.runAsync(() ->
+            {
+                try (Socket socket = plain.accept())
+                {
+                    socket.getOutputStream().write("HELLO plaintext\r\n".getBytes(StandardCharsets.US_ASCII));
+                    socket.getInputStream().read(new byte[4096]);
+                }
+                catch (final IOException ex)
+                {
+                    // The client hangs up: expected.
+                }
+            }, executor);
+            final IOException thrown = assertThrows(IOException.class,
+                () -> new TlsTransportProvider(clientConfig()).connect(plain.getLocalSocketAddress(), SECONDS_10));
+            assertTrue(messageOf(thrown).contains("does not speak TLS"), messageOf(thrown));
+            server.get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void shouldRejectAConfigurationWithACertificateButNoKey()
+    {
+        final IllegalStateException thrown = assertThrows(IllegalStateException.class,
+            () -> new TlsConfig().certificateChain(server.certificate()).conclude());
+        assertTrue(thrown.getMessage().contains("certificateChain and privateKey"), thrown.getMessage());
+    }
+
+    @Test
+    void shouldExplainHowToConvertALegacyKey() throws IOException
+    {
+        final Path legacy = Files.writeString(directory.resolve("legacy.pem"),
+            "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n");
+        final UncheckedIOException thrown = assertThrows(UncheckedIOException.class,
+            () -> new TlsConfig().certificateChain(server.certificate()).privateKey(legacy).conclude());
+        assertTrue(thrown.getMessage().contains("openssl pkcs8 -topk8"), thrown.getMessage());
+    }
+
+    @Test
+    void shouldRefuseToBindWithoutACertificate()
+    {
+        assertThrows(IllegalStateException.class, () -> new TlsTransportProvider(clientConfig()).bind(LOOPBACK));
+    }
+
+    @Test
+    void shouldReadIdentityAndTrustFromKeyStores() throws Exception
+    {
+        final char[] password = "changeit".toCharArray();
+        final java.security.KeyStore identity = java.security.KeyStore.getInstance("PKCS12");
+        identity.load(null, null);
+        identity.setKeyEntry("server", Pem.readPrivateKey(server.key()), password,
+            Pem.readCertificates(server.certificate()).toArray(new java.security.cert.X509Certificate[0]));
+        final Path identityFile = directory.resolve("server.p12");
+        try (OutputStream out = Files.newOutputStream(identityFile))
+        {
+            identity.store(out, password);
+        }
+        final java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", Pem.readCertificates(pki.caFile()).get(0));
+        final Path trustFile = directory.resolve("trust.p12");
+        try (OutputStream out = Files.newOutputStream(trustFile))
+        {
+            trust.store(out, password);
+        }
+
+        final TransportServer listener = track(new TlsTransportProvider(new TlsConfig().keyStore(identityFile, password))
+            .bind(LOOPBACK));
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(new TlsConfig()
+            .trustStore(trustFile, password).handshakeOnConnect(true)).connect(listener.localAddress(), SECONDS_10));
+        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+        writeFully(served, ByteBuffer.wrap(new byte[] {9}));
+        assertArrayEquals(new byte[] {9}, readFully(dialled, 1));
+    }
+}
