@@ -90,6 +90,7 @@ final class KwikBackend implements Backend
 
     private static final long MAX_KICK_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final int IDLE_KICKS = 3;
+    private static final long IDLE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long CLOSE_REASON_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final java.util.function.Function<Integer, QuicFrame> NO_FRAME = maxSize -> null;
     private static final java.util.function.Consumer<QuicFrame> IGNORE_LOST = frame -> { };
@@ -290,6 +291,10 @@ final class KwikBackend implements Backend
             {
                 stream.check(now, interval);
             }
+            for (final KwikConnection connection : connections)
+            {
+                connection.checkIdle(now);
+            }
         }
     }
 
@@ -327,12 +332,32 @@ final class KwikBackend implements Backend
         // kwik reports the server name resolved, not the address datagrams go to: keep the latter.
         private final InetSocketAddress serverAddress;
 
+        // Last stream bytes read or written (System.nanoTime), for the idle backstop in checkIdle.
+        volatile long lastActivityNanos = System.nanoTime();
+
         KwikConnection(final tech.kwik.core.QuicConnection connection, final QuicConnection owner,
             final InetSocketAddress serverAddress)
         {
             this.connection = connection;
             this.owner = owner;
             this.serverAddress = serverAddress;
+        }
+
+        /**
+         * The backstop for a close kwik never reports: without keep-alive pings (none are configured), a connection
+         * whose streams moved no byte either way for the idle timeout has sent no packet a peer must answer, so by
+         * QUIC's rules it is closed by now. kwik sometimes never says so (its server connector can fail in its
+         * close callback, and the peer's CONNECTION_CLOSE may be lost): the service then held a dead connection for
+         * good. Runs on the watchdog thread; the grace covers kwik's own timer.
+         */
+        void checkIdle(final long now)
+        {
+            if (now - lastActivityNanos - config.idleTimeout().toNanos() - IDLE_GRACE_NANOS > 0 && owner.onClosed(
+                new QuicException(QuicException.Kind.CONNECTION_CLOSED, QuicException.NO_CODE,
+                    "connection closed: idle timeout of " + config.idleTimeout().toMillis() + " ms expired", null)))
+            {
+                close(0, "idle");
+            }
         }
 
         void established()
@@ -354,7 +379,7 @@ final class KwikBackend implements Backend
         void onPeerStream(final tech.kwik.core.QuicStream kwikStream)
         {
             final QuicStream stream = new QuicStream(owner, kwikStream.getStreamId(), false, config);
-            new KwikStream(connection, kwikStream, stream).start();
+            new KwikStream(this, kwikStream, stream).start();
             owner.onPeerStream(stream);
         }
 
@@ -385,7 +410,7 @@ final class KwikBackend implements Backend
                 throw new QuicException(QuicException.Kind.INTERNAL, "interrupted while opening a stream");
             }
             final QuicStream stream = new QuicStream(owner, kwikStream.getStreamId(), true, config);
-            new KwikStream(connection, kwikStream, stream).start();
+            new KwikStream(this, kwikStream, stream).start();
             owner.onLocalStream(stream);
             return stream;
         }
@@ -536,6 +561,7 @@ final class KwikBackend implements Backend
     private final class KwikStream implements BackendStream
     {
         private final tech.kwik.core.QuicStream kwikStream;
+        private final KwikConnection owner;
         private final tech.kwik.core.QuicConnection connection;
         private final QuicStream stream;
         private final OutputStream out;
@@ -551,10 +577,10 @@ final class KwikBackend implements Backend
         private long blockedKickDelay;
         private long lastBlockedKick;
 
-        KwikStream(final tech.kwik.core.QuicConnection connection, final tech.kwik.core.QuicStream kwikStream,
-            final QuicStream stream)
+        KwikStream(final KwikConnection owner, final tech.kwik.core.QuicStream kwikStream, final QuicStream stream)
         {
-            this.connection = connection;
+            this.owner = owner;
+            this.connection = owner.connection;
             this.kwikStream = kwikStream;
             this.stream = stream;
             this.out = kwikStream.getOutputStream();
@@ -591,6 +617,7 @@ final class KwikBackend implements Backend
                         writeStartedNanos = System.nanoTime();
                         out.write(chunk);
                         lastWriteEndedNanos = System.nanoTime();
+                        owner.lastActivityNanos = lastWriteEndedNanos;
                         writeStartedNanos = 0;
                         idleKicks = 0;
                         continue;
@@ -672,6 +699,7 @@ final class KwikBackend implements Backend
                         continue;
                     }
                     final int n = in.read(buffer);
+                    owner.lastActivityNanos = System.nanoTime();
                     if (n < 0)
                     {
                         stream.deliverFin();

@@ -70,6 +70,40 @@ class KwikBackendTest
     }
 
     @Test
+    void shouldTellTheServerSideAtTheIdleTimeoutWhenNothingMoves() throws Exception
+    {
+        // Both ends idle after one byte: by QUIC's rules the connection ends at the idle timeout, and the server
+        // side must be told (by kwik's own timer, or by the watchdog's backstop when kwik loses the event).
+        final Duration idle = Duration.ofSeconds(1);
+        try (QuicEndpoint server = QuicEndpoint.server(new QuicConfig().backend(QuicConfig.Backend.KWIK)
+            .bind("127.0.0.1:0").idleTimeout(idle)))
+        {
+            final List<QuicConnection> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            server.acceptListener(accepted::add);
+            final QuicEndpoint client = QuicEndpoint.client(new QuicConfig().backend(QuicConfig.Backend.KWIK)
+                .idleTimeout(idle).trustedCaPem(server.certificateChainPem()));
+            final QuicConnection connection = client.connect(server.localAddress(), "localhost", QuicTestSupport.WAIT);
+            final QuicStream stream = connection.openStream();
+            stream.send(new byte[] {1});
+            final long deadline = System.nanoTime() + QuicTestSupport.WAIT.toNanos();
+            while (accepted.isEmpty() && System.nanoTime() - deadline < 0)
+            {
+                Thread.sleep(10);
+            }
+            assertEquals(1, accepted.size(), "accepted");
+            final QuicConnection serverSide = accepted.get(0);
+            while (!serverSide.isClosed() && System.nanoTime() - deadline < 0)
+            {
+                Thread.sleep(10);
+            }
+            client.close();
+            assertTrue(serverSide.isClosed(), "the server kept a connection whose peer went silent");
+            assertTrue(serverSide.observe().lastError().getMessage().contains("idle"),
+                serverSide.observe().lastError().getMessage());
+        }
+    }
+
+    @Test
     void shouldCloseBothEndsPromptlyWhenKwikDropsAServerConnectionAfterAnInternalError() throws Exception
     {
         // Far beyond every wait below: only an explicit close can end the client's connection in time.
