@@ -77,28 +77,14 @@ class TransferSuiteThroughRelayTest
             pipe(senderCode), pipe(receiverCode), null);
     }
 
-    private Path source() throws IOException
-    {
-        final Path src = tmp.resolve("src/report.txt");
-        TransferFixture.write(src, TransferFixture.textBytes(200_000));
-        return src;
-    }
-
-    private static boolean isEmpty(final Path dir) throws IOException
-    {
-        try (Stream<Path> all = Files.list(dir))
-        {
-            return all.findAny().isEmpty();
-        }
-    }
-
     @Test
     void shouldFailCleanlyOnBothSidesWithAWrongCodeAndWriteNothing() throws Exception
     {
         // The same number meets at the same relay session; the words differ, so the PAKE fails end to end.
         final Path out = Files.createDirectories(tmp.resolve("out"));
         final AtomicReference<Offer> offered = new AtomicReference<>();
-        final TransferFixture.Outcome outcome = run(List.of(source()), out, CodePhrase.parse("7-amber-falcon-river"),
+        final TransferFixture.Outcome outcome = run(List.of(TransferFixture.report(tmp)), out,
+            CodePhrase.parse("7-amber-falcon-river"),
             CodePhrase.parse("7-amber-falcon-rocket"), b -> b, b -> b, offer ->
             {
                 offered.set(offer);
@@ -108,7 +94,7 @@ class TransferSuiteThroughRelayTest
         assertEquals(Failure.WRONG_CODE, outcome.sendError().failure(), outcome.sendError()::getMessage);
         assertEquals(Failure.WRONG_CODE, outcome.receiveError().failure(), outcome.receiveError()::getMessage);
         assertNull(offered.get(), "no offer may reach the receiver");
-        assertTrue(isEmpty(out), "nothing written");
+        assertTrue(TransferFixture.isEmpty(out), "nothing written");
     }
 
     @Test
@@ -116,12 +102,13 @@ class TransferSuiteThroughRelayTest
     {
         final Path out = Files.createDirectories(tmp.resolve("out"));
         final CodePhrase code = CodePhrase.generate(new SecureRandom());
-        final TransferFixture.Outcome outcome = run(List.of(source()), out, code, code, b -> b, b -> b, offer -> false);
+        final TransferFixture.Outcome outcome = run(List.of(TransferFixture.report(tmp)), out,
+            code, code, b -> b, b -> b, offer -> false);
 
         assertEquals(Failure.REJECTED, outcome.sendError().failure(), outcome.sendError()::getMessage);
         assertTrue(outcome.sendError().fromPeer());
         assertEquals(Failure.REJECTED, outcome.receiveError().failure());
-        assertTrue(isEmpty(out), "nothing written");
+        assertTrue(TransferFixture.isEmpty(out), "nothing written");
     }
 
     @Test
@@ -132,7 +119,8 @@ class TransferSuiteThroughRelayTest
         Files.write(out.resolve("report.txt"), mine);
         final CodePhrase code = CodePhrase.generate(new SecureRandom());
 
-        final TransferFixture.Outcome outcome = run(List.of(source()), out, code, code, b -> b, b -> b,
+        final TransferFixture.Outcome outcome = run(List.of(TransferFixture.report(tmp)), out,
+            code, code, b -> b, b -> b,
             ConsentCallback.ACCEPT_ALL);
 
         assertEquals(Failure.CONFLICT, outcome.receiveError().failure(), outcome.receiveError()::getMessage);

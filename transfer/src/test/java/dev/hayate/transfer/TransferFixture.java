@@ -207,6 +207,23 @@ final class TransferFixture
         return b.substring(0, length).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
+    /** @return a 200,000-byte text file {@code src/report.txt} under {@code dir}, the pairing tests' offer. */
+    static Path report(final Path dir) throws IOException
+    {
+        final Path src = dir.resolve("src/report.txt");
+        write(src, textBytes(200_000));
+        return src;
+    }
+
+    /** @return true if the folder holds nothing at all. */
+    static boolean isEmpty(final Path dir) throws IOException
+    {
+        try (java.util.stream.Stream<Path> all = Files.list(dir))
+        {
+            return all.findAny().isEmpty();
+        }
+    }
+
     static void write(final Path file, final byte[] bytes) throws IOException
     {
         Files.createDirectories(file.getParent());

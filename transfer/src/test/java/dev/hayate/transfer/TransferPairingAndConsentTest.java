@@ -26,21 +26,6 @@ class TransferPairingAndConsentTest
     @TempDir
     Path tmp;
 
-    private Path source() throws Exception
-    {
-        final Path src = tmp.resolve("src/report.txt");
-        TransferFixture.write(src, TransferFixture.textBytes(200_000));
-        return src;
-    }
-
-    private static boolean isEmpty(final Path dir) throws Exception
-    {
-        try (Stream<Path> all = Files.list(dir))
-        {
-            return all.findAny().isEmpty();
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(TransferFixture.Wire.class)
     void shouldFailCleanlyOnBothSidesWithAWrongCodeAndWriteNothing(final TransferFixture.Wire wire) throws Exception
@@ -50,7 +35,8 @@ class TransferPairingAndConsentTest
         final CodePhrase receiverCode = CodePhrase.parse("8-amber-falcon-river");
         final AtomicReference<Offer> offered = new AtomicReference<>();
 
-        final TransferFixture.Outcome outcome = TransferFixture.run(List.of(source()), out, senderCode, receiverCode,
+        final TransferFixture.Outcome outcome = TransferFixture.run(List.of(TransferFixture.report(tmp)), out,
+            senderCode, receiverCode,
             b -> b, b -> b, offer ->
             {
                 offered.set(offer);
@@ -63,7 +49,7 @@ class TransferPairingAndConsentTest
         assertEquals(Failure.WRONG_CODE, outcome.receiveError().failure(), outcome.receiveError()::getMessage);
         assertTrue(outcome.sendError().getMessage().contains("wrong code"));
         assertNull(offered.get(), "no offer may reach the receiver");
-        assertTrue(isEmpty(out), "nothing written");
+        assertTrue(TransferFixture.isEmpty(out), "nothing written");
     }
 
     @ParameterizedTest
@@ -74,7 +60,8 @@ class TransferPairingAndConsentTest
         final CodePhrase code = CodePhrase.generate(new SecureRandom());
         final AtomicReference<Offer> offered = new AtomicReference<>();
 
-        final TransferFixture.Outcome outcome = TransferFixture.run(List.of(source()), out, code, code, b -> b, b -> b,
+        final TransferFixture.Outcome outcome = TransferFixture.run(List.of(TransferFixture.report(tmp)), out,
+            code, code, b -> b, b -> b,
             offer ->
             {
                 offered.set(offer);
@@ -87,7 +74,7 @@ class TransferPairingAndConsentTest
         assertEquals(1, offered.get().fileCount());
         assertEquals(200_000, offered.get().totalBytes());
         assertEquals("report.txt", offered.get().entries().get(0).path());
-        assertTrue(isEmpty(out), "nothing written");
+        assertTrue(TransferFixture.isEmpty(out), "nothing written");
     }
 
     @ParameterizedTest
@@ -99,7 +86,8 @@ class TransferPairingAndConsentTest
         Files.write(out.resolve("report.txt"), mine);
         final CodePhrase code = CodePhrase.generate(new SecureRandom());
 
-        final TransferFixture.Outcome outcome = TransferFixture.run(List.of(source()), out, code, code, b -> b, b -> b,
+        final TransferFixture.Outcome outcome = TransferFixture.run(List.of(TransferFixture.report(tmp)), out,
+            code, code, b -> b, b -> b,
             ConsentCallback.ACCEPT_ALL, wire);
 
         assertEquals(Failure.CONFLICT, outcome.receiveError().failure(), outcome.receiveError()::getMessage);
@@ -119,7 +107,7 @@ class TransferPairingAndConsentTest
         final byte[] mine = "precious".getBytes(StandardCharsets.UTF_8);
         Files.write(out.resolve("report.txt"), mine);
         final CodePhrase code = CodePhrase.generate(new SecureRandom());
-        final Path src = source();
+        final Path src = TransferFixture.report(tmp);
 
         final TransferFixture.Outcome outcome = TransferFixture.run(List.of(src), out, code, code, b -> b,
             b -> b.overwrite(OverwritePolicy.RENAME), ConsentCallback.ACCEPT_ALL,
@@ -138,7 +126,7 @@ class TransferPairingAndConsentTest
         final Path out = Files.createDirectories(tmp.resolve("out"));
         Files.write(out.resolve("report.txt"), "old".getBytes(StandardCharsets.UTF_8));
         final CodePhrase code = CodePhrase.generate(new SecureRandom());
-        final Path src = source();
+        final Path src = TransferFixture.report(tmp);
 
         final TransferFixture.Outcome outcome = TransferFixture.run(List.of(src), out, code, code, b -> b,
             b -> b.overwrite(OverwritePolicy.OVERWRITE), ConsentCallback.ACCEPT_ALL,

@@ -84,34 +84,24 @@ public class StreamBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long recvEach() {
-        offerBatch();
-        long received = 0;
-        DirectBuffer m;
-        while ((m = sink.tryRecv()) != null) {
-            received += m.capacity();
-        }
-        return received;
+        offerEach();
+        return drainByRecv();
     }
 
     /** @return bytes received, in {@code poll}s of up to 256 messages. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long pollBatch() {
-        offerBatch();
-        bytes = 0;
-        while (sink.poll(count, 256) > 0) {
-            // drain
-        }
-        return bytes;
+        offerEach();
+        return drainByPoll();
     }
 
     /** @return bytes moved: the sending side only ({@code offer} each message, one flush; raw read). */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long offerOnly() {
-        offerBatch();
-        rawIn.clear();
-        return loop[1].read(rawIn);
+        offerEach();
+        return rawRead();
     }
 
     /** @return bytes moved: the sending side only (one batch {@code offer}, one flush; raw read). */
@@ -123,29 +113,43 @@ public class StreamBenchmark {
             taken += source.offer(next, BATCH - taken);
         }
         source.flush();
-        rawIn.clear();
-        return loop[1].read(rawIn);
+        return rawRead();
     }
 
     /** @return bytes received: the receiving side only (raw write of ready-made frames; {@code poll}s). */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long pollOnly() {
-        rawOut.clear();
-        loop[0].write(rawOut);
-        bytes = 0;
-        while (sink.poll(count, 256) > 0) {
-            // drain
-        }
-        return bytes;
+        rawWrite();
+        return drainByPoll();
     }
 
     /** @return bytes received: the receiving side only, one {@code tryRecv} per message. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long recvOnly() {
-        rawOut.clear();
-        loop[0].write(rawOut);
+        rawWrite();
+        return drainByRecv();
+    }
+
+    /** @return bytes moved through the loop with no framing: a write of the batch and a read of it. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long rawBytes() {
+        rawWrite();
+        return rawRead();
+    }
+
+    private void offerEach() {
+        for (int i = 0; i < BATCH; i++) {
+            if (source.offer(payload) != dev.hayate.core.Status.OK) {
+                throw new IllegalStateException("the loop is sized to take a whole batch");
+            }
+        }
+        source.flush();
+    }
+
+    private long drainByRecv() {
         long received = 0;
         DirectBuffer m;
         while ((m = sink.tryRecv()) != null) {
@@ -154,22 +158,23 @@ public class StreamBenchmark {
         return received;
     }
 
-    /** @return bytes moved through the loop with no framing: a write of the batch and a read of it. */
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public long rawBytes() {
-        rawOut.clear();
-        loop[0].write(rawOut);
-        rawIn.clear();
-        return loop[1].read(rawIn);
+    private long drainByPoll() {
+        bytes = 0;
+        while (sink.poll(count, 256) > 0) {
+            // each poll hands up to 256 messages to count
+        }
+        return bytes;
     }
 
-    private void offerBatch() {
-        for (int i = 0; i < BATCH; i++) {
-            if (source.offer(payload) != dev.hayate.core.Status.OK) {
-                throw new IllegalStateException("the loop is sized to take a whole batch");
-            }
-        }
-        source.flush();
+    /** Ready-made frames into the sink's side of the loop, as a peer's write. */
+    private void rawWrite() {
+        rawOut.clear();
+        loop[0].write(rawOut);
+    }
+
+    /** @return what the source wrote, taken off the loop with no framing. */
+    private long rawRead() {
+        rawIn.clear();
+        return loop[1].read(rawIn);
     }
 }
