@@ -64,6 +64,12 @@ final class TransferCommand implements Callable<Integer> {
             + "second transfer is reported, to separate the engine's steady state from JIT warm-up.")
     boolean warm;
 
+    @Option(names = "--receive-dir", paramLabel = "DIR",
+            description = "Every row writes what it receives under a new folder in DIR (default: beside the source, "
+                    + "in the temporary folder). A tmpfs such as /dev/shm takes the disk out of the measurement: "
+                    + "fsync there costs nothing, so the rows compare the engines alone.")
+    Path receiveDir;
+
     @Option(names = "--keep-file", description = "Keep the random source file (its path is printed).")
     boolean keepFile;
 
@@ -113,10 +119,13 @@ final class TransferCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("hayate-bench-transfer-");
         Path source = work.resolve("random-" + sizeMib + "MiB.bin");
         Map<String, Row> best = new LinkedHashMap<>();
-        try (ScpRig scp = new ScpRig(Files.createDirectory(work.resolve("scp")))) {
+        Path received = receiveDir == null ? Files.createDirectory(work.resolve("received"))
+                : Files.createTempDirectory(Files.createDirectories(receiveDir), "hayate-bench-received-");
+        try (ScpRig scp = new ScpRig(Files.createDirectory(work.resolve("scp")),
+                Files.createDirectory(received.resolve("scp")))) {
             err.printf("bench transfer: writing %d MiB of random bytes to %s%n", sizeMib, source);
             TransferRig.writeRandomFile(source, sizeMib << 20);
-            TransferRig rig = new TransferRig(work, source, transport, jfr == null ? null : jfr.toAbsolutePath(),
+            TransferRig rig = new TransferRig(received, source, transport, jfr == null ? null : jfr.toAbsolutePath(),
                     childJavaOpts == null || childJavaOpts.isBlank() ? List.of()
                             : List.of(childJavaOpts.trim().split("\\s+")));
             if (rows.contains(ScpRig.IMPL)) {
@@ -148,6 +157,9 @@ final class TransferCommand implements Callable<Integer> {
                 err.println("bench transfer: kept the source file: " + kept);
             }
             deleteTree(work);
+            if (receiveDir != null) {
+                deleteTree(received);
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -179,8 +191,8 @@ final class TransferCommand implements Callable<Integer> {
                 .findFirst().orElse(Double.NaN);
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "bench transfer: %d MiB of random bytes over 127.0.0.1, hayate rows on "
-                + "%s, fastest of %d run(s); every row reads the source from the page cache (nothing dropped)%n",
-                sizeMib, transport, runs));
+                + "%s, fastest of %d run(s); every row reads the source from the page cache (nothing dropped)%s%n",
+                sizeMib, transport, runs, receiveDir == null ? "" : "; received into " + receiveDir));
         String fmt = "%-18s %9s %7s %9s %10s %10s %11s %11s %14s%n";
         sb.append(String.format(Locale.ROOT, fmt, "row", "MB/s", "x scp", "x raw-tcp", "CPU s snd", "CPU s rcv",
                 "RSS MiB snd", "RSS MiB rcv", "wire bytes"));

@@ -29,6 +29,8 @@ import dev.hayate.transfer.crypto.ChecksumAlgorithm;
 import dev.hayate.transfer.crypto.ChunkIntegrityException;
 import dev.hayate.transfer.crypto.ChunkOpener;
 import dev.hayate.transfer.crypto.ChunkDecompressor;
+import dev.hayate.transfer.crypto.CipherSuite;
+import dev.hayate.transfer.crypto.CipherWarmup;
 import dev.hayate.transfer.crypto.ChunkHasher;
 import dev.hayate.transfer.crypto.CodePhrase;
 import dev.hayate.transfer.crypto.FileChecksum;
@@ -191,8 +193,10 @@ public final class TransferReceiver
                 throw new TransferException(Failure.IO, "output folder " + outputDir + " is not a directory");
             }
             // The receiver's side of negotiation: only its largest chunk and whether it resumes are read.
-            final Negotiated receiving = new Negotiated(dev.hayate.transfer.crypto.CipherSuite.AES_256_GCM,
+            final Negotiated receiving = new Negotiated(CipherSuite.AES_256_GCM,
                 ChecksumAlgorithm.XXH64, true, resume, maxChunkSize);
+            // AES-256-GCM is every sender's default: compile its fast path while the sender is found and paired.
+            CipherWarmup.start(CipherSuite.AES_256_GCM);
             final ConcurrentLinkedQueue<TransferProtocol> attempts = new ConcurrentLinkedQueue<>();
             final SecureRandom random = new SecureRandom();
             if (source != null)

@@ -29,6 +29,7 @@ import dev.hayate.transfer.crypto.ChecksumAlgorithm;
 import dev.hayate.transfer.crypto.ChunkCompressor;
 import dev.hayate.transfer.crypto.ChunkHasher;
 import dev.hayate.transfer.crypto.CipherSuite;
+import dev.hayate.transfer.crypto.CipherWarmup;
 import dev.hayate.transfer.crypto.CodePhrase;
 import dev.hayate.transfer.crypto.FileChecksum;
 import dev.hayate.transfer.files.Manifest;
@@ -178,6 +179,8 @@ public final class TransferSender
             {
                 throw new TransferException(Failure.IO, "cannot read what to send: " + ex.getMessage(), false, ex);
             }
+            // Compiles the cipher's fast path while the receiver is reached and paired (see CipherWarmup).
+            CipherWarmup.start(proposal.cipherSuite());
             final SecureRandom random = new SecureRandom();
             final Context context = new Context()
                 .name("transfer-sender")

@@ -37,6 +37,7 @@ public final class Impls {
                 new NioBusyImpl(),
                 new SocketImpl(),
                 new NettyImpl(false),
+                NettyImpl.threadedClient(),
                 new NettyImpl(true),
                 new NettyImpl(false, true),
                 new AeronImpl(true),

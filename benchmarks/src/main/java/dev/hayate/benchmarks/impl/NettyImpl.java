@@ -69,6 +69,7 @@ public final class NettyImpl implements JvmImpl {
 
     private final boolean epoll;
     private final boolean tls;
+    private final boolean threadedClient;
 
     /**
      * @param epoll the native epoll transport, busy-polling; otherwise NIO with default blocking event loops
@@ -82,17 +83,33 @@ public final class NettyImpl implements JvmImpl {
      * @param tls   an {@link SslHandler} (TLS 1.3, the JDK's engine) first in both pipelines
      */
     public NettyImpl(boolean epoll, boolean tls) {
+        this(epoll, tls, false);
+    }
+
+    private NettyImpl(boolean epoll, boolean tls, boolean threadedClient) {
         this.epoll = epoll;
         this.tls = tls;
+        this.threadedClient = threadedClient;
+    }
+
+    /**
+     * @return {@code netty-threaded}: NIO, the client on its own event-loop thread and the measuring thread waiting
+     *         for a future the handler completes — the shape of {@code hayate-async} with its default runtime
+     */
+    public static NettyImpl threadedClient() {
+        return new NettyImpl(false, false, true);
     }
 
     @Override
     public String name() {
-        return (epoll ? "netty-epoll" : "netty") + (tls ? "-tls" : "");
+        return (epoll ? "netty-epoll" : "netty") + (tls ? "-tls" : "") + (threadedClient ? "-threaded" : "");
     }
 
     @Override
     public String description() {
+        if (threadedClient) {
+            return "Netty 4.2 NIO transport, client on its own event-loop thread, the caller waits on a future per reply";
+        }
         return (epoll
                 ? "Netty 4.2 native epoll transport, busy-polling event loops on both sides"
                 : "Netty 4.2 NIO transport, event loops block in select (FixedLengthFrameDecoder + handler)")
@@ -113,7 +130,7 @@ public final class NettyImpl implements JvmImpl {
 
     @Override
     public boolean supportsThroughput() {
-        return !epoll;
+        return !epoll && !threadedClient;
     }
 
     private IoHandlerFactory serverIo() {
@@ -141,7 +158,7 @@ public final class NettyImpl implements JvmImpl {
 
     @Override
     public PingClient pingClient(Spec spec, String address) throws IOException {
-        return new Client(spec, address);
+        return threadedClient ? new ThreadedClient(spec, address) : new Client(spec, address);
     }
 
     @Override
@@ -397,6 +414,72 @@ public final class NettyImpl implements JvmImpl {
         @Override
         public void close() {
             shutdown();
+        }
+    }
+
+    /**
+     * Parent side of {@code netty-threaded}: the way a Netty user calls a server from application code. The
+     * client's channel lives on a one-thread {@link MultiThreadIoEventLoopGroup}; the measuring thread writes (a
+     * hand-off to the event loop, which Netty makes as a task plus a wake-up) and waits on a future that the
+     * handler completes on the event loop (a second hand-off back).
+     */
+    private final class ThreadedClient implements PingClient {
+        private final int size;
+        private final byte[] payload;
+        private final MultiThreadIoEventLoopGroup group;
+        private final Channel ch;
+        private volatile java.util.concurrent.CompletableFuture<Void> reply;
+
+        ThreadedClient(Spec spec, String address) throws IOException {
+            this.size = spec.size();
+            this.payload = Loopback.payload(size);
+            this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            Bootstrap b = new Bootstrap()
+                    .group(group)
+                    .channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel c) {
+                            c.pipeline().addLast(new FixedLengthFrameDecoder(size), new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                    ReferenceCountUtil.release(msg);
+                                    reply.complete(null);
+                                }
+
+                                @Override
+                                public void channelInactive(ChannelHandlerContext ctx) {
+                                    java.util.concurrent.CompletableFuture<Void> waiting = reply;
+                                    if (waiting != null) {
+                                        waiting.completeExceptionally(new EOFException("server closed"));
+                                    }
+                                }
+                            });
+                        }
+                    });
+            ChannelFuture f = b.connect(Loopback.port(address));
+            if (!f.awaitUninterruptibly(10, TimeUnit.SECONDS) || !f.isSuccess()) {
+                group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                throw new IOException("connect failed or timed out", f.cause());
+            }
+            ch = f.channel();
+        }
+
+        @Override
+        public void roundTrip() throws Exception {
+            java.util.concurrent.CompletableFuture<Void> waiting = new java.util.concurrent.CompletableFuture<>();
+            reply = waiting;
+            ByteBuf m = ch.alloc().directBuffer(size, size);
+            m.writeBytes(payload);
+            ch.writeAndFlush(m, ch.voidPromise());
+            waiting.get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }
 

@@ -40,16 +40,19 @@ public final class ScpRig implements AutoCloseable {
     private static final Pattern TIMES = Pattern.compile("(\\d+)m([\\d.]+)s\\s+(\\d+)m([\\d.]+)s");
 
     private final Path dir;
+    private final Path in;
     private final long ticks;
     private Process sshd;
     private int port;
     private String unavailable;
 
     /**
-     * @param dir an empty private temporary folder for keys, configuration and the received file
+     * @param dir an empty private temporary folder for keys and configuration
+     * @param in  an empty private folder the copied file goes to
      */
-    public ScpRig(final Path dir) {
+    public ScpRig(final Path dir, final Path in) {
         this.dir = dir;
+        this.in = in;
         this.ticks = clockTicks();
     }
 
@@ -79,7 +82,6 @@ public final class ScpRig implements AutoCloseable {
             run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("host_key").toString()));
             run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("user_key").toString()));
             Files.copy(dir.resolve("user_key.pub"), dir.resolve("authorized_keys"));
-            Files.createDirectory(dir.resolve("in"));
             Files.writeString(dir.resolve("sshd_config"), String.join("\n",
                     "ListenAddress 127.0.0.1",
                     "HostKey " + dir.resolve("host_key"),
@@ -124,7 +126,6 @@ public final class ScpRig implements AutoCloseable {
         if (unavailable != null) {
             return Row.skipped(IMPL, unavailable);
         }
-        Path in = dir.resolve("in");
         Path target = in.resolve(source.getFileName());
         try {
             Path empty = dir.resolve("empty");

@@ -37,7 +37,7 @@ import java.util.stream.Stream;
 public final class TransferRig {
     private static final Duration READY = Duration.ofSeconds(60);
 
-    private final Path work;
+    private final Path receiveRoot;
     private final Path source;
     private final String transport;
     private final Path jfrDir;
@@ -46,16 +46,16 @@ public final class TransferRig {
     private int rowCount;
 
     /**
-     * @param work      a private temporary folder (received files go under it)
+     * @param receiveRoot a private folder the received files go under
      * @param source    the file to move
      * @param transport {@code tcp} or {@code quic}
      * @param jfrDir    when not null, each child JVM records a JFR profile there
      * @param childJavaOpts extra JVM options for every child (diagnosis: JIT thresholds, GC)
      * @throws IOException when the source cannot be read
      */
-    public TransferRig(final Path work, final Path source, final String transport, final Path jfrDir,
+    public TransferRig(final Path receiveRoot, final Path source, final String transport, final Path jfrDir,
                        final List<String> childJavaOpts) throws IOException {
-        this.work = work;
+        this.receiveRoot = receiveRoot;
         this.source = source;
         this.transport = transport;
         this.jfrDir = jfrDir;
@@ -142,7 +142,7 @@ public final class TransferRig {
 
     private Row jvmRow(final String impl, final Args<Path> receiverArgs, final Args<String> senderArgs,
                        final int rounds) throws InterruptedException {
-        Path out = work.resolve("out-" + (++rowCount) + "-" + impl);
+        Path out = receiveRoot.resolve("out-" + (++rowCount) + "-" + impl);
         try {
             Files.createDirectory(out);
             Map<String, Object> received;
