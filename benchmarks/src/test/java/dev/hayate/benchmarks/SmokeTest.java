@@ -76,6 +76,16 @@ class SmokeTest {
                 text);
     }
 
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void shouldRunNettyWithItsClientOnAnEventLoopThread() {
+        assertEquals(0, run("pingpong", "--impl", "netty-threaded", "--count", "2000", "--warmup", "500", "--json"),
+                err::toString);
+        Map<String, Object> m = jsonLine();
+        assertEquals("netty-threaded", m.get("impl"));
+        assertEquals(2000L, m.get("count"));
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"hayate-nonblocking", "hayate-blocking", "hayate-async"})
     @Timeout(value = 150, unit = TimeUnit.SECONDS)

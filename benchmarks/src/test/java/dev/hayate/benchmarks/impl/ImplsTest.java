@@ -24,7 +24,7 @@ class ImplsTest {
         List<String> names = Impls.all(null).stream().map(Impl::name).toList();
         assertEquals(List.of("hayate-nonblocking", "hayate-blocking", "hayate-async", "hayate-async-direct",
                 "hayate-async-pool", "hayate-async-spin", "hayate-async-invoker", "hayate-quic", "hayate-tls", "c-busy",
-                "c-block", "nio-busy", "socket", "netty", "netty-epoll", "netty-tls", "aeron-udp", "aeron-ipc"), names);
+                "c-block", "nio-busy", "socket", "netty", "netty-threaded", "netty-epoll", "netty-tls", "aeron-udp", "aeron-ipc"), names);
         assertEquals(names.size(), new HashSet<>(names).size());
         for (Impl i : Impls.all(null)) {
             assertTrue(i instanceof JvmImpl || i instanceof ExternalImpl, i.name());
