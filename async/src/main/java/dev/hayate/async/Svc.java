@@ -13,7 +13,7 @@ import dev.hayate.core.Callback;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
 import dev.hayate.core.ProtocolFactory;
-import dev.hayate.core.ServiceEndpoint;
+import dev.hayate.core.internal.ServiceEndpoint;
 import dev.hayate.core.loop.DutyLoop;
 import dev.hayate.core.transport.IoPoller;
 

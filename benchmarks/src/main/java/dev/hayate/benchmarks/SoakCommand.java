@@ -1,20 +1,5 @@
 package dev.hayate.benchmarks;
 
-import dev.hayate.benchmarks.rig.Json;
-import dev.hayate.core.Callback;
-import dev.hayate.core.Connection;
-import dev.hayate.core.Connector;
-import dev.hayate.core.Context;
-import dev.hayate.core.DirectBufferCodec;
-import dev.hayate.core.PollHandler;
-import dev.hayate.core.ProtocolFactory;
-import dev.hayate.core.Status;
-import dev.hayate.core.buffer.BufferPool;
-import dev.hayate.core.stat.Counters;
-import dev.hayate.core.stat.Stat;
-import dev.hayate.core.transport.TcpTransportProvider;
-import dev.hayate.async.AsyncRuntime;
-import dev.hayate.async.Svc;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.BufferPoolMXBean;
@@ -39,13 +24,29 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+
+import dev.hayate.async.AsyncRuntime;
+import dev.hayate.async.Svc;
+import dev.hayate.benchmarks.rig.Json;
+import dev.hayate.core.Callback;
+import dev.hayate.core.Connection;
+import dev.hayate.core.Context;
+import dev.hayate.core.DirectBufferCodec;
+import dev.hayate.core.PollHandler;
+import dev.hayate.core.ProtocolFactory;
+import dev.hayate.core.Status;
+import dev.hayate.core.buffer.BufferPool;
+import dev.hayate.core.internal.Connector;
+import dev.hayate.core.stat.Counters;
+import dev.hayate.core.stat.Stat;
+import dev.hayate.core.transport.TcpTransportProvider;
 import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Object2IntHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code bench soak}: one async {@code Svc} holds many well-behaved connections exchanging messages for a while,

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 
 import dev.hayate.core.Callback;
-import dev.hayate.core.ClientLink;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
 import dev.hayate.core.Deadline;
@@ -14,7 +13,8 @@ import dev.hayate.core.ReconnectPolicy;
 import dev.hayate.core.Reconnector;
 import dev.hayate.core.Status;
 import dev.hayate.core.WaitStrategy;
-import dev.hayate.core.WaitingClt;
+import dev.hayate.core.internal.ClientLink;
+import dev.hayate.core.internal.WaitingClt;
 
 /**
  * A blocking client connection: the simplest face. {@link #send(Object)} returns once the whole frame is

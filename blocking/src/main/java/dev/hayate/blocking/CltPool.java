@@ -12,7 +12,7 @@ import dev.hayate.core.KernelWait;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
 import dev.hayate.core.WaitStrategy;
-import dev.hayate.core.WaitingPool;
+import dev.hayate.core.internal.WaitingPool;
 
 /**
  * A round-robin pool of client connections that waits in the kernel ({@link WaitingPool}): sends go to the

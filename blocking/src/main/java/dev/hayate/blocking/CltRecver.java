@@ -3,7 +3,7 @@ package dev.hayate.blocking;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
 import dev.hayate.core.WaitStrategy;
-import dev.hayate.core.WaitingRecver;
+import dev.hayate.core.internal.WaitingRecver;
 
 /**
  * The receiving half of a blocking {@link Clt}, after {@link Clt#split()}: waits in the kernel. A

@@ -4,7 +4,7 @@ import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
 import dev.hayate.core.Status;
 import dev.hayate.core.WaitStrategy;
-import dev.hayate.core.WaitingSender;
+import dev.hayate.core.internal.WaitingSender;
 
 /**
  * The sending half of a blocking {@link Clt}, after {@link Clt#split()}: waits in the kernel. Bytes are left

@@ -8,13 +8,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.hayate.core.Acceptor;
 import dev.hayate.core.Callback;
-import dev.hayate.core.ClientLink;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
 import dev.hayate.core.KernelWait;
-import dev.hayate.core.PooledService;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.WaitStrategy;
+import dev.hayate.core.internal.ClientLink;
+import dev.hayate.core.internal.PooledService;
 
 /**
  * A blocking service. Either accept connections yourself ({@link #accept()} blocks until one is admitted

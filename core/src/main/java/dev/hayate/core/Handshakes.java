@@ -2,6 +2,9 @@ package dev.hayate.core;
 
 import java.util.concurrent.TimeUnit;
 
+import dev.hayate.core.internal.RecvHalf;
+import dev.hayate.core.internal.SendHalf;
+
 /**
  * Runs a protocol's handshake over a connection, on the calling thread, waiting in the kernel and bounded
  * by the context's handshake timeout.

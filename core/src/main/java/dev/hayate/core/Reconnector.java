@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.hayate.core.internal.Connector;
+
 /**
  * Keeps a client connected: when its connection closes for any reason but a local close, a background
  * thread reconnects (handshake included) following a {@link ReconnectPolicy}, and tells a listener. The

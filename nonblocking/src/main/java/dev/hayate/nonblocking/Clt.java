@@ -5,14 +5,14 @@ import java.net.SocketAddress;
 
 import dev.hayate.core.BusySpinWait;
 import dev.hayate.core.Callback;
-import dev.hayate.core.ClientLink;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.ReconnectPolicy;
 import dev.hayate.core.Reconnector;
 import dev.hayate.core.Status;
-import dev.hayate.core.WaitingClt;
+import dev.hayate.core.internal.ClientLink;
+import dev.hayate.core.internal.WaitingClt;
 
 /**
  * A nonblocking, busy-spinning client connection: the lowest-latency face. Every call is driven by the

@@ -11,7 +11,7 @@ import dev.hayate.core.ConId;
 import dev.hayate.core.Context;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
-import dev.hayate.core.WaitingPool;
+import dev.hayate.core.internal.WaitingPool;
 
 /**
  * A round-robin pool of client connections that busy-spins ({@link WaitingPool}): sends go to the next live

@@ -3,7 +3,7 @@ package dev.hayate.nonblocking;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
 import dev.hayate.core.WaitStrategy;
-import dev.hayate.core.WaitingRecver;
+import dev.hayate.core.internal.WaitingRecver;
 
 /**
  * The receiving half of a nonblocking {@link Clt}, after {@link Clt#split()}: busy-spins, never parks.

@@ -10,12 +10,12 @@ import java.util.concurrent.TimeUnit;
 import dev.hayate.core.Acceptor;
 import dev.hayate.core.BusySpinWait;
 import dev.hayate.core.Callback;
-import dev.hayate.core.ClientLink;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
-import dev.hayate.core.PooledService;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
+import dev.hayate.core.internal.ClientLink;
+import dev.hayate.core.internal.PooledService;
 
 /**
  * A nonblocking service: binds, and accepts connections one attempt at a time, each becoming a

@@ -98,8 +98,10 @@ class KwikBackendTest
             }
             client.close();
             assertTrue(serverSide.isClosed(), "the server kept a connection whose peer went silent");
-            assertTrue(serverSide.observe().lastError().getMessage().contains("idle"),
-                serverSide.observe().lastError().getMessage());
+            // Either end's idle timer may fire first: the server's own (idle), or the client's, whose kwik then
+            // tells the server with a CONNECTION_CLOSE (closed by peer); both end the server side in time.
+            final String why = serverSide.observe().lastError().getMessage();
+            assertTrue(why.contains("idle") || why.contains("closed by peer"), why);
         }
     }
 

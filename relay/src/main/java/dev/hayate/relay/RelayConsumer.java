@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.hayate.core.CloseReason;
 import dev.hayate.core.Deadline;
-import dev.hayate.core.WaitingClt;
+import dev.hayate.core.internal.WaitingClt;
 import dev.hayate.transfer.crypto.ChunkIntegrityException;
 
 /**

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 import dev.hayate.core.Status;
-import dev.hayate.core.WaitingClt;
+import dev.hayate.core.internal.WaitingClt;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 

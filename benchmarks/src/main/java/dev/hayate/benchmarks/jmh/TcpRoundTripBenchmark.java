@@ -1,5 +1,8 @@
 package dev.hayate.benchmarks.jmh;
 
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
 import dev.hayate.codec.SbeMessage;
 import dev.hayate.codec.orderentry.OrderEntryCodecs;
 import dev.hayate.codec.orderentry.sbe.ExecType;
@@ -14,12 +17,10 @@ import dev.hayate.codec.orderentry.sbe.TimeInForce;
 import dev.hayate.core.Acceptor;
 import dev.hayate.core.Callback;
 import dev.hayate.core.Connection;
-import dev.hayate.core.Connector;
 import dev.hayate.core.Context;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
+import dev.hayate.core.internal.Connector;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

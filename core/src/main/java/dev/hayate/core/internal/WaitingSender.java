@@ -1,6 +1,14 @@
-package dev.hayate.core;
+package dev.hayate.core.internal;
 
 import java.util.concurrent.TimeUnit;
+
+import dev.hayate.core.ConId;
+import dev.hayate.core.Connection;
+import dev.hayate.core.Context;
+import dev.hayate.core.Deadline;
+import dev.hayate.core.MessageSender;
+import dev.hayate.core.Status;
+import dev.hayate.core.WaitStrategy;
 
 /**
  * The one implementation of the sending half of a split client connection, for the faces that wait on the

@@ -1,6 +1,15 @@
-package dev.hayate.core;
+package dev.hayate.core.internal;
 
 import java.util.concurrent.TimeUnit;
+
+import dev.hayate.core.CloseReason;
+import dev.hayate.core.ConId;
+import dev.hayate.core.Connection;
+import dev.hayate.core.Context;
+import dev.hayate.core.Deadline;
+import dev.hayate.core.MessageHandler;
+import dev.hayate.core.MessageReceiver;
+import dev.hayate.core.WaitStrategy;
 
 /**
  * The one implementation of the receiving half of a split client connection, for the faces that wait on the

@@ -1,10 +1,18 @@
-package dev.hayate.core;
+package dev.hayate.core.internal;
 
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+
+import dev.hayate.core.Callback;
+import dev.hayate.core.ConId;
+import dev.hayate.core.ConnectionPool;
+import dev.hayate.core.Context;
+import dev.hayate.core.ProtocolFactory;
+import dev.hayate.core.Status;
+import dev.hayate.core.WaitStrategy;
 
 /**
  * The one implementation of a round-robin pool of client connections for the faces that wait on the caller's

@@ -1,6 +1,9 @@
-package dev.hayate.core;
+package dev.hayate.core.internal;
 
 import java.net.SocketAddress;
+
+import dev.hayate.core.Acceptor;
+import dev.hayate.core.Context;
 
 /**
  * What every face's {@code Svc} has in common: the bound {@link Acceptor} and its counters.

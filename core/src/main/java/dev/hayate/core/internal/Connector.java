@@ -1,4 +1,4 @@
-package dev.hayate.core;
+package dev.hayate.core.internal;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -7,6 +7,12 @@ import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.hayate.core.Callback;
+import dev.hayate.core.ConId;
+import dev.hayate.core.Connection;
+import dev.hayate.core.Context;
+import dev.hayate.core.Handshakes;
+import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.stat.Stat;
 import dev.hayate.core.transport.Transport;
 import org.agrona.concurrent.NanoClock;

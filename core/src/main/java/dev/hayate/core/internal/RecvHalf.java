@@ -1,7 +1,12 @@
-package dev.hayate.core;
+package dev.hayate.core.internal;
 
 import java.util.concurrent.TimeUnit;
 
+import dev.hayate.core.Connection;
+import dev.hayate.core.Context;
+import dev.hayate.core.MessageHandler;
+import dev.hayate.core.Readiness;
+import dev.hayate.core.WaitStrategy;
 import org.agrona.concurrent.NanoClock;
 
 /**

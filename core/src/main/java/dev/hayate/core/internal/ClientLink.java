@@ -1,9 +1,19 @@
-package dev.hayate.core;
+package dev.hayate.core.internal;
 
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
+import dev.hayate.core.Callback;
+import dev.hayate.core.Connection;
+import dev.hayate.core.Context;
+import dev.hayate.core.MessageHandler;
+import dev.hayate.core.ProtocolFactory;
+import dev.hayate.core.Readiness;
+import dev.hayate.core.ReconnectPolicy;
+import dev.hayate.core.Reconnector;
+import dev.hayate.core.Status;
+import dev.hayate.core.WaitStrategy;
 import org.agrona.concurrent.NanoClock;
 
 /**

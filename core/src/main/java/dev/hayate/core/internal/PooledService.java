@@ -1,9 +1,17 @@
-package dev.hayate.core;
+package dev.hayate.core.internal;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.hayate.core.Acceptor;
+import dev.hayate.core.ConId;
+import dev.hayate.core.Connection;
+import dev.hayate.core.ConnectionPool;
+import dev.hayate.core.Context;
+import dev.hayate.core.Readiness;
+import dev.hayate.core.Status;
+import dev.hayate.core.WaitStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
