@@ -56,18 +56,20 @@ final class SystemInfo {
     }
 
     /**
-     * @return this JVM's command line, with a long class path shortened
+     * @return this JVM's command line as it can be committed: the JDK's executable as {@code java} (the report
+     *         names the JDK), paths under the working directory relative to it, a long class path shortened
      */
     static String command() {
         ProcessHandle.Info info = ProcessHandle.current().info();
         if (info.command().isEmpty() || info.arguments().isEmpty()) {
             return "java " + System.getProperty("sun.java.command", "?");
         }
+        String cwd = System.getProperty("user.dir") + java.io.File.separator;
         List<String> parts = new ArrayList<>();
-        parts.add(info.command().get());
+        parts.add("java");
         String[] args = info.arguments().get();
         for (int i = 0; i < args.length; i++) {
-            String a = args[i];
+            String a = args[i].replace(cwd, "");
             parts.add(a.contains(" ") ? "'" + a + "'" : a);
             boolean cp = a.equals("-cp") || a.equals("-classpath") || a.equals("--class-path");
             if (cp && i + 1 < args.length && args[i + 1].length() > 120) {
