@@ -87,11 +87,19 @@ class ConformanceTest
             new Transports("quic-netty", () -> quic(QuicConfig.Backend.NETTY)),
             new Transports("quic-kwik", () -> quic(QuicConfig.Backend.KWIK)),
             new Transports("tls", ConformanceTest::tls));
+        // -Dhayate.conformance.transports=quic (name prefixes, comma-separated) runs only those: for repeating the
+        // QUIC suite many times without the rest. Unset, every transport runs.
+        final String only = System.getProperty("hayate.conformance.transports", "");
         final List<Arguments> arguments = new ArrayList<>();
         for (final Flavour flavour : Flavours.ALL)
         {
             for (final Transports transport : transports)
             {
+                if (!only.isBlank() && java.util.Arrays.stream(only.split(",")).map(String::trim)
+                    .noneMatch(transport.name()::startsWith))
+                {
+                    continue;
+                }
                 arguments.add(Arguments.of(flavour.name(), flavour, transport));
             }
         }
