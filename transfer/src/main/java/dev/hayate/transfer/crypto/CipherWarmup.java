@@ -12,7 +12,7 @@ import java.util.Set;
  * <p>Why: on JDK 17 the AES-GCM intrinsics (GHASH with PCLMULQDQ, AES-CTR) are used only from C2-compiled callers.
  * A transfer seals about a thousand 1 MiB chunks per GiB, too few calls for C2 to compile the callers soon, so
  * the first hundreds of MiB ran GHASH as interpreted Java at about 50 MB/s: measured, 2.3 of the sender's 3.1 CPU
- * seconds for a 1 GiB transfer, and all of the time of a transfer under 100 MiB. A few thousand small
+ * seconds for a 1 GiB transfer, and all of the time of a transfer under 100 MiB. Twelve thousand small
  * operations on direct buffers (the engine's own path, {@link FrameCrypto} seal then open) get those callers
  * compiled in about 0.3 s of one thread's time, before the first chunk; JDK 25 compiles sooner and needs less.
  *
@@ -26,7 +26,8 @@ public final class CipherWarmup
 {
     /** Operations of each kind; enough for C2 on JDK 17 (its tier-4 invocation threshold is 5,000). */
     static final int OPERATIONS = 12_000;
-    /** Bytes per operation: several GHASH and counter blocks, so the multi-block loops are compiled too. */
+    /** Bytes per operation: four GHASH and counter blocks, so the multi-block loops run; small, because until C2 has
+     *  compiled the callers every byte goes through interpreted GHASH. */
     static final int LENGTH = 64;
 
     private static final Set<CipherSuite> STARTED = EnumSet.noneOf(CipherSuite.class);
