@@ -390,12 +390,29 @@ public final class QuicConnection implements AutoCloseable
 
     void onStreamClosed(final QuicStream stream)
     {
-        streams.remove(stream.id());
-        final QuicStreamStats stats = stream.observe();
-        final QuicException error = stats.lastError();
-        addEvent(new QuicEvent(QuicEvent.Type.STREAM_CLOSED, stream.id(),
+        // Removal and event under the connection's lock, the one onClosed takes to report what is left: a stream
+        // that ends while the connection closes is reported once, and before DISCONNECTED. (Lock order: the
+        // connection's, then a stream's inside observe(); a stream never calls in here holding its own.)
+        lock.lock();
+        try
+        {
+            if (streams.remove(stream.id(), stream))
+            {
+                addEvent(streamClosedEvent(stream));
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    private static QuicEvent streamClosedEvent(final QuicStream stream)
+    {
+        final QuicException error = stream.observe().lastError();
+        return new QuicEvent(QuicEvent.Type.STREAM_CLOSED, stream.id(),
             error == null ? QuicException.NO_CODE : error.errorCode(),
-            error == null ? "finished in both directions" : error.getMessage()));
+            error == null ? "finished in both directions" : error.getMessage());
     }
 
     void onStreamError(final QuicStream stream, final QuicException error)
@@ -432,7 +449,24 @@ public final class QuicConnection implements AutoCloseable
         {
             stream.onConnectionClosed(cause);
         }
-        addEvent(new QuicEvent(QuicEvent.Type.DISCONNECTED, -1, cause.errorCode(), cause.getMessage()));
+        lock.lock();
+        try
+        {
+            // A stream whose own report is still on its way (another thread marked it closed an instant before) is
+            // reported here, so every opened stream's STREAM_CLOSED precedes DISCONNECTED, which ends the events.
+            for (final QuicStream stream : open)
+            {
+                if (streams.remove(stream.id(), stream))
+                {
+                    addEvent(streamClosedEvent(stream));
+                }
+            }
+            addEvent(new QuicEvent(QuicEvent.Type.DISCONNECTED, -1, cause.errorCode(), cause.getMessage()));
+        }
+        finally
+        {
+            lock.unlock();
+        }
         for (final Consumer<QuicConnection> listener : closeListeners)
         {
             if (closeListeners.remove(listener))
