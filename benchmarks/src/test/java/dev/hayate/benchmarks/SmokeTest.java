@@ -33,15 +33,16 @@ class SmokeTest {
         return Json.parseFlat(lines.get(0));
     }
 
-    @Test
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"nio-busy", "netty-threaded"})
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
-    void shouldRunNioBusyPingPongAcrossTwoProcesses() {
-        assertEquals(0, run("pingpong", "--impl", "nio-busy", "--count", "2000", "--warmup", "500", "--json"),
+    void shouldRunAJavaPeerPingPongAcrossTwoProcesses(String impl) {
+        assertEquals(0, run("pingpong", "--impl", impl, "--count", "2000", "--warmup", "500", "--json"),
                 err::toString);
         Map<String, Object> m = jsonLine();
         assertEquals(List.of("impl", "size", "count", "p50_us", "p90_us", "p99_us", "p999_us", "max_us",
                 "alloc_bytes_per_msg"), List.copyOf(m.keySet()));
-        assertEquals("nio-busy", m.get("impl"));
+        assertEquals(impl, m.get("impl"));
         assertEquals(64L, m.get("size"));
         assertEquals(2000L, m.get("count"));
         double previous = 0;
@@ -74,16 +75,6 @@ class SmokeTest {
         String text = out.toString();
         assertTrue(text.contains("p99.9 us") && text.contains("(service)") && text.contains("intended send time"),
                 text);
-    }
-
-    @Test
-    @Timeout(value = 150, unit = TimeUnit.SECONDS)
-    void shouldRunNettyWithItsClientOnAnEventLoopThread() {
-        assertEquals(0, run("pingpong", "--impl", "netty-threaded", "--count", "2000", "--warmup", "500", "--json"),
-                err::toString);
-        Map<String, Object> m = jsonLine();
-        assertEquals("netty-threaded", m.get("impl"));
-        assertEquals(2000L, m.get("count"));
     }
 
     @org.junit.jupiter.params.ParameterizedTest

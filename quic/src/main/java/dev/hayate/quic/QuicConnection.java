@@ -398,21 +398,16 @@ public final class QuicConnection implements AutoCloseable
         {
             if (streams.remove(stream.id(), stream))
             {
-                addEvent(streamClosedEvent(stream));
+                final QuicException error = stream.observe().lastError();
+                addEvent(new QuicEvent(QuicEvent.Type.STREAM_CLOSED, stream.id(),
+                    error == null ? QuicException.NO_CODE : error.errorCode(),
+                    error == null ? "finished in both directions" : error.getMessage()));
             }
         }
         finally
         {
             lock.unlock();
         }
-    }
-
-    private static QuicEvent streamClosedEvent(final QuicStream stream)
-    {
-        final QuicException error = stream.observe().lastError();
-        return new QuicEvent(QuicEvent.Type.STREAM_CLOSED, stream.id(),
-            error == null ? QuicException.NO_CODE : error.errorCode(),
-            error == null ? "finished in both directions" : error.getMessage());
     }
 
     void onStreamError(final QuicStream stream, final QuicException error)
@@ -456,10 +451,7 @@ public final class QuicConnection implements AutoCloseable
             // reported here, so every opened stream's STREAM_CLOSED precedes DISCONNECTED, which ends the events.
             for (final QuicStream stream : open)
             {
-                if (streams.remove(stream.id(), stream))
-                {
-                    addEvent(streamClosedEvent(stream));
-                }
+                onStreamClosed(stream);
             }
             addEvent(new QuicEvent(QuicEvent.Type.DISCONNECTED, -1, cause.errorCode(), cause.getMessage()));
         }

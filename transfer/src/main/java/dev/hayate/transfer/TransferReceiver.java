@@ -196,7 +196,7 @@ public final class TransferReceiver
             final Negotiated receiving = new Negotiated(CipherSuite.AES_256_GCM,
                 ChecksumAlgorithm.XXH64, true, resume, maxChunkSize);
             // AES-256-GCM is every sender's default: compile its fast path while the sender is found and paired.
-            CipherWarmup.start(CipherSuite.AES_256_GCM);
+            CipherWarmup.start(receiving.cipherSuite());
             final ConcurrentLinkedQueue<TransferProtocol> attempts = new ConcurrentLinkedQueue<>();
             final SecureRandom random = new SecureRandom();
             if (source != null)

@@ -39,6 +39,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -428,7 +429,7 @@ public final class NettyImpl implements JvmImpl {
         private final byte[] payload;
         private final MultiThreadIoEventLoopGroup group;
         private final Channel ch;
-        private volatile java.util.concurrent.CompletableFuture<Void> reply;
+        private volatile CompletableFuture<Void> reply;
 
         ThreadedClient(Spec spec, String address) throws IOException {
             this.size = spec.size();
@@ -450,7 +451,7 @@ public final class NettyImpl implements JvmImpl {
 
                                 @Override
                                 public void channelInactive(ChannelHandlerContext ctx) {
-                                    java.util.concurrent.CompletableFuture<Void> waiting = reply;
+                                    CompletableFuture<Void> waiting = reply;
                                     if (waiting != null) {
                                         waiting.completeExceptionally(new EOFException("server closed"));
                                     }
@@ -468,7 +469,7 @@ public final class NettyImpl implements JvmImpl {
 
         @Override
         public void roundTrip() throws Exception {
-            java.util.concurrent.CompletableFuture<Void> waiting = new java.util.concurrent.CompletableFuture<>();
+            CompletableFuture<Void> waiting = new CompletableFuture<>();
             reply = waiting;
             ByteBuf m = ch.alloc().directBuffer(size, size);
             m.writeBytes(payload);
