@@ -89,19 +89,35 @@ final class GatewayFixture implements AutoCloseable
      */
     String awaitEvent(final Predicate<String> what, final long timeoutMs)
     {
+        return awaitEvent(what, 1, timeoutMs);
+    }
+
+    /**
+     * Waits for the {@code nth} event that matches, for a step that happens more than once in a test (a second
+     * disconnect of the same user, say).
+     *
+     * @param what      matches the lines.
+     * @param nth       how many matching lines to wait for, 1 for the first.
+     * @param timeoutMs bound.
+     * @return the nth matching line.
+     */
+    String awaitEvent(final Predicate<String> what, final int nth, final long timeoutMs)
+    {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (System.nanoTime() - deadline < 0)
         {
+            int seen = 0;
             for (final String line : events)
             {
-                if (what.test(line))
+                if (what.test(line) && ++seen == nth)
                 {
                     return line;
                 }
             }
             sleep(5);
         }
-        return fail("no such gateway event within " + timeoutMs + " ms; events: " + List.copyOf(events));
+        return fail("no " + (nth == 1 ? "such gateway event" : nth + " such gateway events") + " within " +
+            timeoutMs + " ms; events: " + List.copyOf(events));
     }
 
     static void awaitTrue(final BooleanSupplier condition, final long timeoutMs, final String what)

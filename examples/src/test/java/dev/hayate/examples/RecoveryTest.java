@@ -87,6 +87,8 @@ class RecoveryTest
             assertNull(client.recv(200), "nothing else");
         }
         fixture.awaitEvent(line -> line.equals("replayed 5 message(s) to alice, session 1: seqNo 7..11"), 5_000);
+        // the gateway refuses a login while the session still has a connection: wait until it has seen this one go
+        fixture.awaitEvent(line -> line.startsWith("disconnected alice"), 2, 5_000);
 
         try (RecordClient client = new RecordClient(fixture.address()))
         {
