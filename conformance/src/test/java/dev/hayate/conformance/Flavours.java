@@ -349,6 +349,28 @@ final class Flavours
         }
 
         /**
+         * @return the stacks of the runtime's I/O and completion threads and of TLS handshake drivers, for a
+         * failure that means one of them is stuck.
+         */
+        private static String loopThreads()
+        {
+            final StringBuilder dump = new StringBuilder("threads of the runtime now:");
+            Thread.getAllStackTraces().forEach((thread, stack) ->
+            {
+                final String name = thread.getName();
+                if (name.startsWith("conformance") || name.startsWith("hayate"))
+                {
+                    dump.append("\n\"").append(name).append("\" ").append(thread.getState());
+                    for (final StackTraceElement frame : stack)
+                    {
+                        dump.append("\n    at ").append(frame);
+                    }
+                }
+            });
+            return dump.toString();
+        }
+
+        /**
          * Lets a virtual runtime finish what a close started (flushing, failing futures).
          */
         private static void settle(final AsyncRuntime runtime, final CompletableFuture<?> done)
@@ -507,7 +529,8 @@ final class Flavours
                 }
                 catch (final InterruptedException | TimeoutException ex)
                 {
-                    throw new IllegalStateException("a receive future never completed", ex);
+                    // A loop's own timer should have ended it: show what the loops were doing instead.
+                    throw new IllegalStateException("a receive future never completed; " + loopThreads(), ex);
                 }
             };
             return new Client<>()
