@@ -225,12 +225,11 @@ class AsyncEndpointTest
         svc.onAccept(AsyncEndpointTest::echo);
         final Clt<byte[]> clt = get(Clt.connect(svc.localAddress(), BYTES, context(), runtime));
         final CompletableFuture<String> thread = new CompletableFuture<>();
-        final CompletableFuture<byte[]> reply = new CompletableFuture<>();
-        clt.send(new byte[] {1}).thenRun(() -> clt.recv().whenComplete((message, failure) ->
-        {
-            thread.complete(Thread.currentThread().getName());
-            reply.complete(message);
-        }));
+        // Attached before the send, so the reply cannot have arrived yet: the action runs where the future completes
+        // (attached to a future already done, it would run on this thread, which proves nothing).
+        final CompletableFuture<byte[]> reply = clt.recv();
+        reply.whenComplete((message, failure) -> thread.complete(Thread.currentThread().getName()));
+        get(clt.send(new byte[] {1}));
         assertArrayEquals(new byte[] {1}, get(reply));
         final String name = get(thread);
         assertNotEquals(-1, name.indexOf("-completion-"), "completed on " + name);
