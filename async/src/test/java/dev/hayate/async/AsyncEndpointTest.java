@@ -87,10 +87,13 @@ class AsyncEndpointTest
         final Clt<byte[]> fast = get(Clt.connect(svc.localAddress(), BYTES, context(), runtime));
 
         final CountDownLatch release = new CountDownLatch(1);
-        final CompletableFuture<Void> stuck = slow.send(new byte[] {1})
-            .thenCompose(sent -> slow.recv())
+        final CountDownLatch blocking = new CountDownLatch(1);
+        // The receive is asked for and the blocking action attached before the send: attached to a reply that had
+        // already arrived, the action would block this thread instead of a completion thread (it did, under load).
+        final CompletableFuture<Void> stuck = slow.recv()
             .thenAccept(reply ->
             {
+                blocking.countDown();
                 try
                 {
                     release.await(30, TimeUnit.SECONDS);   // a continuation that blocks
@@ -100,6 +103,8 @@ class AsyncEndpointTest
                     Thread.currentThread().interrupt();
                 }
             });
+        get(slow.send(new byte[] {1}));
+        assertTrue(blocking.await(10, TimeUnit.SECONDS), "the slow connection's reply arrived");
         // While it blocks, the other connection on the same single I/O thread keeps trading.
         for (int i = 0; i < 200; i++)
         {
