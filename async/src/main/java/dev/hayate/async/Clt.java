@@ -310,7 +310,11 @@ public final class Clt<T> implements AutoCloseable
         }
         catch (final IOException ex)
         {
+            // Closed before it got here (a TLS handshake the server's driver failed, a peer already gone): without a
+            // registration process() never runs, so the futures are failed now, not left to wait for ever.
             connection.closeWith(CloseReason.IO_ERROR, "cannot register with the I/O loop: " + ex.getMessage());
+            finish();
+            return;
         }
         catch (final RuntimeException ex)
         {
@@ -371,8 +375,18 @@ public final class Clt<T> implements AutoCloseable
      */
     private void process(final boolean readable)
     {
-        if (finished.get() || registration == null)
+        if (finished.get())
         {
+            if (!recvRequests.isEmpty() || !sends.isEmpty())
+            {
+                // A request queued as the connection finished, after finish() had failed the others.
+                failQueued(closedException());
+            }
+            return;
+        }
+        if (registration == null)
+        {
+            // register() has not run yet; it ends with a process() of its own.
             return;
         }
         takeRecvRequests();
@@ -548,6 +562,21 @@ public final class Clt<T> implements AutoCloseable
             loop.disarm(recv);
             runtime.fail(recv.future, closed);
         }
+        failQueued(closed);
+        CompletableFuture<Void> flushing;
+        while ((flushing = awaitingFlush.poll()) != null)
+        {
+            runtime.fail(flushing, closed);
+        }
+        runtime.complete(closeFuture, connection.closeReason());
+    }
+
+    /**
+     * Fails the requests callers queued that the loop has not taken. Loop thread, once finished.
+     */
+    private void failQueued(final ConnectionClosedException closed)
+    {
+        PendingRecv recv;
         while ((recv = recvRequests.poll()) != null)
         {
             runtime.fail(recv.future, closed);
@@ -557,12 +586,6 @@ public final class Clt<T> implements AutoCloseable
         {
             runtime.fail(send.future, closed);
         }
-        CompletableFuture<Void> flushing;
-        while ((flushing = awaitingFlush.poll()) != null)
-        {
-            runtime.fail(flushing, closed);
-        }
-        runtime.complete(closeFuture, connection.closeReason());
     }
 
     /**

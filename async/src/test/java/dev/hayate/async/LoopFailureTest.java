@@ -1,6 +1,8 @@
 package dev.hayate.async;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +17,10 @@ import dev.hayate.core.Protocol;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.buffer.BufferPool;
 import dev.hayate.core.test.ByteArrayCodec;
+import dev.hayate.core.transport.TcpTransportProvider;
+import dev.hayate.core.transport.Transport;
+import dev.hayate.core.transport.TransportProvider;
+import dev.hayate.core.transport.TransportServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -209,5 +215,47 @@ class LoopFailureTest
             assertArrayEquals(ping, get(reply), "connection " + i + " is served by the live loop");
             clt.close();
         }
+    }
+
+    @Test
+    void shouldFailTheFuturesOfAConnectionWhoseTransportClosedBeforeItsLoopTookIt() throws Exception
+    {
+        // As when a TLS server's handshake driver fails a peer and closes its socket before the I/O loop registers
+        // it: the loop cannot watch it, so nothing would ever complete its futures unless registering ends it.
+        final AsyncRuntime runtime = track(new AsyncRuntime.Builder().name("early-close").build());
+        final Svc<byte[]> svc = track(Svc.bind(ANY_LOOPBACK, BYTES, context(), runtime));
+        final TcpTransportProvider tcp = new TcpTransportProvider();
+        final TransportProvider closesFirst = new TransportProvider()
+        {
+            @Override
+            public Transport connect(final SocketAddress remote, final long timeoutNanos) throws IOException
+            {
+                final Transport transport = tcp.connect(remote, timeoutNanos);
+                transport.close();
+                return transport;
+            }
+
+            @Override
+            public TransportServer bind(final SocketAddress local) throws IOException
+            {
+                return tcp.bind(local);
+            }
+
+            @Override
+            public String name()
+            {
+                return "tcp, closed before the loop registers it";
+            }
+        };
+        final Clt<byte[]> clt = track(get(Clt.connect(svc.localAddress(), BYTES, context().transportProvider(closesFirst),
+            runtime)));
+        final CompletableFuture<byte[]> recv = clt.recv(30, TimeUnit.SECONDS);
+        final ExecutionException failure = assertThrows(ExecutionException.class, () -> recv.get(10, TimeUnit.SECONDS),
+            "failed well before its own 30 s timeout");
+        assertInstanceOf(ConnectionClosedException.class, failure.getCause());
+        assertEquals(CloseReason.IO_ERROR, get(clt.closeFuture()));
+        assertTrue(clt.closeDetail().startsWith("cannot register with the I/O loop"), clt.closeDetail());
+        assertInstanceOf(ConnectionClosedException.class,
+            assertThrows(ExecutionException.class, () -> clt.recv().get(10, TimeUnit.SECONDS)).getCause());
     }
 }

@@ -762,7 +762,17 @@ public final class TlsTransport implements Transport
     public IoPoller.Registration register(final IoPoller poller, final Object attachment) throws IOException
     {
         this.poller = poller;
-        final IoPoller.Registration channel = transport.register(poller, attachment);
+        final IoPoller.Registration channel;
+        try
+        {
+            channel = transport.register(poller, attachment);
+        }
+        catch (final IOException ex)
+        {
+            // The server's handshake driver may have failed the handshake and closed the socket already: its
+            // reason, not "closed", is what the owner reports.
+            throw failureOr(ex);
+        }
         final IoPoller.Registration buffered = poller.registerProbe(this::bufferedReadyOps, 0, attachment);
         return new IoPoller.Registration(attachment)
         {
