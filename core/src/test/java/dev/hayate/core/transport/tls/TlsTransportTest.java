@@ -32,6 +32,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,6 +91,55 @@ class TlsTransportTest
     private static TlsConfig clientConfig()
     {
         return new TlsConfig().trustCertificates(pki.caFile()).handshakeOnConnect(true);
+    }
+
+    private static TlsConfig serverConfig(final Engines engines)
+    {
+        return serverConfig().engine(engines.server());
+    }
+
+    private static TlsConfig clientConfig(final Engines engines)
+    {
+        return clientConfig().engine(engines.client());
+    }
+
+    /**
+     * Which engine each side runs: every pair, so each engine is checked against itself and against the other.
+     */
+    record Engines(TlsConfig.Engine client, TlsConfig.Engine server)
+    {
+        @Override
+        public String toString()
+        {
+            return client + " client, " + server + " server";
+        }
+    }
+
+    static List<Engines> engines()
+    {
+        if (!openSslShipsHere())
+        {
+            return List.of(new Engines(TlsConfig.Engine.JDK, TlsConfig.Engine.JDK));
+        }
+        final List<Engines> pairs = new ArrayList<>();
+        for (final TlsConfig.Engine client : TlsConfig.Engine.values())
+        {
+            for (final TlsConfig.Engine server : TlsConfig.Engine.values())
+            {
+                pairs.add(new Engines(client, server));
+            }
+        }
+        return pairs;
+    }
+
+    /**
+     * The build ships BoringSSL for linux-x86_64 (core's optional dependency): there the OpenSSL pairs run and it
+     * must load; elsewhere only the JDK pair runs.
+     */
+    static boolean openSslShipsHere()
+    {
+        final String arch = System.getProperty("os.arch");
+        return System.getProperty("os.name").startsWith("Linux") && ("amd64".equals(arch) || "x86_64".equals(arch));
     }
 
     /**
@@ -172,12 +223,13 @@ class TlsTransportTest
         return all.toString();
     }
 
-    @Test
-    void shouldExchangeBytesBothWaysOverTls13() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldExchangeBytesBothWaysOverTls13(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig())
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
             .connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
 
@@ -201,12 +253,13 @@ class TlsTransportTest
         writing.get(20, TimeUnit.SECONDS);
     }
 
-    @Test
-    void shouldStayReadableWhileDecryptedBytesAreBuffered() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldStayReadableWhileDecryptedBytesAreBuffered(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig())
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
             .connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
 
@@ -244,18 +297,28 @@ class TlsTransportTest
         assertFalse(dialled.awaitReadable(0));
     }
 
-    @Test
-    void shouldCarryOnAfterKeyUpdatesFromEitherSide() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldCarryOnAfterKeyUpdatesFromEitherSide(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig())
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
             .connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
 
         for (int round = 0; round < 4; round++)
         {
-            (round % 2 == 0 ? dialled : served).requestKeyUpdate();
+            final TlsTransport starter = round % 2 == 0 ? dialled : served;
+            if ((starter == dialled ? engines.client() : engines.server()) == TlsConfig.Engine.JDK)
+            {
+                starter.requestKeyUpdate();
+            }
+            else
+            {
+                // Netty's OpenSSL engine cannot start one; it must still answer the JDK side's (other rounds).
+                assertThrows(UnsupportedOperationException.class, starter::requestKeyUpdate);
+            }
             final byte[] up = random(20_000, 10 + round);
             final byte[] down = random(20_000, 20 + round);
             writeFully(dialled, ByteBuffer.wrap(up));
@@ -265,12 +328,13 @@ class TlsTransportTest
         }
     }
 
-    @Test
-    void shouldReadCloseNotifyAsEndOfStream() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldReadCloseNotifyAsEndOfStream(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig())
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
             .connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
 
@@ -288,61 +352,66 @@ class TlsTransportTest
         assertEquals(-1, read);
     }
 
-    @Test
-    void shouldRefuseAServerCertificateFromAnUntrustedCa() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldRefuseAServerCertificateFromAnUntrustedCa(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         acceptOne(listener);
-        final TlsTransportProvider dialler = new TlsTransportProvider(new TlsConfig().trustCertificates(otherPki.caFile())
-            .handshakeOnConnect(true));
+        final TlsTransportProvider dialler = new TlsTransportProvider(new TlsConfig().engine(engines.client())
+            .trustCertificates(otherPki.caFile()).handshakeOnConnect(true));
         final SSLHandshakeException thrown = assertThrows(SSLHandshakeException.class,
             () -> dialler.connect(listener.localAddress(), SECONDS_10));
         assertTrue(thrown.getMessage().contains("not trusted"), thrown.getMessage());
     }
 
-    @Test
-    void shouldReportAnUntrustedServerOnFirstUseWhenConnectDoesNotWait() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldReportAnUntrustedServerOnFirstUseWhenConnectDoesNotWait(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         acceptOne(listener);
-        final Transport dialled = track(new TlsTransportProvider(new TlsConfig().trustCertificates(otherPki.caFile()))
+        final Transport dialled = track(new TlsTransportProvider(new TlsConfig().engine(engines.client()).trustCertificates(otherPki.caFile()))
             .connect(listener.localAddress(), SECONDS_10));
         final IOException thrown = assertThrows(IOException.class, () -> readFully(dialled, 1));
         assertTrue(thrown.getMessage().contains("not trusted"), thrown.getMessage());
         assertFalse(dialled.isOpen());
     }
 
-    @Test
-    void shouldRefuseAServerCertificateForAnotherHost() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldRefuseAServerCertificateForAnotherHost(final Engines engines) throws Exception
     {
         final TestCertificates.Leaf elsewhere = pki.issue("elsewhere", "elsewhere.example");
-        final TransportServer listener = track(new TlsTransportProvider(new TlsConfig()
+        final TransportServer listener = track(new TlsTransportProvider(new TlsConfig().engine(engines.server())
             .certificateChain(elsewhere.certificate()).privateKey(elsewhere.key())).bind(LOOPBACK));
         acceptOne(listener);
         final SSLHandshakeException thrown = assertThrows(SSLHandshakeException.class,
-            () -> new TlsTransportProvider(clientConfig()).connect(listener.localAddress(), SECONDS_10));
+            () -> new TlsTransportProvider(clientConfig(engines)).connect(listener.localAddress(), SECONDS_10));
         assertTrue(thrown.getMessage().contains("does not name the host"), thrown.getMessage());
         assertEquals(thrown.getMessage().indexOf("TLS handshake with"), thrown.getMessage().lastIndexOf("TLS handshake with"),
             "said once: " + thrown.getMessage());
     }
 
-    @Test
-    void shouldRefuseAServerWhosePinDoesNotMatch() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldRefuseAServerWhosePinDoesNotMatch(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         acceptOne(listener);
-        final TlsConfig pinned = clientConfig().pinSha256(Pem.pinSha256(client.publicKey()));
+        final TlsConfig pinned = clientConfig(engines).pinSha256(Pem.pinSha256(client.publicKey()));
         final SSLHandshakeException thrown = assertThrows(SSLHandshakeException.class,
             () -> new TlsTransportProvider(pinned).connect(listener.localAddress(), SECONDS_10));
         assertTrue(thrown.getMessage().contains("certificate pin mismatch"), thrown.getMessage());
     }
 
-    @Test
-    void shouldAcceptAServerWhosePinMatches() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldAcceptAServerWhosePinMatches(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsConfig pinned = clientConfig().pinSha256("sha256/" + Pem.pinSha256(server.publicKey()));
+        final TlsConfig pinned = clientConfig(engines).pinSha256("sha256/" + Pem.pinSha256(server.publicKey()));
         final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(pinned)
             .connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
@@ -350,17 +419,18 @@ class TlsTransportTest
         assertArrayEquals(new byte[] {42}, readFully(served, 1));
     }
 
-    @Test
-    void shouldRequireAClientCertificateWhenTheServerAsksForOne() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldRequireAClientCertificateWhenTheServerAsksForOne(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)
             .trustCertificates(pki.caFile()).clientAuth(TlsConfig.ClientAuth.REQUIRED)).bind(LOOPBACK));
 
         // Without a certificate: the server refuses; the client learns it on its first read at the latest.
         final CompletableFuture<TlsTransport> refused = acceptOne(listener);
         final IOException clientSaw = assertThrows(IOException.class, () ->
         {
-            final Transport anonymous = track(new TlsTransportProvider(clientConfig()).connect(listener.localAddress(),
+            final Transport anonymous = track(new TlsTransportProvider(clientConfig(engines)).connect(listener.localAddress(),
                 SECONDS_10));
             readFully(anonymous, 1);
         });
@@ -372,7 +442,7 @@ class TlsTransportTest
 
         // With one: admitted, and the server sees who it is.
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig()
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines)
             .certificateChain(client.certificate()).privateKey(client.key())).connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
         writeFully(dialled, ByteBuffer.wrap(new byte[] {7}));
@@ -381,10 +451,11 @@ class TlsTransportTest
             Arrays.toString(served.peerCertificates()));
     }
 
-    @Test
-    void shouldFailAPlaintextClientWithAClearErrorAndCloseIt() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldFailAPlaintextClientWithAClearErrorAndCloseIt(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
         try (Socket plain = new Socket())
         {
@@ -428,10 +499,11 @@ class TlsTransportTest
         }
     }
 
-    @Test
-    void shouldCloseAPeerThatNeverFinishesItsHandshakeAtTheTimeout() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldCloseAPeerThatNeverFinishesItsHandshakeAtTheTimeout(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)
             .handshakeTimeout(java.time.Duration.ofMillis(300))).bind(LOOPBACK));
         try (Socket silent = new Socket())
         {
@@ -454,8 +526,9 @@ class TlsTransportTest
         }
     }
 
-    @Test
-    void shouldRefuseAHandshakeWithAPlaintextServer() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldRefuseAHandshakeWithAPlaintextServer(final Engines engines) throws Exception
     {
         try (java.net.ServerSocket plain = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
         {
@@ -472,7 +545,7 @@ class TlsTransportTest
                 }
             }, executor);
             final IOException thrown = assertThrows(IOException.class,
-                () -> new TlsTransportProvider(clientConfig()).connect(plain.getLocalSocketAddress(), SECONDS_10));
+                () -> new TlsTransportProvider(clientConfig(engines)).connect(plain.getLocalSocketAddress(), SECONDS_10));
             assertTrue(messageOf(thrown).contains("does not speak TLS"), messageOf(thrown));
             server.get(20, TimeUnit.SECONDS);
         }
@@ -502,8 +575,9 @@ class TlsTransportTest
         assertThrows(IllegalStateException.class, () -> new TlsTransportProvider(clientConfig()).bind(LOOPBACK));
     }
 
-    @Test
-    void shouldReadIdentityAndTrustFromKeyStores() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldReadIdentityAndTrustFromKeyStores(final Engines engines) throws Exception
     {
         final char[] password = "changeit".toCharArray();
         final java.security.KeyStore identity = java.security.KeyStore.getInstance("PKCS12");
@@ -524,10 +598,11 @@ class TlsTransportTest
             trust.store(out, password);
         }
 
-        final TransportServer listener = track(new TlsTransportProvider(new TlsConfig().keyStore(identityFile, password))
+        final TransportServer listener = track(new TlsTransportProvider(new TlsConfig().engine(engines.server())
+            .keyStore(identityFile, password))
             .bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(new TlsConfig()
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(new TlsConfig().engine(engines.client())
             .trustStore(trustFile, password).handshakeOnConnect(true)).connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
         writeFully(served, ByteBuffer.wrap(new byte[] {9}));
