@@ -20,6 +20,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLHandshakeException;
 
 import dev.hayate.core.test.Frames;
@@ -549,6 +551,60 @@ class TlsTransportTest
             assertTrue(messageOf(thrown).contains("does not speak TLS"), messageOf(thrown));
             server.get(20, TimeUnit.SECONDS);
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldSendNoSessionTicketAfterTheHandshake(final Engines engines) throws Exception
+    {
+        // Two engines in memory: after both have finished, nothing more may travel to the client. A ticket nobody
+        // reads makes a client that only writes close with a reset, which can destroy its last messages.
+        final SSLEngine serverEngine = serverConfig(engines).conclude().newEngine(false, null, -1);
+        final SSLEngine clientEngine = clientConfig(engines).conclude().newEngine(true, "localhost", 1);
+        final ByteBuffer toServer = ByteBuffer.allocateDirect(1 << 17);
+        final ByteBuffer toClient = ByteBuffer.allocateDirect(1 << 17);
+        final ByteBuffer[] scratch = {ByteBuffer.allocateDirect(1 << 15)};
+        clientEngine.beginHandshake();
+        serverEngine.beginHandshake();
+        // Stops as soon as both have finished, so a ticket sealed at the end stays in toClient, unread.
+        for (int i = 0; i < 20 && (handshaking(clientEngine) || handshaking(serverEngine)); i++)
+        {
+            exchangeHandshake(clientEngine, toServer, toClient, scratch);
+            exchangeHandshake(serverEngine, toClient, toServer, scratch);
+        }
+        assertEquals(SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING, clientEngine.getHandshakeStatus());
+        assertEquals(SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING, serverEngine.getHandshakeStatus());
+        final SSLEngineResult after = serverEngine.wrap(new ByteBuffer[] {ByteBuffer.allocate(0)}, 0, 1, toClient);
+        assertEquals(0, after.bytesProduced(), "the server sealed something after the handshake");
+        assertEquals(0, toClient.position(), "bytes left for the client after the handshake: a session ticket?");
+    }
+
+    private static boolean handshaking(final SSLEngine engine)
+    {
+        return engine.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
+    }
+
+    private static void exchangeHandshake(final SSLEngine engine, final ByteBuffer out, final ByteBuffer in,
+        final ByteBuffer[] scratch) throws IOException
+    {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null)
+        {
+            task.run();
+        }
+        while (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP)
+        {
+            if (engine.wrap(new ByteBuffer[] {ByteBuffer.allocate(0)}, 0, 1, out).bytesProduced() == 0)
+            {
+                break;
+            }
+        }
+        // Unwrapped even with nothing new: Netty's engine finishes a server's handshake on the call after the last
+        // record, as TlsTransport's handshake does.
+        in.flip();
+        scratch[0].clear();
+        engine.unwrap(in, scratch, 0, 1);
+        in.compact();
     }
 
     @Test
