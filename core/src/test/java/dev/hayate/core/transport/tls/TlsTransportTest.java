@@ -608,6 +608,33 @@ class TlsTransportTest
     }
 
     @Test
+    void shouldNameTheArtifactsToAddWhenOpenSslIsChosenWithoutNetty() throws Exception
+    {
+        // TlsConfig loaded from core's classes alone, with no Netty behind it: as in an application without it.
+        final java.net.URL core = TlsConfig.class.getProtectionDomain().getCodeSource().getLocation();
+        try (java.net.URLClassLoader alone = new java.net.URLClassLoader(new java.net.URL[] {core},
+            ClassLoader.getPlatformClassLoader()))
+        {
+            final Class<?> config = Class.forName(TlsConfig.class.getName(), true, alone);
+            assertThrows(ClassNotFoundException.class, () -> Class.forName("io.netty.handler.ssl.OpenSsl", false, alone));
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            final Object openSsl = Enum.valueOf((Class)Class.forName(TlsConfig.Engine.class.getName(), true, alone),
+                "OPENSSL");
+            final Object instance = config.getConstructor().newInstance();
+            // The JDK engine needs nothing more.
+            config.getMethod("conclude").invoke(instance);
+            final Object chosen = config.getConstructor().newInstance();
+            config.getMethod("engine", openSsl.getClass()).invoke(chosen, openSsl);
+            final java.lang.reflect.InvocationTargetException thrown = assertThrows(
+                java.lang.reflect.InvocationTargetException.class, () -> config.getMethod("conclude").invoke(chosen));
+            assertTrue(thrown.getCause() instanceof IllegalStateException, String.valueOf(thrown.getCause()));
+            final String message = thrown.getCause().getMessage();
+            assertTrue(message.contains("io.netty:netty-handler") &&
+                message.contains("io.netty:netty-tcnative-boringssl-static"), message);
+        }
+    }
+
+    @Test
     void shouldRejectAConfigurationWithACertificateButNoKey()
     {
         final IllegalStateException thrown = assertThrows(IllegalStateException.class,
