@@ -108,7 +108,10 @@ public final class TlsTransport implements Transport
         netIn = ByteBuffer.allocateDirect(packet * 4);
         // Room for a few records: a 64 KiB frame is sealed into one flush rather than four.
         netOut = ByteBuffer.allocateDirect(packet * 4);
-        appIn = ByteBuffer.allocateDirect(application);
+        // Room for a whole record's plaintext as the engine counts it: Netty's OpenSSL engine asks for the record's
+        // length less its header (padding and tag included, 16,401 bytes for a full one) where it reports an
+        // application buffer size of 16,384, and refuses a smaller destination (BUFFER_OVERFLOW).
+        appIn = ByteBuffer.allocateDirect(Math.max(application, packet - RECORD_HEADER));
         appIn.flip();
         appInTarget = new ByteBuffer[] {appIn};
         engine.beginHandshake();

@@ -257,6 +257,49 @@ class TlsTransportTest
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("engines")
+    void shouldOpenFullRecordsForAReaderWithLittleRoom(final Engines engines) throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
+            .connect(listener.localAddress(), SECONDS_10));
+        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+
+        // One large write: full 16 KiB records, each opened into the transport's own buffer because the reader's
+        // has less room than a record (Netty's engine wants the record's length less its header there).
+        final byte[] sent = random(200_000, 4);
+        final CompletableFuture<Void> writing = CompletableFuture.runAsync(() ->
+        {
+            try
+            {
+                writeFully(served, ByteBuffer.allocateDirect(sent.length).put(sent).flip());
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+        }, executor);
+        final ByteBuffer received = ByteBuffer.allocate(sent.length);
+        final ByteBuffer small = ByteBuffer.allocateDirect(1000);
+        final long deadline = System.nanoTime() + SECONDS_10;
+        while (received.hasRemaining())
+        {
+            small.clear().limit(Math.min(small.capacity(), received.remaining()));
+            final int read = dialled.read(small);
+            assertTrue(read >= 0, "end of stream");
+            if (read == 0)
+            {
+                dialled.awaitReadable(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            received.put(small.flip());
+            assertTrue(deadline - System.nanoTime() > 0, "read did not finish");
+        }
+        writing.get(20, TimeUnit.SECONDS);
+        assertArrayEquals(sent, received.array());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
     void shouldStayReadableWhileDecryptedBytesAreBuffered(final Engines engines) throws Exception
     {
         final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
