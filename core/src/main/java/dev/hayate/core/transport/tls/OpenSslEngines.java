@@ -21,13 +21,13 @@ import io.netty.handler.ssl.SslProvider;
  * Every reference to a Netty class in core is here: {@link TlsConfig} loads this class only once it has seen
  * netty-handler on the class path, so core runs without Netty when the JDK engine is used.
  *
- * <p>Engines come from {@link SslProvider#OPENSSL} (not {@code OPENSSL_REFCNT}): each frees its native state when
- * it is closed both ways or collected, so {@link TlsTransport} needs no release call of its own.
+ * <p>Engines come from {@link SslProvider#OPENSSL} (not {@code OPENSSL_REFCNT}): Netty frees each one's native
+ * state when it is garbage collected, so {@link TlsTransport} needs no release call of its own.
  *
  * <p>Session tickets: none, as with the JDK engine (see {@link TlsConfig#conclude()} for why). Netty's OpenSSL
  * context sets {@code SSL_OP_NO_TICKET} unless ticket keys are installed, which this class never does, and
- * BoringSSL then sends no TLS 1.3 NewSessionTicket; {@code TlsTransportTest} checks that a client reads nothing
- * after the handshake. The server's session cache is off too: with no tickets there is nothing to resume.
+ * BoringSSL then sends no TLS 1.3 NewSessionTicket; {@code TlsTransportTest} checks that nothing is sealed for
+ * the client once both sides have finished. The server's session cache is off too: with no tickets there is nothing to resume.
  *
  * <p>Thread-safety: made once in {@link TlsConfig#conclude()}; {@link #newEngine} may then be called from any thread.
  */

@@ -15,7 +15,8 @@ import dev.hayate.core.transport.IoPoller;
 import dev.hayate.core.transport.Transport;
 
 /**
- * A {@link Transport} that runs TLS (the JDK's {@link SSLEngine}) over another transport, normally TCP.
+ * A {@link Transport} that runs TLS (an {@link SSLEngine}: the JDK's, or BoringSSL's through Netty's tcnative, as
+ * {@link TlsConfig#engine} says) over another transport, normally TCP.
  * Nothing blocks and no thread is added: the handshake advances inside {@link #read}, {@link #write} and the
  * waits (or in {@link #awaitHandshake}), then records are sealed and opened in three direct buffers made once
  * per connection. While it lasts, {@code write} takes nothing (the caller sees back pressure).
@@ -42,8 +43,9 @@ import dev.hayate.core.transport.Transport;
  * </ul>
  *
  * <p>Steady state allocates nothing in this class (buffers and the engine calls' arrays are made once); the JDK's
- * engine itself allocates about 3 KB per record on JDK 17 and 25 (its result object and its AES-GCM work), which
- * {@code TlsAllocationTest} measures against bare engine calls (BENCHMARKS.md).
+ * engine itself allocates about 3 KB per record on JDK 17 and 25 (its result object and its AES-GCM work), the
+ * OpenSSL engine 40 bytes (its result object), which {@code TlsAllocationTest} measures against bare engine calls
+ * (BENCHMARKS.md).
  *
  * <p>On an event loop, a write made before the handshake has finished returns 0 and asks for write readiness,
  * which the socket has: the loop spins on that connection until the handshake is done (a few round trips).
