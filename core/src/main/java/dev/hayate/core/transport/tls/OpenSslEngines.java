@@ -4,6 +4,7 @@ import java.util.Arrays;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
@@ -11,6 +12,7 @@ import javax.net.ssl.X509TrustManager;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -27,7 +29,8 @@ import io.netty.handler.ssl.SslProvider;
  * <p>Session tickets: none, as with the JDK engine (see {@link TlsConfig#conclude()} for why). Netty's OpenSSL
  * context sets {@code SSL_OP_NO_TICKET} unless ticket keys are installed, which this class never does, and
  * BoringSSL then sends no TLS 1.3 NewSessionTicket; {@code TlsTransportTest} checks that nothing is sealed for
- * the client once both sides have finished. The server's session cache is off too: with no tickets there is nothing to resume.
+ * the client once both sides have finished. The server's session cache is off too: with no tickets there is nothing
+ * to resume.
  *
  * <p>Thread-safety: made once in {@link TlsConfig#conclude()}; {@link #newEngine} may then be called from any thread.
  */
@@ -66,10 +69,10 @@ final class OpenSslEngines
                 clientAuth == TlsConfig.ClientAuth.REQUIRED ? ClientAuth.REQUIRE :
                 clientAuth == TlsConfig.ClientAuth.OPTIONAL ? ClientAuth.OPTIONAL : ClientAuth.NONE);
             server = configure(serverBuilder, trustManager, protocols, cipherSuites).build();
-            final javax.net.ssl.SSLSessionContext sessions = server.sessionContext();
-            if (sessions instanceof io.netty.handler.ssl.OpenSslSessionContext)
+            final SSLSessionContext sessions = server.sessionContext();
+            if (sessions instanceof OpenSslSessionContext)
             {
-                ((io.netty.handler.ssl.OpenSslSessionContext)sessions).setSessionCacheEnabled(false);
+                ((OpenSslSessionContext)sessions).setSessionCacheEnabled(false);
             }
         }
         else

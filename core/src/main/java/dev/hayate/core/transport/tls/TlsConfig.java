@@ -105,7 +105,7 @@ public final class TlsConfig
     private String[] cipherSuites;
     private long handshakeTimeoutNanos = TimeUnit.SECONDS.toNanos(10);
     private boolean handshakeOnConnect;
-    private Engine engine = Engine.JDK;
+    private Engine engineKind = Engine.JDK;
     private SSLContext sslContext;
     private OpenSslEngines openSsl;
 
@@ -261,7 +261,7 @@ public final class TlsConfig
      */
     public TlsConfig engine(final Engine kind)
     {
-        engine = kind;
+        engineKind = kind;
         return this;
     }
 
@@ -270,7 +270,7 @@ public final class TlsConfig
      */
     public Engine engine()
     {
-        return engine;
+        return engineKind;
     }
 
     /**
@@ -352,11 +352,11 @@ public final class TlsConfig
         {
             throw new IllegalStateException("handshakeTimeout must be positive");
         }
-        if (engine == null)
+        if (engineKind == null)
         {
             throw new IllegalStateException("no engine chosen");
         }
-        if (engine == Engine.OPENSSL)
+        if (engineKind == Engine.OPENSSL)
         {
             checkOpenSslAvailable();
         }
@@ -378,7 +378,7 @@ public final class TlsConfig
                     throw new IllegalStateException("protocol " + protocol + " is not supported here: " + supported);
                 }
             }
-            if (engine == Engine.OPENSSL)
+            if (engineKind == Engine.OPENSSL)
             {
                 // The same managers as the JDK's context: PEM or key store identity, trust, pins, client checks.
                 try

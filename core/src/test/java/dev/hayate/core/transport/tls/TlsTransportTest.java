@@ -416,7 +416,8 @@ class TlsTransportTest
     {
         final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         acceptOne(listener);
-        final Transport dialled = track(new TlsTransportProvider(new TlsConfig().engine(engines.client()).trustCertificates(otherPki.caFile()))
+        final Transport dialled = track(new TlsTransportProvider(new TlsConfig().engine(engines.client())
+            .trustCertificates(otherPki.caFile()))
             .connect(listener.localAddress(), SECONDS_10));
         final IOException thrown = assertThrows(IOException.class, () -> readFully(dialled, 1));
         assertTrue(thrown.getMessage().contains("not trusted"), thrown.getMessage());
@@ -436,6 +437,21 @@ class TlsTransportTest
         assertTrue(thrown.getMessage().contains("does not name the host"), thrown.getMessage());
         assertEquals(thrown.getMessage().indexOf("TLS handshake with"), thrown.getMessage().lastIndexOf("TLS handshake with"),
             "said once: " + thrown.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldAcceptACertificateForAnotherHostWhenTheNameIsNotChecked(final Engines engines) throws Exception
+    {
+        final TestCertificates.Leaf elsewhere = pki.issue("elsewhere", "elsewhere.example");
+        final TransportServer listener = track(new TlsTransportProvider(new TlsConfig().engine(engines.server())
+            .certificateChain(elsewhere.certificate()).privateKey(elsewhere.key())).bind(LOOPBACK));
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines)
+            .verifyHostname(false)).connect(listener.localAddress(), SECONDS_10));
+        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+        writeFully(dialled, ByteBuffer.wrap(new byte[] {5}));
+        assertArrayEquals(new byte[] {5}, readFully(served, 1));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -475,8 +491,8 @@ class TlsTransportTest
         final CompletableFuture<TlsTransport> refused = acceptOne(listener);
         final IOException clientSaw = assertThrows(IOException.class, () ->
         {
-            final Transport anonymous = track(new TlsTransportProvider(clientConfig(engines)).connect(listener.localAddress(),
-                SECONDS_10));
+            final Transport anonymous = track(new TlsTransportProvider(clientConfig(engines))
+                .connect(listener.localAddress(), SECONDS_10));
             readFully(anonymous, 1);
         });
         final ExecutionException serverSaw = assertThrows(ExecutionException.class, () -> refused.get(20, TimeUnit.SECONDS));
@@ -590,7 +606,8 @@ class TlsTransportTest
                 }
             }, executor);
             final IOException thrown = assertThrows(IOException.class,
-                () -> new TlsTransportProvider(clientConfig(engines)).connect(plain.getLocalSocketAddress(), SECONDS_10));
+                () -> new TlsTransportProvider(clientConfig(engines)).connect(plain.getLocalSocketAddress(),
+                    SECONDS_10));
             assertTrue(messageOf(thrown).contains("does not speak TLS"), messageOf(thrown));
             server.get(20, TimeUnit.SECONDS);
         }
@@ -659,7 +676,8 @@ class TlsTransportTest
             ClassLoader.getPlatformClassLoader()))
         {
             final Class<?> config = Class.forName(TlsConfig.class.getName(), true, alone);
-            assertThrows(ClassNotFoundException.class, () -> Class.forName("io.netty.handler.ssl.OpenSsl", false, alone));
+            assertThrows(ClassNotFoundException.class,
+                () -> Class.forName("io.netty.handler.ssl.OpenSsl", false, alone));
             @SuppressWarnings({"unchecked", "rawtypes"})
             final Object openSsl = Enum.valueOf((Class)Class.forName(TlsConfig.Engine.class.getName(), true, alone),
                 "OPENSSL");
@@ -728,8 +746,9 @@ class TlsTransportTest
             .keyStore(identityFile, password))
             .bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(new TlsConfig().engine(engines.client())
-            .trustStore(trustFile, password).handshakeOnConnect(true)).connect(listener.localAddress(), SECONDS_10));
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(new TlsConfig()
+            .engine(engines.client()).trustStore(trustFile, password).handshakeOnConnect(true))
+            .connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
         writeFully(served, ByteBuffer.wrap(new byte[] {9}));
         assertArrayEquals(new byte[] {9}, readFully(dialled, 1));
