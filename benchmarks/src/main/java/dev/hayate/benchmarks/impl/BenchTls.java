@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * Certificates for the TLS rows ({@code hayate-tls}, {@code netty-tls}): the serving child makes a throw-away CA
- * and a server certificate for 127.0.0.1 in a temporary folder (deleted at exit) and reports
- * {@code PORT;CA-FILE} as its address, so the measuring parent trusts exactly that CA and checks the name, as
- * a real client would.
+ * Certificates for the TLS rows ({@code hayate-tls}, {@code hayate-tls-openssl}, {@code netty-tls}): the serving
+ * child makes a throw-away CA and a server certificate for 127.0.0.1 in a temporary folder (deleted at exit) and
+ * reports {@code PORT;CA-FILE} as its address, so the measuring parent trusts exactly that CA and checks the name,
+ * as a real client would.
  */
 final class BenchTls {
     private static final char SEPARATOR = ';';

@@ -48,6 +48,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       client trusts the server's self-signed certificate without checking it, as a benchmark may).
  *   <li>tls: the nonblocking face over TLS 1.3 ({@code TlsTransportProvider}, the JDK's {@code SSLEngine},
  *       AES-GCM); the client checks the server's certificate against a throw-away CA ({@link BenchTls}).
+ *   <li>tls-openssl: the same with {@code TlsConfig.engine(OPENSSL)} on both sides (BoringSSL through Netty's
+ *       tcnative), so the two rows differ only in the engine.
  * </ul>
  *
  * <p>Throughput (nonblocking and quic): the source {@code offer}s batches of 256 frames and flushes when the send buffer
@@ -68,7 +70,8 @@ public final class HayateImpl implements JvmImpl {
         ASYNC_SPIN("hayate-async-spin", "Hayate async Clt/Svc, default runtime, I/O threads spin 50 us before parking"),
         ASYNC_INVOKER("hayate-async-invoker", "Hayate async Clt driven by the measuring thread (useInvoker, drive), default async Svc"),
         QUIC("hayate-quic", "Hayate nonblocking Clt/Svc over one QUIC stream (Netty native QUIC backend), both sides busy-spin"),
-        TLS("hayate-tls", "Hayate nonblocking Clt/Svc over TLS 1.3 on TCP (JDK SSLEngine, TlsTransportProvider), both sides busy-spin");
+        TLS("hayate-tls", "Hayate nonblocking Clt/Svc over TLS 1.3 on TCP (JDK SSLEngine, TlsTransportProvider), both sides busy-spin"),
+        TLS_OPENSSL("hayate-tls-openssl", "Hayate nonblocking Clt/Svc over TLS 1.3 on TCP (BoringSSL via Netty tcnative, TlsConfig.engine(OPENSSL)), both sides busy-spin");
 
         final String implName;
         final String description;
@@ -103,11 +106,22 @@ public final class HayateImpl implements JvmImpl {
 
     @Override
     public boolean supportsThroughput() {
-        return face == Face.NONBLOCKING || face == Face.QUIC || face == Face.TLS;
+        return face == Face.NONBLOCKING || face == Face.QUIC || isTls();
     }
 
     private Context context(Spec spec, boolean streaming, boolean server) {
         return context(spec, streaming, server, null);
+    }
+
+    private boolean isTls() {
+        return face == Face.TLS || face == Face.TLS_OPENSSL;
+    }
+
+    /**
+     * @return a TLS configuration with this row's engine
+     */
+    private TlsConfig tlsConfig() {
+        return new TlsConfig().engine(face == Face.TLS_OPENSSL ? TlsConfig.Engine.OPENSSL : TlsConfig.Engine.JDK);
     }
 
     /**
@@ -115,8 +129,8 @@ public final class HayateImpl implements JvmImpl {
      */
     private Context context(Spec spec, boolean streaming, boolean server, String address) {
         Context context = context(spec, streaming);
-        if (face == Face.TLS && !server) {
-            context.transportProvider(new TlsTransportProvider(new TlsConfig().trustCertificates(BenchTls.ca(address))));
+        if (isTls() && !server) {
+            context.transportProvider(new TlsTransportProvider(tlsConfig().trustCertificates(BenchTls.ca(address))));
         }
         if (face == Face.QUIC) {
             QuicConfig config = new QuicConfig().backend(QuicConfig.Backend.NETTY);
@@ -179,6 +193,7 @@ public final class HayateImpl implements JvmImpl {
         switch (face) {
             case QUIC:
             case TLS:
+            case TLS_OPENSSL:
             case NONBLOCKING: {
                 dev.hayate.nonblocking.Clt<DirectBuffer> clt =
                         dev.hayate.nonblocking.Clt.connect(Loopback.port(BenchTls.port(address)), protocol(), context);
@@ -336,10 +351,11 @@ public final class HayateImpl implements JvmImpl {
         public String bind() throws IOException {
             Context context = context(spec, source, true);
             switch (face) {
-                case TLS: {
+                case TLS:
+                case TLS_OPENSSL: {
                     BenchTls.Material material = BenchTls.create();
                     context.transportProvider(new TlsTransportProvider(
-                            new TlsConfig().certificateChain(material.certificate()).privateKey(material.key())));
+                            tlsConfig().certificateChain(material.certificate()).privateKey(material.key())));
                     nonblocking = dev.hayate.nonblocking.Svc.bind(Loopback.ephemeral(), protocol(), context);
                     return BenchTls.address(((java.net.InetSocketAddress) nonblocking.localAddress()).getPort(), material);
                 }
@@ -362,6 +378,7 @@ public final class HayateImpl implements JvmImpl {
             switch (face) {
                 case QUIC:
                 case TLS:
+                case TLS_OPENSSL:
                 case NONBLOCKING: {
                     dev.hayate.nonblocking.Clt<DirectBuffer> clt;
                     while ((clt = nonblocking.accept()) == null) {

@@ -32,6 +32,7 @@ public final class Impls {
                 new HayateImpl(HayateImpl.Face.ASYNC_INVOKER),
                 new HayateImpl(HayateImpl.Face.QUIC),
                 new HayateImpl(HayateImpl.Face.TLS),
+                new HayateImpl(HayateImpl.Face.TLS_OPENSSL),
                 new CPingPongImpl(true, cPingPong),
                 new CPingPongImpl(false, cPingPong),
                 new NioBusyImpl(),

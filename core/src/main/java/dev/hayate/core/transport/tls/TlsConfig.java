@@ -44,6 +44,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *   <li>Client certificates: {@link #clientAuth(ClientAuth)}; the server checks them against its trust.</li>
  *   <li>TLS 1.3 only unless {@link #protocols} says otherwise; the client checks the server's name
  *       (as HTTPS does) against {@link #serverName} or the host it dialled.</li>
+ *   <li>The engine: the JDK's {@code SSLEngine} (default), or BoringSSL through Netty's tcnative
+ *       ({@link #engine(Engine)}), which needs two optional artifacts on the class path
+ *       ({@value #OPENSSL_ARTIFACTS}). Both use the same key and trust managers, so every setting above means the
+ *       same with either.</li>
  * </ul>
  *
  * <p>Thread-safety: configure on one thread, then {@link #conclude()}; after that it is immutable and safe
@@ -64,6 +68,26 @@ public final class TlsConfig
         REQUIRED
     }
 
+    /**
+     * Which implementation of TLS seals and opens the records.
+     */
+    public enum Engine
+    {
+        /** The JDK's {@code SSLEngine}: nothing to add; allocates about 3 KB per record. */
+        JDK,
+        /**
+         * BoringSSL through Netty's tcnative ({@value TlsConfig#OPENSSL_ARTIFACTS} on the class path): records are
+         * sealed and opened in native code straight between the transport's direct buffers.
+         */
+        OPENSSL
+    }
+
+    /**
+     * What {@link Engine#OPENSSL} needs on the class path, named in the error when it is missing.
+     */
+    public static final String OPENSSL_ARTIFACTS = "io.netty:netty-handler and " +
+        "io.netty:netty-tcnative-boringssl-static (with the classifier of the platform, such as linux-x86_64)";
+
     private static final int NO_TICKETS_SESSION_TIMEOUT_SECONDS = 7 * 24 * 3600 + 1;
 
     private Path certificateChainFile;
@@ -81,7 +105,9 @@ public final class TlsConfig
     private String[] cipherSuites;
     private long handshakeTimeoutNanos = TimeUnit.SECONDS.toNanos(10);
     private boolean handshakeOnConnect;
+    private Engine engineKind = Engine.JDK;
     private SSLContext sslContext;
+    private OpenSslEngines openSsl;
 
     /**
      * @param pemFile the certificate chain, leaf first, in PEM.
@@ -228,6 +254,26 @@ public final class TlsConfig
     }
 
     /**
+     * @param kind the TLS implementation (default {@link Engine#JDK}). {@link Engine#OPENSSL} needs
+     *             {@value #OPENSSL_ARTIFACTS}; {@link #conclude()} fails naming them if they are missing or the
+     *             native library does not load here.
+     * @return this.
+     */
+    public TlsConfig engine(final Engine kind)
+    {
+        engineKind = kind;
+        return this;
+    }
+
+    /**
+     * @return the TLS implementation chosen.
+     */
+    public Engine engine()
+    {
+        return engineKind;
+    }
+
+    /**
      * @param on whether a client's connect waits for the whole handshake (default false: it sends its hello and
      *           returns, and the handshake finishes as the connection is first used). Waiting reports a refused
      *           certificate from connect itself, but needs the service to be reading its accepted connections.
@@ -272,10 +318,12 @@ public final class TlsConfig
     }
 
     /**
-     * Validates the settings, reads the files and builds the JDK's {@link SSLContext}. Idempotent.
+     * Validates the settings, reads the files and builds the JDK's {@link SSLContext} (and, for
+     * {@link Engine#OPENSSL}, Netty's contexts over the same key and trust managers). Idempotent.
      *
      * @return this.
-     * @throws IllegalStateException if the settings contradict each other.
+     * @throws IllegalStateException if the settings contradict each other, or {@link Engine#OPENSSL} was chosen and
+     *                               {@value #OPENSSL_ARTIFACTS} are missing or BoringSSL does not load.
      * @throws UncheckedIOException  if a file cannot be read or holds the wrong thing.
      */
     public TlsConfig conclude()
@@ -304,10 +352,20 @@ public final class TlsConfig
         {
             throw new IllegalStateException("handshakeTimeout must be positive");
         }
+        if (engineKind == null)
+        {
+            throw new IllegalStateException("no engine chosen");
+        }
+        if (engineKind == Engine.OPENSSL)
+        {
+            checkOpenSslAvailable();
+        }
         try
         {
+            final KeyManager[] keys = keyManagers();
+            final TrustManager[] trust = trustManagers();
             final SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers(), trustManagers(), null);
+            context.init(keys, trust, null);
             // No TLS 1.3 session tickets (the JDK sends none when sessions outlive a ticket's 7-day maximum):
             // connections are long-lived, and a ticket nobody reads makes a client that only writes close with a
             // reset, which can destroy its last messages in flight.
@@ -320,6 +378,18 @@ public final class TlsConfig
                     throw new IllegalStateException("protocol " + protocol + " is not supported here: " + supported);
                 }
             }
+            if (engineKind == Engine.OPENSSL)
+            {
+                // The same managers as the JDK's context: PEM or key store identity, trust, pins, client checks.
+                try
+                {
+                    openSsl = new OpenSslEngines(keys, trust, clientAuth, protocols, cipherSuites);
+                }
+                catch (final javax.net.ssl.SSLException | IllegalArgumentException ex)
+                {
+                    throw new IllegalStateException("cannot set up the OpenSSL engine: " + ex.getMessage(), ex);
+                }
+            }
             sslContext = context;
             return this;
         }
@@ -330,6 +400,37 @@ public final class TlsConfig
         catch (final GeneralSecurityException ex)
         {
             throw new IllegalStateException("cannot set up TLS: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Fails unless netty-handler is on the class path and BoringSSL loads. Looks for Netty by name first, so
+     * {@link OpenSslEngines} (which refers to Netty's classes) is loaded only when they are there.
+     */
+    private static void checkOpenSslAvailable()
+    {
+        try
+        {
+            Class.forName("io.netty.handler.ssl.OpenSsl", false, TlsConfig.class.getClassLoader());
+        }
+        catch (final ClassNotFoundException | LinkageError ex)
+        {
+            throw new IllegalStateException("TlsConfig.engine(OPENSSL) needs Netty's tcnative on the class path: add " +
+                OPENSSL_ARTIFACTS + " (netty-handler is missing: " + ex + ")", ex);
+        }
+        final String reason;
+        try
+        {
+            reason = OpenSslEngines.unavailableReason();
+        }
+        catch (final LinkageError ex)
+        {
+            throw new IllegalStateException("TlsConfig.engine(OPENSSL) cannot load Netty's OpenSSL support: add " +
+                OPENSSL_ARTIFACTS + " (" + ex + ")", ex);
+        }
+        if (reason != null)
+        {
+            throw new IllegalStateException("TlsConfig.engine(OPENSSL): " + reason);
         }
     }
 
@@ -351,18 +452,26 @@ public final class TlsConfig
      */
     SSLEngine newEngine(final boolean client, final String host, final int port)
     {
-        final SSLEngine engine = sslContext.createSSLEngine(client && serverName != null ? serverName : host, port);
-        engine.setUseClientMode(client);
+        final String peerHost = client && serverName != null ? serverName : host;
+        final SSLEngine engine;
+        if (openSsl != null)
+        {
+            // Already in its mode (a client or a server context); the JDK's is told below.
+            engine = openSsl.newEngine(client, peerHost, port);
+        }
+        else
+        {
+            engine = sslContext.createSSLEngine(peerHost, port);
+            engine.setUseClientMode(client);
+        }
         final SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(protocols);
         if (cipherSuites != null)
         {
             parameters.setCipherSuites(cipherSuites);
         }
-        if (client && verifyHostname)
-        {
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        }
+        // Said either way: Netty's engines otherwise default to checking the name.
+        parameters.setEndpointIdentificationAlgorithm(client && verifyHostname ? "HTTPS" : null);
         if (!client)
         {
             parameters.setNeedClientAuth(clientAuth == ClientAuth.REQUIRED);

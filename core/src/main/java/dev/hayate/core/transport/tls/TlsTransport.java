@@ -15,7 +15,8 @@ import dev.hayate.core.transport.IoPoller;
 import dev.hayate.core.transport.Transport;
 
 /**
- * A {@link Transport} that runs TLS (the JDK's {@link SSLEngine}) over another transport, normally TCP.
+ * A {@link Transport} that runs TLS (an {@link SSLEngine}: the JDK's, or BoringSSL's through Netty's tcnative, as
+ * {@link TlsConfig#engine} says) over another transport, normally TCP.
  * Nothing blocks and no thread is added: the handshake advances inside {@link #read}, {@link #write} and the
  * waits (or in {@link #awaitHandshake}), then records are sealed and opened in three direct buffers made once
  * per connection. While it lasts, {@code write} takes nothing (the caller sees back pressure).
@@ -42,8 +43,9 @@ import dev.hayate.core.transport.Transport;
  * </ul>
  *
  * <p>Steady state allocates nothing in this class (buffers and the engine calls' arrays are made once); the JDK's
- * engine itself allocates about 3 KB per record on JDK 17 and 25 (its result object and its AES-GCM work), which
- * {@code TlsAllocationTest} measures against bare engine calls (BENCHMARKS.md).
+ * engine itself allocates about 3 KB per record on JDK 17 and 25 (its result object and its AES-GCM work), the
+ * OpenSSL engine 40 bytes (its result object), which {@code TlsAllocationTest} measures against bare engine calls
+ * (BENCHMARKS.md).
  *
  * <p>On an event loop, a write made before the handshake has finished returns 0 and asks for write readiness,
  * which the socket has: the loop spins on that connection until the handshake is done (a few round trips).
@@ -67,11 +69,14 @@ public final class TlsTransport implements Transport
     private final ByteBuffer[] srcSource = new ByteBuffer[1];
     private final ByteBuffer[] emptySource = {ByteBuffer.allocate(0)};
     private final long handshakeDeadlineNanos;
+    private final boolean startsKeyUpdates;
     private volatile boolean handshaking = true;
     private volatile boolean closed;
     private volatile IOException failure;
     private volatile boolean peerLeftInHandshake;
     private volatile IoPoller poller;
+    // Handshake (both locks): the engine has taken or given bytes since it last saw the input run dry.
+    private boolean engineMoved;
     // Read side (read lock, or the loop thread for the probe).
     private boolean underflow;
     private boolean endOfStream;
@@ -84,21 +89,31 @@ public final class TlsTransport implements Transport
      * @param transport              connected, non-blocking.
      * @param engine                 configured for its side.
      * @param handshakeDeadlineNanos {@link System#nanoTime()} by which the handshake must finish.
+     * @param startsKeyUpdates       whether the engine starts a TLS 1.3 key update when asked to begin a handshake
+     *                               on an established session (the JDK's does; Netty's OpenSSL engine refuses).
      * @throws IOException if the handshake cannot start.
      */
-    TlsTransport(final Transport transport, final SSLEngine engine, final long handshakeDeadlineNanos) throws IOException
+    TlsTransport(
+        final Transport transport,
+        final SSLEngine engine,
+        final long handshakeDeadlineNanos,
+        final boolean startsKeyUpdates) throws IOException
     {
         this.transport = transport;
         this.engine = engine;
         this.peer = String.valueOf(transport.remoteAddress());
         this.handshakeDeadlineNanos = handshakeDeadlineNanos;
+        this.startsKeyUpdates = startsKeyUpdates;
         final int packet = engine.getSession().getPacketBufferSize();
         final int application = engine.getSession().getApplicationBufferSize();
         // Room for a few records: one socket read brings in several, opened without another system call.
         netIn = ByteBuffer.allocateDirect(packet * 4);
         // Room for a few records: a 64 KiB frame is sealed into one flush rather than four.
         netOut = ByteBuffer.allocateDirect(packet * 4);
-        appIn = ByteBuffer.allocateDirect(application);
+        // Room for a whole record's plaintext as the engine counts it: Netty's OpenSSL engine asks for the record's
+        // length less its header (padding and tag included, 16,401 bytes for a full one) where it reports an
+        // application buffer size of 16,384, and refuses a smaller destination (BUFFER_OVERFLOW).
+        appIn = ByteBuffer.allocateDirect(Math.max(application, packet - RECORD_HEADER));
         appIn.flip();
         appInTarget = new ByteBuffer[] {appIn};
         engine.beginHandshake();
@@ -453,10 +468,18 @@ public final class TlsTransport implements Transport
                     break;
                 case NEED_WRAP:
                     wrapControl();
+                    engineMoved = true;
                     break;
                 case NEED_UNWRAP:
                 case NEED_UNWRAP_AGAIN:
-                    if (netIn.position() == 0 || underflow)
+                    if (engineMoved)
+                    {
+                        // One more unwrap before asking the socket: Netty's OpenSSL engine finishes a server's
+                        // handshake, or throws a failure whose alert it has just had wrapped, only when called
+                        // again; with nothing new it reports an underflow (the JDK's too) and the socket is read.
+                        engineMoved = false;
+                    }
+                    else if (netIn.position() == 0 || underflow)
                     {
                         final int fetched = readRecord();
                         if (fetched < 0)
@@ -494,6 +517,7 @@ public final class TlsTransport implements Transport
                     {
                         throw new SSLHandshakeException("the peer closed the TLS session during the handshake");
                     }
+                    engineMoved = result.bytesConsumed() > 0 || result.bytesProduced() > 0;
                     break;
                 default:
                     handshaking = false;
@@ -640,12 +664,18 @@ public final class TlsTransport implements Transport
 
     /**
      * Starts a TLS 1.3 key update: the next record is sealed under a fresh key and the peer is asked to update
-     * its own. Call from the writing thread (or when nobody writes).
+     * its own. Call from the writing thread (or when nobody writes). The JDK engine only: Netty's OpenSSL engine
+     * offers no way to start one (it answers the peer's, so a JDK peer may still start them).
      *
-     * @throws IOException if the session is closed or failed.
+     * @throws IOException                   if the session is closed or failed.
+     * @throws UnsupportedOperationException on the OpenSSL engine (the session is left as it was).
      */
     public void requestKeyUpdate() throws IOException
     {
+        if (!startsKeyUpdates)
+        {
+            throw new UnsupportedOperationException("the OpenSSL engine cannot start a TLS key update (the peer can)");
+        }
         synchronized (writeLock)
         {
             checkFailure();
@@ -924,12 +954,15 @@ public final class TlsTransport implements Transport
             messages.append(cause.getMessage()).append(" | ");
         }
         final String all = messages.toString();
+        // The JDK names alerts in lower case (bad_certificate), BoringSSL in upper (SSLV3_ALERT_BAD_CERTIFICATE).
+        final String lower = all.toLowerCase(java.util.Locale.ROOT);
         final String why;
         if (all.contains("certificate pin mismatch"))
         {
             why = all.substring(all.indexOf("certificate pin mismatch"), all.indexOf(" | ", all.indexOf("certificate pin")));
         }
-        else if (all.contains("Unsupported or unrecognized SSL message") || all.contains("plaintext"))
+        else if (all.contains("Unsupported or unrecognized SSL message") || all.contains("plaintext") ||
+            all.contains("not an SSL/TLS record") || all.contains("WRONG_VERSION_NUMBER"))
         {
             why = "the peer does not speak TLS (a plaintext client or server?)";
         }
@@ -941,16 +974,18 @@ public final class TlsTransport implements Transport
         {
             why = "the peer's certificate does not name the host dialled (" + ex.getMessage() + ")";
         }
-        else if (all.contains("certificate_required") || all.contains("Empty client certificate chain") ||
-            all.contains("Empty server certificate chain") && !engine.getUseClientMode())
+        else if (lower.contains("certificate_required") || all.contains("Empty client certificate chain") ||
+            all.contains("Empty server certificate chain") && !engine.getUseClientMode() ||
+            all.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE"))
         {
             why = "a client certificate is required (" + ex.getMessage() + ")";
         }
-        else if (all.contains("certificate_unknown") || all.contains("bad_certificate"))
+        else if (lower.contains("certificate_unknown") || lower.contains("bad_certificate"))
         {
             why = "the peer refused this side's certificate, or wants one it was not sent (" + ex.getMessage() + ")";
         }
-        else if (all.contains("protocol_version") || all.contains("No appropriate protocol"))
+        else if (lower.contains("protocol_version") || all.contains("No appropriate protocol") ||
+            all.contains("UNSUPPORTED_PROTOCOL"))
         {
             why = "no TLS version in common (" + ex.getMessage() + ")";
         }

@@ -69,7 +69,8 @@ public final class TlsTransportProvider implements TransportProvider
         try
         {
             final InetSocketAddress address = (InetSocketAddress)remote;
-            tls = new TlsTransport(socket, config.newEngine(true, address.getHostString(), address.getPort()), deadline);
+            tls = new TlsTransport(socket, config.newEngine(true, address.getHostString(), address.getPort()), deadline,
+                config.engine() == TlsConfig.Engine.JDK);
             if (config.handshakeOnConnect())
             {
                 tls.awaitHandshake(deadline - System.nanoTime());

@@ -43,7 +43,7 @@ final class TlsTransportServer implements TransportServer
             final String host = remote instanceof InetSocketAddress ? ((InetSocketAddress)remote).getHostString() : null;
             final int port = remote instanceof InetSocketAddress ? ((InetSocketAddress)remote).getPort() : -1;
             final TlsTransport tls = new TlsTransport(socket, config.newEngine(false, host, port),
-                System.nanoTime() + config.handshakeTimeoutNanos());
+                System.nanoTime() + config.handshakeTimeoutNanos(), config.engine() == TlsConfig.Engine.JDK);
             driver().add(tls);
             return tls;
         }

@@ -20,6 +20,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLHandshakeException;
 
 import dev.hayate.core.test.Frames;
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,6 +93,55 @@ class TlsTransportTest
     private static TlsConfig clientConfig()
     {
         return new TlsConfig().trustCertificates(pki.caFile()).handshakeOnConnect(true);
+    }
+
+    private static TlsConfig serverConfig(final Engines engines)
+    {
+        return serverConfig().engine(engines.server());
+    }
+
+    private static TlsConfig clientConfig(final Engines engines)
+    {
+        return clientConfig().engine(engines.client());
+    }
+
+    /**
+     * Which engine each side runs: every pair, so each engine is checked against itself and against the other.
+     */
+    record Engines(TlsConfig.Engine client, TlsConfig.Engine server)
+    {
+        @Override
+        public String toString()
+        {
+            return client + " client, " + server + " server";
+        }
+    }
+
+    static List<Engines> engines()
+    {
+        if (!openSslShipsHere())
+        {
+            return List.of(new Engines(TlsConfig.Engine.JDK, TlsConfig.Engine.JDK));
+        }
+        final List<Engines> pairs = new ArrayList<>();
+        for (final TlsConfig.Engine client : TlsConfig.Engine.values())
+        {
+            for (final TlsConfig.Engine server : TlsConfig.Engine.values())
+            {
+                pairs.add(new Engines(client, server));
+            }
+        }
+        return pairs;
+    }
+
+    /**
+     * The build ships BoringSSL for linux-x86_64 (core's optional dependency): there the OpenSSL pairs run and it
+     * must load; elsewhere only the JDK pair runs.
+     */
+    static boolean openSslShipsHere()
+    {
+        final String arch = System.getProperty("os.arch");
+        return System.getProperty("os.name").startsWith("Linux") && ("amd64".equals(arch) || "x86_64".equals(arch));
     }
 
     /**
@@ -172,12 +225,13 @@ class TlsTransportTest
         return all.toString();
     }
 
-    @Test
-    void shouldExchangeBytesBothWaysOverTls13() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldExchangeBytesBothWaysOverTls13(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig())
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
             .connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
 
@@ -201,12 +255,56 @@ class TlsTransportTest
         writing.get(20, TimeUnit.SECONDS);
     }
 
-    @Test
-    void shouldStayReadableWhileDecryptedBytesAreBuffered() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldOpenFullRecordsForAReaderWithLittleRoom(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig())
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
+            .connect(listener.localAddress(), SECONDS_10));
+        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+
+        // One large write: full 16 KiB records, each opened into the transport's own buffer because the reader's
+        // has less room than a record (Netty's engine wants the record's length less its header there).
+        final byte[] sent = random(200_000, 4);
+        final CompletableFuture<Void> writing = CompletableFuture.runAsync(() ->
+        {
+            try
+            {
+                writeFully(served, ByteBuffer.allocateDirect(sent.length).put(sent).flip());
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+        }, executor);
+        final ByteBuffer received = ByteBuffer.allocate(sent.length);
+        final ByteBuffer small = ByteBuffer.allocateDirect(1000);
+        final long deadline = System.nanoTime() + SECONDS_10;
+        while (received.hasRemaining())
+        {
+            small.clear().limit(Math.min(small.capacity(), received.remaining()));
+            final int read = dialled.read(small);
+            assertTrue(read >= 0, "end of stream");
+            if (read == 0)
+            {
+                dialled.awaitReadable(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            received.put(small.flip());
+            assertTrue(deadline - System.nanoTime() > 0, "read did not finish");
+        }
+        writing.get(20, TimeUnit.SECONDS);
+        assertArrayEquals(sent, received.array());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldStayReadableWhileDecryptedBytesAreBuffered(final Engines engines) throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
             .connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
 
@@ -244,18 +342,28 @@ class TlsTransportTest
         assertFalse(dialled.awaitReadable(0));
     }
 
-    @Test
-    void shouldCarryOnAfterKeyUpdatesFromEitherSide() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldCarryOnAfterKeyUpdatesFromEitherSide(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig())
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
             .connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
 
         for (int round = 0; round < 4; round++)
         {
-            (round % 2 == 0 ? dialled : served).requestKeyUpdate();
+            final TlsTransport starter = round % 2 == 0 ? dialled : served;
+            if ((starter == dialled ? engines.client() : engines.server()) == TlsConfig.Engine.JDK)
+            {
+                starter.requestKeyUpdate();
+            }
+            else
+            {
+                // Netty's OpenSSL engine cannot start one; it must still answer the JDK side's (other rounds).
+                assertThrows(UnsupportedOperationException.class, starter::requestKeyUpdate);
+            }
             final byte[] up = random(20_000, 10 + round);
             final byte[] down = random(20_000, 20 + round);
             writeFully(dialled, ByteBuffer.wrap(up));
@@ -265,12 +373,13 @@ class TlsTransportTest
         }
     }
 
-    @Test
-    void shouldReadCloseNotifyAsEndOfStream() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldReadCloseNotifyAsEndOfStream(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig())
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
             .connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
 
@@ -288,61 +397,82 @@ class TlsTransportTest
         assertEquals(-1, read);
     }
 
-    @Test
-    void shouldRefuseAServerCertificateFromAnUntrustedCa() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldRefuseAServerCertificateFromAnUntrustedCa(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         acceptOne(listener);
-        final TlsTransportProvider dialler = new TlsTransportProvider(new TlsConfig().trustCertificates(otherPki.caFile())
-            .handshakeOnConnect(true));
+        final TlsTransportProvider dialler = new TlsTransportProvider(new TlsConfig().engine(engines.client())
+            .trustCertificates(otherPki.caFile()).handshakeOnConnect(true));
         final SSLHandshakeException thrown = assertThrows(SSLHandshakeException.class,
             () -> dialler.connect(listener.localAddress(), SECONDS_10));
         assertTrue(thrown.getMessage().contains("not trusted"), thrown.getMessage());
     }
 
-    @Test
-    void shouldReportAnUntrustedServerOnFirstUseWhenConnectDoesNotWait() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldReportAnUntrustedServerOnFirstUseWhenConnectDoesNotWait(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         acceptOne(listener);
-        final Transport dialled = track(new TlsTransportProvider(new TlsConfig().trustCertificates(otherPki.caFile()))
+        final Transport dialled = track(new TlsTransportProvider(new TlsConfig().engine(engines.client())
+            .trustCertificates(otherPki.caFile()))
             .connect(listener.localAddress(), SECONDS_10));
         final IOException thrown = assertThrows(IOException.class, () -> readFully(dialled, 1));
         assertTrue(thrown.getMessage().contains("not trusted"), thrown.getMessage());
         assertFalse(dialled.isOpen());
     }
 
-    @Test
-    void shouldRefuseAServerCertificateForAnotherHost() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldRefuseAServerCertificateForAnotherHost(final Engines engines) throws Exception
     {
         final TestCertificates.Leaf elsewhere = pki.issue("elsewhere", "elsewhere.example");
-        final TransportServer listener = track(new TlsTransportProvider(new TlsConfig()
+        final TransportServer listener = track(new TlsTransportProvider(new TlsConfig().engine(engines.server())
             .certificateChain(elsewhere.certificate()).privateKey(elsewhere.key())).bind(LOOPBACK));
         acceptOne(listener);
         final SSLHandshakeException thrown = assertThrows(SSLHandshakeException.class,
-            () -> new TlsTransportProvider(clientConfig()).connect(listener.localAddress(), SECONDS_10));
+            () -> new TlsTransportProvider(clientConfig(engines)).connect(listener.localAddress(), SECONDS_10));
         assertTrue(thrown.getMessage().contains("does not name the host"), thrown.getMessage());
         assertEquals(thrown.getMessage().indexOf("TLS handshake with"), thrown.getMessage().lastIndexOf("TLS handshake with"),
             "said once: " + thrown.getMessage());
     }
 
-    @Test
-    void shouldRefuseAServerWhosePinDoesNotMatch() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldAcceptACertificateForAnotherHostWhenTheNameIsNotChecked(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TestCertificates.Leaf elsewhere = pki.issue("elsewhere", "elsewhere.example");
+        final TransportServer listener = track(new TlsTransportProvider(new TlsConfig().engine(engines.server())
+            .certificateChain(elsewhere.certificate()).privateKey(elsewhere.key())).bind(LOOPBACK));
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines)
+            .verifyHostname(false)).connect(listener.localAddress(), SECONDS_10));
+        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+        writeFully(dialled, ByteBuffer.wrap(new byte[] {5}));
+        assertArrayEquals(new byte[] {5}, readFully(served, 1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldRefuseAServerWhosePinDoesNotMatch(final Engines engines) throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         acceptOne(listener);
-        final TlsConfig pinned = clientConfig().pinSha256(Pem.pinSha256(client.publicKey()));
+        final TlsConfig pinned = clientConfig(engines).pinSha256(Pem.pinSha256(client.publicKey()));
         final SSLHandshakeException thrown = assertThrows(SSLHandshakeException.class,
             () -> new TlsTransportProvider(pinned).connect(listener.localAddress(), SECONDS_10));
         assertTrue(thrown.getMessage().contains("certificate pin mismatch"), thrown.getMessage());
     }
 
-    @Test
-    void shouldAcceptAServerWhosePinMatches() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldAcceptAServerWhosePinMatches(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsConfig pinned = clientConfig().pinSha256("sha256/" + Pem.pinSha256(server.publicKey()));
+        final TlsConfig pinned = clientConfig(engines).pinSha256("sha256/" + Pem.pinSha256(server.publicKey()));
         final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(pinned)
             .connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
@@ -350,18 +480,19 @@ class TlsTransportTest
         assertArrayEquals(new byte[] {42}, readFully(served, 1));
     }
 
-    @Test
-    void shouldRequireAClientCertificateWhenTheServerAsksForOne() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldRequireAClientCertificateWhenTheServerAsksForOne(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)
             .trustCertificates(pki.caFile()).clientAuth(TlsConfig.ClientAuth.REQUIRED)).bind(LOOPBACK));
 
         // Without a certificate: the server refuses; the client learns it on its first read at the latest.
         final CompletableFuture<TlsTransport> refused = acceptOne(listener);
         final IOException clientSaw = assertThrows(IOException.class, () ->
         {
-            final Transport anonymous = track(new TlsTransportProvider(clientConfig()).connect(listener.localAddress(),
-                SECONDS_10));
+            final Transport anonymous = track(new TlsTransportProvider(clientConfig(engines))
+                .connect(listener.localAddress(), SECONDS_10));
             readFully(anonymous, 1);
         });
         final ExecutionException serverSaw = assertThrows(ExecutionException.class, () -> refused.get(20, TimeUnit.SECONDS));
@@ -372,7 +503,7 @@ class TlsTransportTest
 
         // With one: admitted, and the server sees who it is.
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig()
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines)
             .certificateChain(client.certificate()).privateKey(client.key())).connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
         writeFully(dialled, ByteBuffer.wrap(new byte[] {7}));
@@ -381,10 +512,11 @@ class TlsTransportTest
             Arrays.toString(served.peerCertificates()));
     }
 
-    @Test
-    void shouldFailAPlaintextClientWithAClearErrorAndCloseIt() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldFailAPlaintextClientWithAClearErrorAndCloseIt(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()).bind(LOOPBACK));
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
         try (Socket plain = new Socket())
         {
@@ -428,10 +560,11 @@ class TlsTransportTest
         }
     }
 
-    @Test
-    void shouldCloseAPeerThatNeverFinishesItsHandshakeAtTheTimeout() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldCloseAPeerThatNeverFinishesItsHandshakeAtTheTimeout(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig()
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)
             .handshakeTimeout(java.time.Duration.ofMillis(300))).bind(LOOPBACK));
         try (Socket silent = new Socket())
         {
@@ -454,8 +587,9 @@ class TlsTransportTest
         }
     }
 
-    @Test
-    void shouldRefuseAHandshakeWithAPlaintextServer() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldRefuseAHandshakeWithAPlaintextServer(final Engines engines) throws Exception
     {
         try (java.net.ServerSocket plain = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
         {
@@ -472,9 +606,92 @@ class TlsTransportTest
                 }
             }, executor);
             final IOException thrown = assertThrows(IOException.class,
-                () -> new TlsTransportProvider(clientConfig()).connect(plain.getLocalSocketAddress(), SECONDS_10));
+                () -> new TlsTransportProvider(clientConfig(engines)).connect(plain.getLocalSocketAddress(),
+                    SECONDS_10));
             assertTrue(messageOf(thrown).contains("does not speak TLS"), messageOf(thrown));
             server.get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldSendNoSessionTicketAfterTheHandshake(final Engines engines) throws Exception
+    {
+        // Two engines in memory: after both have finished, nothing more may travel to the client. A ticket nobody
+        // reads makes a client that only writes close with a reset, which can destroy its last messages.
+        final SSLEngine serverEngine = serverConfig(engines).conclude().newEngine(false, null, -1);
+        final SSLEngine clientEngine = clientConfig(engines).conclude().newEngine(true, "localhost", 1);
+        final ByteBuffer toServer = ByteBuffer.allocateDirect(1 << 17);
+        final ByteBuffer toClient = ByteBuffer.allocateDirect(1 << 17);
+        final ByteBuffer[] scratch = {ByteBuffer.allocateDirect(1 << 15)};
+        clientEngine.beginHandshake();
+        serverEngine.beginHandshake();
+        // Stops as soon as both have finished, so a ticket sealed at the end stays in toClient, unread.
+        for (int i = 0; i < 20 && (handshaking(clientEngine) || handshaking(serverEngine)); i++)
+        {
+            exchangeHandshake(clientEngine, toServer, toClient, scratch);
+            exchangeHandshake(serverEngine, toClient, toServer, scratch);
+        }
+        assertEquals(SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING, clientEngine.getHandshakeStatus());
+        assertEquals(SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING, serverEngine.getHandshakeStatus());
+        final SSLEngineResult after = serverEngine.wrap(new ByteBuffer[] {ByteBuffer.allocate(0)}, 0, 1, toClient);
+        assertEquals(0, after.bytesProduced(), "the server sealed something after the handshake");
+        assertEquals(0, toClient.position(), "bytes left for the client after the handshake: a session ticket?");
+    }
+
+    private static boolean handshaking(final SSLEngine engine)
+    {
+        return engine.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
+    }
+
+    private static void exchangeHandshake(final SSLEngine engine, final ByteBuffer out, final ByteBuffer in,
+        final ByteBuffer[] scratch) throws IOException
+    {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null)
+        {
+            task.run();
+        }
+        while (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP)
+        {
+            if (engine.wrap(new ByteBuffer[] {ByteBuffer.allocate(0)}, 0, 1, out).bytesProduced() == 0)
+            {
+                break;
+            }
+        }
+        // Unwrapped even with nothing new: Netty's engine finishes a server's handshake on the call after the last
+        // record, as TlsTransport's handshake does.
+        in.flip();
+        scratch[0].clear();
+        engine.unwrap(in, scratch, 0, 1);
+        in.compact();
+    }
+
+    @Test
+    void shouldNameTheArtifactsToAddWhenOpenSslIsChosenWithoutNetty() throws Exception
+    {
+        // TlsConfig loaded from core's classes alone, with no Netty behind it: as in an application without it.
+        final java.net.URL core = TlsConfig.class.getProtectionDomain().getCodeSource().getLocation();
+        try (java.net.URLClassLoader alone = new java.net.URLClassLoader(new java.net.URL[] {core},
+            ClassLoader.getPlatformClassLoader()))
+        {
+            final Class<?> config = Class.forName(TlsConfig.class.getName(), true, alone);
+            assertThrows(ClassNotFoundException.class,
+                () -> Class.forName("io.netty.handler.ssl.OpenSsl", false, alone));
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            final Object openSsl = Enum.valueOf((Class)Class.forName(TlsConfig.Engine.class.getName(), true, alone),
+                "OPENSSL");
+            final Object instance = config.getConstructor().newInstance();
+            // The JDK engine needs nothing more.
+            config.getMethod("conclude").invoke(instance);
+            final Object chosen = config.getConstructor().newInstance();
+            config.getMethod("engine", openSsl.getClass()).invoke(chosen, openSsl);
+            final java.lang.reflect.InvocationTargetException thrown = assertThrows(
+                java.lang.reflect.InvocationTargetException.class, () -> config.getMethod("conclude").invoke(chosen));
+            assertTrue(thrown.getCause() instanceof IllegalStateException, String.valueOf(thrown.getCause()));
+            final String message = thrown.getCause().getMessage();
+            assertTrue(message.contains("io.netty:netty-handler") &&
+                message.contains("io.netty:netty-tcnative-boringssl-static"), message);
         }
     }
 
@@ -502,8 +719,9 @@ class TlsTransportTest
         assertThrows(IllegalStateException.class, () -> new TlsTransportProvider(clientConfig()).bind(LOOPBACK));
     }
 
-    @Test
-    void shouldReadIdentityAndTrustFromKeyStores() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldReadIdentityAndTrustFromKeyStores(final Engines engines) throws Exception
     {
         final char[] password = "changeit".toCharArray();
         final java.security.KeyStore identity = java.security.KeyStore.getInstance("PKCS12");
@@ -524,11 +742,13 @@ class TlsTransportTest
             trust.store(out, password);
         }
 
-        final TransportServer listener = track(new TlsTransportProvider(new TlsConfig().keyStore(identityFile, password))
+        final TransportServer listener = track(new TlsTransportProvider(new TlsConfig().engine(engines.server())
+            .keyStore(identityFile, password))
             .bind(LOOPBACK));
         final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
         final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(new TlsConfig()
-            .trustStore(trustFile, password).handshakeOnConnect(true)).connect(listener.localAddress(), SECONDS_10));
+            .engine(engines.client()).trustStore(trustFile, password).handshakeOnConnect(true))
+            .connect(listener.localAddress(), SECONDS_10));
         final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
         writeFully(served, ByteBuffer.wrap(new byte[] {9}));
         assertArrayEquals(new byte[] {9}, readFully(dialled, 1));
