@@ -96,6 +96,10 @@ final class GatewayCommand implements Callable<Integer>
         description = "Require client certificates issued by these PEM CAs (mutual TLS).")
     private java.nio.file.Path tlsClientCa;
 
+    @Option(names = "--tls-engine", paramLabel = "ENGINE", defaultValue = "JDK",
+        description = "TLS implementation: JDK (default) or OPENSSL (BoringSSL; about 40 B per record instead of ~3 KB).")
+    private TlsConfig.Engine tlsEngine;
+
     @Override
     public Integer call() throws Exception
     {
@@ -201,7 +205,7 @@ final class GatewayCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
-        final TlsConfig tls = new TlsConfig().certificateChain(tlsCert).privateKey(tlsKey);
+        final TlsConfig tls = new TlsConfig().engine(tlsEngine).certificateChain(tlsCert).privateKey(tlsKey);
         if (tlsClientCa != null)
         {
             tls.trustCertificates(tlsClientCa).clientAuth(TlsConfig.ClientAuth.REQUIRED);
@@ -214,7 +218,8 @@ final class GatewayCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "TLS: " + ex.getMessage());
         }
-        return "TLS 1.3 with " + tlsCert.getFileName() + (tlsClientCa != null ? ", client certificates required" : "");
+        return "TLS 1.3 with " + tlsCert.getFileName() + (tlsClientCa != null ? ", client certificates required" : "") +
+            (tlsEngine == TlsConfig.Engine.OPENSSL ? ", BoringSSL engine" : "");
     }
 
     private static void print(final PrintWriter out, final String line)

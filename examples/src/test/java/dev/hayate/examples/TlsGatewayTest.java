@@ -53,12 +53,18 @@ class TlsGatewayTest
      */
     private static void withTlsGatewayCommand(final GatewayBody body) throws Exception
     {
+        withTlsGatewayCommand(TlsConfig.Engine.JDK, body);
+    }
+
+    private static void withTlsGatewayCommand(final TlsConfig.Engine engine, final GatewayBody body) throws Exception
+    {
         final ExamplesMainTest.Lines gatewayOut = new ExamplesMainTest.Lines();
         final StringWriter gatewayErr = new StringWriter();
         final AtomicInteger gatewayExit = new AtomicInteger(-1);
         final Thread gateway = new Thread(() -> gatewayExit.set(ExamplesMain.run(new String[] {"gateway", "--listen",
             "127.0.0.1:0", "--user", "alice:secret", "--heartbeat-ms", "500", "--tls-cert",
-            gatewayLeaf.certificate().toString(), "--tls-key", gatewayLeaf.key().toString()},
+            gatewayLeaf.certificate().toString(), "--tls-key", gatewayLeaf.key().toString(), "--tls-engine",
+            engine.name()},
             new PrintWriter(gatewayOut, true), new PrintWriter(gatewayErr, true))), "cli-tls-gateway");
         gateway.setDaemon(true);
         gateway.start();
@@ -67,6 +73,7 @@ class TlsGatewayTest
             final String listening = gatewayOut.await(LISTENING);
             assertNotNull(listening, () -> "the gateway never said where it listens: " + gatewayErr);
             assertTrue(listening.contains("TLS 1.3 with "), listening);
+            assertEquals(engine == TlsConfig.Engine.OPENSSL, listening.contains("BoringSSL engine"), listening);
             final Matcher port = LISTENING.matcher(listening);
             assertTrue(port.find());
             body.run("127.0.0.1:" + port.group(1));
@@ -106,6 +113,28 @@ class TlsGatewayTest
             assertEquals(0, exit, () -> out + "\n" + err);
             assertTrue(out.toString().contains("over TLS 1.3"), out::toString);
             assertTrue(out.toString().contains("  result    OK: every order answered exactly once"), out::toString);
+        });
+    }
+
+    @Test
+    void shouldTradeOverTlsWithTheOpenSslEngineOnBothSidesAndAcrossEngines() throws Exception
+    {
+        // The build ships BoringSSL for linux-x86_64 only (the platforms CI runs on): there it must load.
+        final String arch = System.getProperty("os.arch");
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux") &&
+            ("amd64".equals(arch) || "x86_64".equals(arch)), "BoringSSL is shipped for linux-x86_64 only");
+        withTlsGatewayCommand(TlsConfig.Engine.OPENSSL, address ->
+        {
+            for (final String traderEngine : new String[] {"OPENSSL", "JDK"})
+            {
+                final StringWriter out = new StringWriter();
+                final StringWriter err = new StringWriter();
+                final int exit = trader(out, err, "--connect", address, "--user", "alice", "--password", "secret",
+                    "--orders", "500", "--tls-trust", pki.caFile().toString(), "--tls-engine", traderEngine);
+                assertEquals(0, exit, () -> traderEngine + ": " + out + "\n" + err);
+                assertTrue(out.toString().contains("over TLS 1.3"), out::toString);
+                assertTrue(out.toString().contains("  result    OK: every order answered exactly once"), out::toString);
+            }
         });
     }
 
