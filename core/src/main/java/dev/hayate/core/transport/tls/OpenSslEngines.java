@@ -96,14 +96,6 @@ final class OpenSslEngines
     }
 
     /**
-     * @return the library in use, such as {@code BoringSSL}.
-     */
-    static String version()
-    {
-        return OpenSsl.versionString();
-    }
-
-    /**
      * @param client true for the dialling side.
      * @param host   the host dialled, or the name expected (client); the peer's address (server, for logs only).
      * @param port   the peer's port.
