@@ -1,5 +1,9 @@
 package dev.hayate.core.transport.tls;
 
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLEngine;
@@ -13,9 +17,12 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.internal.tcnative.SSL;
+import org.agrona.BufferUtil;
 
 /**
  * The {@link TlsConfig.Engine#OPENSSL} engines: BoringSSL through Netty's tcnative, built from the same key and
@@ -32,10 +39,22 @@ import io.netty.handler.ssl.SslProvider;
  * the client once both sides have finished. The server's session cache is off too: with no tickets there is nothing
  * to resume.
  *
+ * <p>Once a handshake has finished, {@link TlsTransport} seals and opens application records through {@link
+ * #directRecords}: tcnative's own calls on the engine's native session, which allocate nothing, where the engine's
+ * {@code wrap} and {@code unwrap} make a 40-byte result object per record.
+ *
  * <p>Thread-safety: made once in {@link TlsConfig#conclude()}; {@link #newEngine} may then be called from any thread.
  */
 final class OpenSslEngines
 {
+    /**
+     * The engine's byte-buffer BIO, the one channel between its native session and Java memory: private in Netty,
+     * so read by reflection once. If a Netty release renames it, {@link #directRecords} answers null and every record
+     * goes through the engine as before ({@code TlsTransportTest} fails on the shipped version if that happens).
+     */
+    private static final Field NETWORK_BIO = networkBioField();
+    private static final int MAX_PLAINTEXT = 16_384;
+
     private final SslContext client;
     private final SslContext server;
 
@@ -110,6 +129,220 @@ final class OpenSslEngines
         }
         // The allocator only serves the engine's copies of heap buffers; TlsTransport hands it direct ones.
         return context.newEngine(ByteBufAllocator.DEFAULT, host, port);
+    }
+
+    /**
+     * @param engine an engine from {@link #newEngine} whose handshake has finished.
+     * @return its records sealed and opened without result objects, or null if this Netty hides what that needs.
+     */
+    static DirectRecords directRecords(final SSLEngine engine)
+    {
+        if (NETWORK_BIO == null || !(engine instanceof ReferenceCountedOpenSslEngine))
+        {
+            return null;
+        }
+        final ReferenceCountedOpenSslEngine openSsl = (ReferenceCountedOpenSslEngine)engine;
+        synchronized (openSsl)
+        {
+            final long ssl = openSsl.sslPointer();
+            if (ssl == 0)
+            {
+                return null;
+            }
+            try
+            {
+                return new Records(openSsl, NETWORK_BIO.getLong(openSsl), SSL.getMaxWrapOverhead(ssl));
+            }
+            catch (final IllegalAccessException ex)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static Field networkBioField()
+    {
+        try
+        {
+            final Field field = ReferenceCountedOpenSslEngine.class.getDeclaredField("networkBIO");
+            field.setAccessible(true);
+            return field.getType() == long.class ? field : null;
+        }
+        catch (final ReflectiveOperationException | RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
+    /**
+     * Records through tcnative: the BIO is pointed at the caller's direct buffer for one call and cleared after it,
+     * as Netty's engine does, under the engine's lock, so the engine's own calls (close, alerts) and ours never
+     * interleave and none runs on a session the engine has freed (its pointer reads 0 then).
+     */
+    private static final class Records implements DirectRecords
+    {
+        private final ReferenceCountedOpenSslEngine engine;
+        private final long networkBio;
+        private final int maxOverhead;
+
+        Records(final ReferenceCountedOpenSslEngine engine, final long networkBio, final int maxOverhead)
+        {
+            this.engine = engine;
+            this.networkBio = networkBio;
+            this.maxOverhead = maxOverhead;
+        }
+
+        @Override
+        public int seal(final ByteBuffer src, final ByteBuffer netOut) throws IOException
+        {
+            synchronized (engine)
+            {
+                final long ssl = session();
+                final int start = netOut.position();
+                final int room = netOut.remaining();
+                SSL.bioSetByteBuffer(networkBio, BufferUtil.address(netOut) + start, room, true);
+                int produced = 0;
+                int wrote = 0;
+                try
+                {
+                    // A control record queued while opening (a KeyUpdate answer) goes out before data sealed under
+                    // the key it announced.
+                    SSL.bioFlushByteBuffer(networkBio);
+                    final int length = Math.min(Math.min(src.remaining(), MAX_PLAINTEXT),
+                        SSL.bioLengthByteBuffer(networkBio) - maxOverhead);
+                    if (length > 0 && SSL.bioLengthNonApplication(networkBio) == 0)
+                    {
+                        wrote = SSL.writeToSSL(ssl, BufferUtil.address(src) + src.position(), length);
+                    }
+                    produced = room - SSL.bioLengthByteBuffer(networkBio);
+                }
+                finally
+                {
+                    SSL.bioClearByteBuffer(networkBio);
+                    netOut.position(start + produced);
+                }
+                if (wrote > 0)
+                {
+                    src.position(src.position() + wrote);
+                    return wrote;
+                }
+                if (wrote < 0)
+                {
+                    final int error = SSL.getError(ssl, wrote);
+                    if (error == SSL.SSL_ERROR_ZERO_RETURN)
+                    {
+                        SSL.clearError();
+                        throw new ClosedChannelException();
+                    }
+                    if (error != SSL.SSL_ERROR_WANT_WRITE && error != SSL.SSL_ERROR_WANT_READ)
+                    {
+                        throw failure("sealing a record", error);
+                    }
+                    SSL.clearError();
+                }
+                return 0;
+            }
+        }
+
+        @Override
+        public int open(final ByteBuffer netIn, final ByteBuffer dst) throws IOException
+        {
+            synchronized (engine)
+            {
+                final long ssl = session();
+                final int start = netIn.position();
+                final int length = netIn.remaining();
+                SSL.bioSetByteBuffer(networkBio, BufferUtil.address(netIn) + start, length, false);
+                final int read;
+                int consumed = 0;
+                try
+                {
+                    read = SSL.readFromSSL(ssl, BufferUtil.address(dst) + dst.position(), dst.remaining());
+                    consumed = length - SSL.bioLengthByteBuffer(networkBio);
+                }
+                finally
+                {
+                    SSL.bioClearByteBuffer(networkBio);
+                    netIn.position(start + consumed);
+                }
+                if (read > 0)
+                {
+                    dst.position(dst.position() + read);
+                    return read;
+                }
+                final int error = SSL.getError(ssl, read);
+                if (error == SSL.SSL_ERROR_WANT_READ || error == SSL.SSL_ERROR_WANT_WRITE)
+                {
+                    // All of netIn is inside the session now (a partial record, or a KeyUpdate whose answer waits
+                    // for controlPending): more bytes are needed.
+                    return 0;
+                }
+                if (error == SSL.SSL_ERROR_ZERO_RETURN)
+                {
+                    return -1;
+                }
+                throw failure("opening a record", error);
+            }
+        }
+
+        @Override
+        public boolean controlPending()
+        {
+            synchronized (engine)
+            {
+                return engine.sslPointer() != 0 && SSL.bioLengthNonApplication(networkBio) > 0;
+            }
+        }
+
+        @Override
+        public void flushControl(final ByteBuffer netOut)
+        {
+            synchronized (engine)
+            {
+                if (engine.sslPointer() == 0)
+                {
+                    return;
+                }
+                final int start = netOut.position();
+                final int room = netOut.remaining();
+                SSL.bioSetByteBuffer(networkBio, BufferUtil.address(netOut) + start, room, true);
+                int produced = 0;
+                try
+                {
+                    SSL.bioFlushByteBuffer(networkBio);
+                    produced = room - SSL.bioLengthByteBuffer(networkBio);
+                }
+                finally
+                {
+                    SSL.bioClearByteBuffer(networkBio);
+                    netOut.position(start + produced);
+                }
+            }
+        }
+
+        /**
+         * @return the native session, which the engine frees when it shuts down (after a close or a failure).
+         */
+        private long session() throws ClosedChannelException
+        {
+            final long ssl = engine.sslPointer();
+            if (ssl == 0)
+            {
+                throw new ClosedChannelException();
+            }
+            return ssl;
+        }
+
+        /**
+         * @return BoringSSL's reason, its per-thread error queue cleared so the next call starts clean.
+         */
+        private static SSLException failure(final String doing, final int error)
+        {
+            final int number = SSL.getLastErrorNumber();
+            final String reason = number != 0 ? SSL.getErrorString(number) : "SSL error " + error;
+            SSL.clearError();
+            return new SSLException(reason + " (" + doing + ")");
+        }
     }
 
     private static SslContextBuilder configure(

@@ -42,10 +42,12 @@ import dev.hayate.core.transport.Transport;
  *       stream. A peer that does not speak TLS fails the handshake with an exception naming that.</li>
  * </ul>
  *
- * <p>Steady state allocates nothing in this class (buffers and the engine calls' arrays are made once); the JDK's
- * engine itself allocates about 3 KB per record on JDK 17 and 25 (its result object and its AES-GCM work), the
- * OpenSSL engine 40 bytes (its result object), which {@code TlsAllocationTest} measures against bare engine calls
- * (BENCHMARKS.md).
+ * <p>Steady state allocates nothing in this class (buffers and the engine calls' arrays are made once). The JDK's
+ * engine itself allocates about 3 KB per record on JDK 17 and 25 (its result object and its AES-GCM work), which
+ * {@code TlsAllocationTest} measures against bare engine calls (BENCHMARKS.md). With the OpenSSL engine, records of
+ * direct buffers bypass the engine once the handshake is done ({@link DirectRecords}: tcnative's calls on the same
+ * native session), so nothing is allocated per record at all; the engine's {@code wrap} and {@code unwrap} would
+ * make a 40-byte result object each time.
  *
  * <p>On an event loop, a write made before the handshake has finished returns 0 and asks for write readiness,
  * which the socket has: the loop spins on that connection until the handshake is done (a few round trips).
@@ -69,7 +71,9 @@ public final class TlsTransport implements Transport
     private final ByteBuffer[] srcSource = new ByteBuffer[1];
     private final ByteBuffer[] emptySource = {ByteBuffer.allocate(0)};
     private final long handshakeDeadlineNanos;
-    private final boolean startsKeyUpdates;
+    private final TlsConfig.Engine kind;
+    // Set once the handshake has finished, with the OpenSSL engine: records sealed and opened without result objects.
+    private DirectRecords directRecords;
     private volatile boolean handshaking = true;
     private volatile boolean closed;
     private volatile IOException failure;
@@ -89,21 +93,20 @@ public final class TlsTransport implements Transport
      * @param transport              connected, non-blocking.
      * @param engine                 configured for its side.
      * @param handshakeDeadlineNanos {@link System#nanoTime()} by which the handshake must finish.
-     * @param startsKeyUpdates       whether the engine starts a TLS 1.3 key update when asked to begin a handshake
-     *                               on an established session (the JDK's does; Netty's OpenSSL engine refuses).
+     * @param kind                   which engine {@code engine} is.
      * @throws IOException if the handshake cannot start.
      */
     TlsTransport(
         final Transport transport,
         final SSLEngine engine,
         final long handshakeDeadlineNanos,
-        final boolean startsKeyUpdates) throws IOException
+        final TlsConfig.Engine kind) throws IOException
     {
         this.transport = transport;
         this.engine = engine;
         this.peer = String.valueOf(transport.remoteAddress());
         this.handshakeDeadlineNanos = handshakeDeadlineNanos;
-        this.startsKeyUpdates = startsKeyUpdates;
+        this.kind = kind;
         final int packet = engine.getSession().getPacketBufferSize();
         final int application = engine.getSession().getApplicationBufferSize();
         // Room for a few records: one socket read brings in several, opened without another system call.
@@ -176,6 +179,11 @@ public final class TlsTransport implements Transport
      */
     private int unwrap(final ByteBuffer dst) throws IOException
     {
+        final DirectRecords records = directRecords;
+        if (records != null)
+        {
+            return open(records, dst);
+        }
         final boolean direct = dst.remaining() >= appIn.capacity() && !appIn.hasRemaining();
         final int before = dst.position();
         final SSLEngineResult result;
@@ -225,6 +233,69 @@ public final class TlsTransport implements Transport
         }
         afterEngineCall(result.getHandshakeStatus());
         return direct ? dst.position() - before : drain(dst);
+    }
+
+    /**
+     * {@link #unwrap} without the engine: straight into a direct {@code dst} with room for a record, else into
+     * {@code appIn} (empty here: {@link #read} drains it before opening more).
+     */
+    private int open(final DirectRecords records, final ByteBuffer dst) throws IOException
+    {
+        final boolean intoDst = dst.isDirect() && dst.remaining() >= appIn.capacity() && !appIn.hasRemaining();
+        final int before = dst.position();
+        final int opened;
+        netIn.flip();
+        try
+        {
+            if (intoDst)
+            {
+                opened = records.open(netIn, dst);
+            }
+            else
+            {
+                appIn.compact();
+                try
+                {
+                    opened = records.open(netIn, appIn);
+                }
+                finally
+                {
+                    appIn.flip();
+                }
+            }
+        }
+        catch (final SSLException ex)
+        {
+            throw fail(ex);
+        }
+        finally
+        {
+            netIn.compact();
+        }
+        if (opened == 0)
+        {
+            underflow = true;
+        }
+        else if (opened < 0)
+        {
+            endOfStream = true;
+        }
+        if (records.controlPending())
+        {
+            synchronized (writeLock)
+            {
+                records.flushControl(netOut);
+                try
+                {
+                    flushNetOut();
+                }
+                catch (final IOException ex)
+                {
+                    // A KeyUpdate answer to a peer already gone: the writer sees the error.
+                }
+            }
+        }
+        return intoDst ? dst.position() - before : drain(dst);
     }
 
     private int drain(final ByteBuffer dst)
@@ -316,6 +387,23 @@ public final class TlsTransport implements Transport
     private int seal(final ByteBuffer src) throws IOException
     {
         int sealed = 0;
+        final DirectRecords records = directRecords;
+        if (records != null && src.isDirect())
+        {
+            try
+            {
+                int taken;
+                while (src.hasRemaining() && (taken = records.seal(src, netOut)) > 0)
+                {
+                    sealed += taken;
+                }
+                return sealed;
+            }
+            catch (final SSLException ex)
+            {
+                throw fail(ex);
+            }
+        }
         srcSource[0] = src;
         try
         {
@@ -520,6 +608,11 @@ public final class TlsTransport implements Transport
                     engineMoved = result.bytesConsumed() > 0 || result.bytesProduced() > 0;
                     break;
                 default:
+                    if (kind == TlsConfig.Engine.OPENSSL)
+                    {
+                        // Written before the volatile below, so whoever sees the handshake done sees this too.
+                        directRecords = OpenSslEngines.directRecords(engine);
+                    }
                     handshaking = false;
                     flushNetOut();
                     return true;
@@ -672,7 +765,7 @@ public final class TlsTransport implements Transport
      */
     public void requestKeyUpdate() throws IOException
     {
-        if (!startsKeyUpdates)
+        if (kind != TlsConfig.Engine.JDK)
         {
             throw new UnsupportedOperationException("the OpenSSL engine cannot start a TLS key update (the peer can)");
         }
@@ -726,6 +819,14 @@ public final class TlsTransport implements Transport
         {
             return new java.security.cert.Certificate[0];
         }
+    }
+
+    /**
+     * @return true once records go through {@link DirectRecords} rather than the engine's {@code wrap}/{@code unwrap}.
+     */
+    boolean usesDirectRecords()
+    {
+        return directRecords != null;
     }
 
     /**
@@ -988,6 +1089,11 @@ public final class TlsTransport implements Transport
             all.contains("UNSUPPORTED_PROTOCOL"))
         {
             why = "no TLS version in common (" + ex.getMessage() + ")";
+        }
+        else if (all.contains("BAD_DECRYPT") || all.contains("BAD_RECORD_MAC") || lower.contains("bad_record_mac") ||
+            lower.contains("tag mismatch"))
+        {
+            why = "a record failed its integrity check: altered or corrupted on the way (" + ex.getMessage() + ")";
         }
         else
         {

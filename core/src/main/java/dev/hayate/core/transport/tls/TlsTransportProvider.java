@@ -70,7 +70,7 @@ public final class TlsTransportProvider implements TransportProvider
         {
             final InetSocketAddress address = (InetSocketAddress)remote;
             tls = new TlsTransport(socket, config.newEngine(true, address.getHostString(), address.getPort()), deadline,
-                config.engine() == TlsConfig.Engine.JDK);
+                config.engine());
             if (config.handshakeOnConnect())
             {
                 tls.awaitHandshake(deadline - System.nanoTime());

@@ -43,7 +43,7 @@ final class TlsTransportServer implements TransportServer
             final String host = remote instanceof InetSocketAddress ? ((InetSocketAddress)remote).getHostString() : null;
             final int port = remote instanceof InetSocketAddress ? ((InetSocketAddress)remote).getPort() : -1;
             final TlsTransport tls = new TlsTransport(socket, config.newEngine(false, host, port),
-                System.nanoTime() + config.handshakeTimeoutNanos(), config.engine() == TlsConfig.Engine.JDK);
+                System.nanoTime() + config.handshakeTimeoutNanos(), config.engine());
             driver().add(tls);
             return tls;
         }

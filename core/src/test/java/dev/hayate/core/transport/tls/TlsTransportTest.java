@@ -190,7 +190,30 @@ class TlsTransportTest
 
     private static byte[] readFully(final Transport transport, final int length) throws IOException
     {
-        final ByteBuffer into = ByteBuffer.allocate(length);
+        return readFully(transport, ByteBuffer.allocate(length)).array();
+    }
+
+    /**
+     * Reads into a direct buffer: with room for a whole record, the OpenSSL engine's records open straight into it.
+     */
+    private static byte[] readFullyDirect(final Transport transport, final int length) throws IOException
+    {
+        final byte[] read = new byte[length];
+        readFully(transport, ByteBuffer.allocateDirect(length)).get(read);
+        return read;
+    }
+
+    private static ByteBuffer direct(final byte[] bytes)
+    {
+        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+    }
+
+    /**
+     * @return {@code into}, filled and flipped.
+     */
+    private static ByteBuffer readFully(final Transport transport, final ByteBuffer into) throws IOException
+    {
+        final int length = into.remaining();
         final long deadline = System.nanoTime() + SECONDS_10;
         while (into.hasRemaining())
         {
@@ -205,7 +228,7 @@ class TlsTransportTest
             }
             assertTrue(deadline - System.nanoTime() > 0, "read did not finish");
         }
-        return into.array();
+        return into.flip();
     }
 
     private static byte[] random(final int length, final long seed)
@@ -242,7 +265,9 @@ class TlsTransportTest
         {
             try
             {
-                writeFully(dialled, ByteBuffer.wrap(up));
+                // Direct on this side, heap on the other: with the OpenSSL engine a direct buffer's records are
+                // sealed without the engine (DirectRecords), a heap buffer's through it.
+                writeFully(dialled, direct(up));
             }
             catch (final IOException ex)
             {
@@ -251,7 +276,7 @@ class TlsTransportTest
         }, executor);
         writeFully(served, ByteBuffer.wrap(down));
         assertArrayEquals(up, readFully(served, up.length));
-        assertArrayEquals(down, readFully(dialled, down.length));
+        assertArrayEquals(down, readFullyDirect(dialled, down.length));
         writing.get(20, TimeUnit.SECONDS);
     }
 
@@ -366,10 +391,135 @@ class TlsTransportTest
             }
             final byte[] up = random(20_000, 10 + round);
             final byte[] down = random(20_000, 20 + round);
-            writeFully(dialled, ByteBuffer.wrap(up));
-            assertArrayEquals(up, readFully(served, up.length));
-            writeFully(served, ByteBuffer.wrap(down));
-            assertArrayEquals(down, readFully(dialled, down.length));
+            // Heap buffers in the first two rounds, direct ones (the OpenSSL engine's DirectRecords) in the last two.
+            final boolean direct = round >= 2;
+            writeFully(dialled, direct ? direct(up) : ByteBuffer.wrap(up));
+            assertArrayEquals(up, direct ? readFullyDirect(served, up.length) : readFully(served, up.length));
+            writeFully(served, direct ? direct(down) : ByteBuffer.wrap(down));
+            assertArrayEquals(down, direct ? readFullyDirect(dialled, down.length) : readFully(dialled, down.length));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldSealAndOpenOpenSslRecordsWithoutTheEngineOnceTheHandshakeIsDone(final Engines engines) throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
+            .connect(listener.localAddress(), SECONDS_10));
+        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+
+        // Reflection on Netty's engine: a Netty upgrade that hides what DirectRecords needs fails here, not silently.
+        assertEquals(engines.client() == TlsConfig.Engine.OPENSSL, dialled.usesDirectRecords());
+        assertEquals(engines.server() == TlsConfig.Engine.OPENSSL, served.usesDirectRecords());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldFailASessionWhoseRecordWasAlteredOnTheWayAndSayWhy(final Engines engines) throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        final TamperingRelay relay = track(new TamperingRelay((InetSocketAddress)listener.localAddress()));
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
+            .connect(relay.address(), SECONDS_10));
+        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+        writeFully(dialled, direct(new byte[] {1, 2, 3}));
+        assertArrayEquals(new byte[] {1, 2, 3}, readFully(served, 3));
+
+        // The 20th byte of the next record is ciphertext (the header is 5): one bit of it flipped on the way.
+        relay.flipClientByteAt(relay.clientBytes() + 20);
+        writeFully(dialled, direct(random(1000, 5)));
+        final IOException thrown = assertThrows(IOException.class, () -> readFullyDirect(served, 1000));
+        assertTrue(messageOf(thrown).contains("altered or corrupted on the way"), messageOf(thrown));
+        assertFalse(served.isOpen(), "a session that opened a forged record must not go on");
+    }
+
+    /**
+     * A man in the middle: relays one client to the TLS server over plain sockets and can flip one bit of the
+     * client's stream at a given offset.
+     */
+    private final class TamperingRelay implements AutoCloseable
+    {
+        private final java.net.ServerSocket listening;
+        private final java.util.concurrent.atomic.AtomicLong clientBytes = new java.util.concurrent.atomic.AtomicLong();
+        private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile long flipAt = Long.MAX_VALUE;
+
+        TamperingRelay(final InetSocketAddress server) throws IOException
+        {
+            listening = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            executor.execute(() ->
+            {
+                try
+                {
+                    final Socket client = listening.accept();
+                    final Socket upstream = new Socket(server.getAddress(), server.getPort());
+                    sockets.add(client);
+                    sockets.add(upstream);
+                    final InputStream fromServer = upstream.getInputStream();
+                    final OutputStream toClient = client.getOutputStream();
+                    executor.execute(() -> pump(fromServer, toClient, false));
+                    pump(client.getInputStream(), upstream.getOutputStream(), true);
+                }
+                catch (final IOException ex)
+                {
+                    // Closed by the test.
+                }
+            });
+        }
+
+        InetSocketAddress address()
+        {
+            return (InetSocketAddress)listening.getLocalSocketAddress();
+        }
+
+        long clientBytes()
+        {
+            return clientBytes.get();
+        }
+
+        void flipClientByteAt(final long offset)
+        {
+            flipAt = offset;
+        }
+
+        private void pump(final InputStream in, final OutputStream out, final boolean fromClient)
+        {
+            final byte[] chunk = new byte[8192];
+            try
+            {
+                int read;
+                while ((read = in.read(chunk)) > 0)
+                {
+                    if (fromClient)
+                    {
+                        final long start = clientBytes.getAndAdd(read);
+                        final long at = flipAt;
+                        if (at >= start && at < start + read)
+                        {
+                            chunk[(int)(at - start)] ^= 0x01;
+                        }
+                    }
+                    out.write(chunk, 0, read);
+                    out.flush();
+                }
+            }
+            catch (final IOException ex)
+            {
+                // A side hung up.
+            }
+        }
+
+        @Override
+        public void close() throws IOException
+        {
+            listening.close();
+            for (final Socket socket : sockets)
+            {
+                socket.close();
+            }
         }
     }
 
