@@ -175,6 +175,22 @@ class TlsTransportTest
         }, executor);
     }
 
+    /**
+     * A dialled and a served side of one connection, both handshakes done.
+     */
+    private record Connected(TlsTransport dialled, TlsTransport served)
+    {
+    }
+
+    private Connected connected(final Engines engines) throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
+        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
+        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
+            .connect(listener.localAddress(), SECONDS_10));
+        return new Connected(dialled, accepted.get(20, TimeUnit.SECONDS));
+    }
+
     private static void writeFully(final Transport transport, final ByteBuffer bytes) throws IOException
     {
         final long deadline = System.nanoTime() + SECONDS_10;
@@ -252,11 +268,9 @@ class TlsTransportTest
     @MethodSource("engines")
     void shouldExchangeBytesBothWaysOverTls13(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
-        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
-            .connect(listener.localAddress(), SECONDS_10));
-        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+        final Connected pair = connected(engines);
+        final TlsTransport dialled = pair.dialled();
+        final TlsTransport served = pair.served();
 
         assertEquals("TLSv1.3", dialled.protocol());
         final byte[] up = random(300_000, 1);
@@ -284,11 +298,9 @@ class TlsTransportTest
     @MethodSource("engines")
     void shouldOpenFullRecordsForAReaderWithLittleRoom(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
-        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
-            .connect(listener.localAddress(), SECONDS_10));
-        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+        final Connected pair = connected(engines);
+        final TlsTransport dialled = pair.dialled();
+        final TlsTransport served = pair.served();
 
         // One large write: full 16 KiB records, each opened into the transport's own buffer because the reader's
         // has less room than a record (Netty's engine wants the record's length less its header there).
@@ -327,11 +339,9 @@ class TlsTransportTest
     @MethodSource("engines")
     void shouldStayReadableWhileDecryptedBytesAreBuffered(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
-        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
-            .connect(listener.localAddress(), SECONDS_10));
-        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+        final Connected pair = connected(engines);
+        final TlsTransport dialled = pair.dialled();
+        final TlsTransport served = pair.served();
 
         final byte[] sent = random(1000, 3);
         writeFully(served, ByteBuffer.wrap(sent));
@@ -371,11 +381,9 @@ class TlsTransportTest
     @MethodSource("engines")
     void shouldCarryOnAfterKeyUpdatesFromEitherSide(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
-        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
-            .connect(listener.localAddress(), SECONDS_10));
-        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+        final Connected pair = connected(engines);
+        final TlsTransport dialled = pair.dialled();
+        final TlsTransport served = pair.served();
 
         for (int round = 0; round < 4; round++)
         {
@@ -404,11 +412,9 @@ class TlsTransportTest
     @MethodSource("engines")
     void shouldSealAndOpenOpenSslRecordsWithoutTheEngineOnceTheHandshakeIsDone(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
-        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
-            .connect(listener.localAddress(), SECONDS_10));
-        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+        final Connected pair = connected(engines);
+        final TlsTransport dialled = pair.dialled();
+        final TlsTransport served = pair.served();
 
         // Reflection on Netty's engine: a Netty upgrade that hides what DirectRecords needs fails here, not silently.
         assertEquals(engines.client() == TlsConfig.Engine.OPENSSL, dialled.usesDirectRecords());
@@ -527,11 +533,9 @@ class TlsTransportTest
     @MethodSource("engines")
     void shouldReadCloseNotifyAsEndOfStream(final Engines engines) throws Exception
     {
-        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
-        final CompletableFuture<TlsTransport> accepted = acceptOne(listener);
-        final TlsTransport dialled = track((TlsTransport)new TlsTransportProvider(clientConfig(engines))
-            .connect(listener.localAddress(), SECONDS_10));
-        final TlsTransport served = accepted.get(20, TimeUnit.SECONDS);
+        final Connected pair = connected(engines);
+        final TlsTransport dialled = pair.dialled();
+        final TlsTransport served = pair.served();
 
         writeFully(served, ByteBuffer.wrap(new byte[] {1, 2, 3}));
         served.close();
