@@ -312,7 +312,14 @@ public final class Clt<T> implements AutoCloseable
         {
             // Closed before it got here (a TLS handshake the server's driver failed, a peer already gone): without a
             // registration process() never runs, so the futures are failed now, not left to wait for ever.
-            connection.closeWith(CloseReason.IO_ERROR, "cannot register with the I/O loop: " + ex.getMessage());
+            if (ex instanceof java.io.EOFException)
+            {
+                connection.closeWith(CloseReason.PEER_CLOSED, ex.getMessage());
+            }
+            else
+            {
+                connection.closeWith(CloseReason.IO_ERROR, "cannot register with the I/O loop: " + ex.getMessage());
+            }
             finish();
             return;
         }

@@ -62,7 +62,8 @@ public interface Transport extends Closeable
      * @param poller     of the event loop; all calls on it happen on the loop's thread.
      * @param attachment handed back with every readiness event.
      * @return the registration, to change interest and to cancel.
-     * @throws IOException if the transport cannot be registered.
+     * @throws IOException if the transport cannot be registered ({@link java.io.EOFException} when the peer has
+     *                     already left, as a TLS handshake can find before the owner registers the transport).
      */
     IoPoller.Registration register(IoPoller poller, Object attachment) throws IOException;
 

@@ -529,6 +529,13 @@ public final class TlsTransport implements Transport
                 }
                 catch (final IOException ex)
                 {
+                    if (failure == null && isReset(ex))
+                    {
+                        // The peer closed while our flight was in flight to it, so its kernel answered with a
+                        // reset: it left, as a peer that hangs up cleanly does, and reads as the end of the stream.
+                        peerLeftInHandshake = true;
+                        throw new EOFException(peerLeft());
+                    }
                     // The driver may have failed it and closed the socket under this call: its reason wins.
                     final IOException reason = failureOr(ex);
                     if (failure == null)
@@ -618,6 +625,16 @@ public final class TlsTransport implements Transport
                     return true;
             }
         }
+    }
+
+    /**
+     * @return true for the JDK's report of a connection the peer reset (a read) or had closed (a write).
+     */
+    private static boolean isReset(final IOException ex)
+    {
+        final String message = ex.getMessage();
+        return ex instanceof java.net.SocketException && message != null &&
+            (message.startsWith("Connection reset") || message.startsWith("Broken pipe"));
     }
 
     private String peerLeft()
@@ -900,8 +917,12 @@ public final class TlsTransport implements Transport
         }
         catch (final IOException ex)
         {
-            // The server's handshake driver may have failed the handshake and closed the socket already: its
-            // reason, not "closed", is what the owner reports.
+            // The server's handshake driver may have failed the handshake, or seen the peer leave, and closed the
+            // socket already: that, not "closed", is what the owner reports.
+            if (peerLeftInHandshake && failure == null)
+            {
+                throw new EOFException(peerLeft());
+            }
             throw failureOr(ex);
         }
         final IoPoller.Registration buffered = poller.registerProbe(this::bufferedReadyOps, 0, attachment);

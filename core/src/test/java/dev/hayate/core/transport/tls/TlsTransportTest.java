@@ -724,21 +724,50 @@ class TlsTransportTest
         {
             silent.connect(listener.localAddress(), 10_000);
             silent.setSoTimeout(20_000);
-            final long deadline = System.nanoTime() + SECONDS_10;
-            Transport accepted = null;
-            while (accepted == null)
-            {
-                listener.awaitAcceptable(TimeUnit.MILLISECONDS.toNanos(100));
-                accepted = listener.accept();
-                assertTrue(deadline - System.nanoTime() > 0, "nothing to accept");
-            }
-            track(accepted);
+            final Transport accepted = track(acceptWithin(listener));
             // Nobody reads the accepted side: the service's handshake driver alone closes it.
             assertEquals(-1, silent.getInputStream().read(), "closed by the server");
             final Transport served = accepted;
             final IOException thrown = assertThrows(IOException.class, () -> served.read(ByteBuffer.allocate(1)));
             assertTrue(thrown.getMessage().contains("not finished within the handshake timeout"), thrown.getMessage());
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldReadAPeerThatResetsDuringTheHandshakeAsEndOfStream(final Engines engines) throws Exception
+    {
+        final TransportServer listener = track(new TlsTransportProvider(serverConfig(engines)).bind(LOOPBACK));
+        final Transport served;
+        try (Socket peer = new Socket())
+        {
+            peer.connect(listener.localAddress(), 10_000);
+            served = track(acceptWithin(listener));
+            // Closed with a reset rather than a FIN, as a kernel does when our flight reaches a socket already closed.
+            peer.setSoLinger(true, 0);
+        }
+        final ByteBuffer into = ByteBuffer.allocate(16);
+        final long deadline = System.nanoTime() + SECONDS_10;
+        int read;
+        while ((read = served.read(into)) == 0)
+        {
+            served.awaitReadable(TimeUnit.MILLISECONDS.toNanos(50));
+            assertTrue(deadline - System.nanoTime() > 0, "the peer's departure was not seen");
+        }
+        assertEquals(-1, read, "a peer that left mid-handshake is the end of the stream, not an I/O error");
+    }
+
+    private static Transport acceptWithin(final TransportServer listener) throws IOException
+    {
+        final long deadline = System.nanoTime() + SECONDS_10;
+        Transport accepted = null;
+        while (accepted == null)
+        {
+            listener.awaitAcceptable(TimeUnit.MILLISECONDS.toNanos(100));
+            accepted = listener.accept();
+            assertTrue(deadline - System.nanoTime() > 0, "nothing to accept");
+        }
+        return accepted;
     }
 
     @ParameterizedTest(name = "{0}")
