@@ -198,29 +198,7 @@ final class OpenSslEngines
             synchronized (engine)
             {
                 final long ssl = session();
-                final int start = netOut.position();
-                final int room = netOut.remaining();
-                SSL.bioSetByteBuffer(networkBio, BufferUtil.address(netOut) + start, room, true);
-                int produced = 0;
-                int wrote = 0;
-                try
-                {
-                    // A control record queued while opening (a KeyUpdate answer) goes out before data sealed under
-                    // the key it announced.
-                    SSL.bioFlushByteBuffer(networkBio);
-                    final int length = Math.min(Math.min(src.remaining(), MAX_PLAINTEXT),
-                        SSL.bioLengthByteBuffer(networkBio) - maxOverhead);
-                    if (length > 0 && SSL.bioLengthNonApplication(networkBio) == 0)
-                    {
-                        wrote = SSL.writeToSSL(ssl, BufferUtil.address(src) + src.position(), length);
-                    }
-                    produced = room - SSL.bioLengthByteBuffer(networkBio);
-                }
-                finally
-                {
-                    SSL.bioClearByteBuffer(networkBio);
-                    netOut.position(start + produced);
-                }
+                final int wrote = produce(ssl, netOut, src);
                 if (wrote > 0)
                 {
                     src.position(src.position() + wrote);
@@ -299,25 +277,48 @@ final class OpenSslEngines
         {
             synchronized (engine)
             {
-                if (engine.sslPointer() == 0)
+                final long ssl = engine.sslPointer();
+                if (ssl != 0)
                 {
-                    return;
-                }
-                final int start = netOut.position();
-                final int room = netOut.remaining();
-                SSL.bioSetByteBuffer(networkBio, BufferUtil.address(netOut) + start, room, true);
-                int produced = 0;
-                try
-                {
-                    SSL.bioFlushByteBuffer(networkBio);
-                    produced = room - SSL.bioLengthByteBuffer(networkBio);
-                }
-                finally
-                {
-                    SSL.bioClearByteBuffer(networkBio);
-                    netOut.position(start + produced);
+                    produce(ssl, netOut, null);
                 }
             }
+        }
+
+        /**
+         * Points the BIO at {@code netOut}'s free space for one call: first the control records the session has
+         * queued (a KeyUpdate answer goes out before data sealed under the key it announced), then, if {@code src}
+         * is given and nothing is left queued, one record of it. Engine lock held.
+         *
+         * @return what {@code SSL_write} returned: plaintext bytes sealed, 0 if not called, negative on failure.
+         */
+        private int produce(final long ssl, final ByteBuffer netOut, final ByteBuffer src)
+        {
+            final int start = netOut.position();
+            final int room = netOut.remaining();
+            SSL.bioSetByteBuffer(networkBio, BufferUtil.address(netOut) + start, room, true);
+            int produced = 0;
+            int wrote = 0;
+            try
+            {
+                SSL.bioFlushByteBuffer(networkBio);
+                if (src != null && SSL.bioLengthNonApplication(networkBio) == 0)
+                {
+                    final int length = Math.min(Math.min(src.remaining(), MAX_PLAINTEXT),
+                        SSL.bioLengthByteBuffer(networkBio) - maxOverhead);
+                    if (length > 0)
+                    {
+                        wrote = SSL.writeToSSL(ssl, BufferUtil.address(src) + src.position(), length);
+                    }
+                }
+                produced = room - SSL.bioLengthByteBuffer(networkBio);
+            }
+            finally
+            {
+                SSL.bioClearByteBuffer(networkBio);
+                netOut.position(start + produced);
+            }
+            return wrote;
         }
 
         /**
