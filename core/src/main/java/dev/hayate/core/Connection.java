@@ -208,6 +208,9 @@ public final class Connection<T> implements AutoCloseable
      * connection.flush();
      * }</pre>
      *
+     * <p>The batch's frames are added to the connection's traffic counters once, when it ends (also when it ends
+     * by an exception), and the time of the last send (for heartbeats) is read once then too.
+     *
      * @param source asked for the next message only when there is room for it; returns {@code null} to end the
      *               batch. Each message is encoded before the next is asked for, so a flyweight may be reused.
      * @param limit  most messages taken by this call; below 1, none is.
@@ -222,6 +225,7 @@ public final class Connection<T> implements AutoCloseable
             return 0;
         }
         int taken = 0;
+        long bytes = 0;
         try
         {
             while (taken < limit)
@@ -231,21 +235,46 @@ public final class Connection<T> implements AutoCloseable
                 {
                     break;
                 }
-                final T message = source.get();
+                final T message;
+                try
+                {
+                    message = source.get();
+                }
+                catch (final RuntimeException ex)
+                {
+                    // The claim must not outlive the batch: the next send would find it still open.
+                    writer.abort();
+                    throw ex;
+                }
                 if (message == null)
                 {
                     writer.abort();
                     break;
                 }
-                encodeAndCommit(message, bodyOffset);
+                bytes += encodeAndCommit(message, bodyOffset);
                 taken++;
+                afterSent(message);
             }
         }
         finally
         {
+            if (taken > 0)
+            {
+                endSendBatch(taken, bytes);
+            }
             sendHalf.exit();
         }
         return taken;
+    }
+
+    /** Counts a batch of frames taken and notes the time, before the send half is left. */
+    private void endSendBatch(final int frames, final long bytes)
+    {
+        traffic.onFramesOut(frames, bytes);
+        if (timed)
+        {
+            lastSendNanos = clock.nanoTime();
+        }
     }
 
     /**
@@ -279,7 +308,13 @@ public final class Connection<T> implements AutoCloseable
         {
             return bodyOffset == -1 ? Status.BACK_PRESSURED : Status.CLOSED;
         }
-        encodeAndCommit(message, bodyOffset);
+        traffic.onFrameOut(encodeAndCommit(message, bodyOffset));
+        if (timed)
+        {
+            // Only heartbeats and the liveness rule need the time; others skip the clock read.
+            lastSendNanos = clock.nanoTime();
+        }
+        afterSent(message);
         // The frame is taken (onSend and onSent ran): that is what OK reports. A write that fails now closes the
         // connection and the next call says CLOSED; answering CLOSED here would invite a second copy of a message
         // a session protocol has already numbered and journaled.
@@ -290,8 +325,13 @@ public final class Connection<T> implements AutoCloseable
         return Status.OK;
     }
 
-    /** Runs {@code onSend}, encodes into the claimed frame, commits it, then counts it and runs {@code onSent}. */
-    private void encodeAndCommit(final T message, final int bodyOffset)
+    /**
+     * Runs {@code onSend}, encodes into the claimed frame and commits it. The caller then counts the frame (one
+     * message, or a batch at its end), notes the time if {@link #timed}, and runs {@link #afterSent}.
+     *
+     * @return the frame's length, header included.
+     */
+    private int encodeAndCommit(final T message, final int bodyOffset)
     {
         final int bodyLength;
         try
@@ -306,12 +346,12 @@ public final class Connection<T> implements AutoCloseable
         }
         writer.commit(bodyLength);
         messagesSent++;
-        traffic.onFrameOut(bodyLength + Sofh.HEADER_LENGTH);
-        if (timed)
-        {
-            // Only heartbeats and the liveness rule need the time; others skip the clock read.
-            lastSendNanos = clock.nanoTime();
-        }
+        return bodyLength + Sofh.HEADER_LENGTH;
+    }
+
+    /** Runs {@code onSent} and the callback for a frame taken. */
+    private void afterSent(final T message)
+    {
         protocol.onSent(message);
         callback.onSent(id, message);
     }
@@ -552,6 +592,9 @@ public final class Connection<T> implements AutoCloseable
      * {@link #tryRecv()}, which enters the receive half once for the whole batch rather than once per
      * message. For throughput; a consumer that wants the next message at once uses {@link #tryRecv()}.
      *
+     * <p>The batch's frames are added to the connection's traffic counters once, when it ends (also when a
+     * handler throws), and the time of the last receive (for the liveness rule) is read once then too.
+     *
      * @param handler called once per message, on this thread; it may send on this connection.
      * @param limit   most messages delivered by this call; below 1, nothing is.
      * @return messages delivered, 0 when none was complete or the connection is closed.
@@ -567,6 +610,8 @@ public final class Connection<T> implements AutoCloseable
             return 0;
         }
         int delivered = 0;
+        int frames = 0;
+        long bytes = 0;
         try
         {
             boolean readOnce = false;
@@ -575,11 +620,14 @@ public final class Connection<T> implements AutoCloseable
                 final int result = reader.next();
                 if (result == FrameReader.FRAME)
                 {
-                    final T message = deliver();
+                    final T message = decode();
                     if (message == null)
                     {
                         break;
                     }
+                    frames++;
+                    bytes += reader.frameLength();
+                    afterReceived(message);
                     if (!protocol.consumes(message))
                     {
                         delivered++;
@@ -601,6 +649,14 @@ public final class Connection<T> implements AutoCloseable
         }
         finally
         {
+            if (frames > 0)
+            {
+                traffic.onFramesIn(frames, bytes);
+                if (timed)
+                {
+                    lastReceiveNanos = clock.nanoTime();
+                }
+            }
             receiveHalf.exit();
         }
         return delivered;
@@ -633,7 +689,30 @@ public final class Connection<T> implements AutoCloseable
         return read;
     }
 
+    /** One frame to one message for {@link #tryRecv()}: decoded, counted, then the hooks; null if undecodable. */
     private T deliver()
+    {
+        final T message = decode();
+        if (message == null)
+        {
+            return null;
+        }
+        traffic.onFrameIn(reader.frameLength());
+        if (timed)
+        {
+            lastReceiveNanos = clock.nanoTime();
+        }
+        afterReceived(message);
+        return message;
+    }
+
+    /**
+     * Decodes the frame the reader just returned. The caller then counts it (one message, or a batch at its
+     * end), notes the time if {@link #timed}, and runs {@link #afterReceived}.
+     *
+     * @return the message, or {@code null} if it was undecodable (the connection is then closed).
+     */
+    private T decode()
     {
         final int offset = reader.frameOffset() + Sofh.HEADER_LENGTH;
         final int length = reader.frameLength() - Sofh.HEADER_LENGTH;
@@ -648,11 +727,12 @@ public final class Connection<T> implements AutoCloseable
             return null;
         }
         messagesReceived++;
-        traffic.onFrameIn(length + Sofh.HEADER_LENGTH);
-        if (timed)
-        {
-            lastReceiveNanos = clock.nanoTime();
-        }
+        return message;
+    }
+
+    /** The protocol's {@code onRecv}, the callback and an automatic reply, for a message received. */
+    private void afterReceived(final T message)
+    {
         protocol.onRecv(message);
         callback.onRecv(id, message);
         final T reply = protocol.autoReply(message);
@@ -660,7 +740,6 @@ public final class Connection<T> implements AutoCloseable
         {
             sendControl(reply);
         }
-        return message;
     }
 
     /**

@@ -1,11 +1,13 @@
 package dev.hayate.benchmarks.jmh;
 
 import dev.hayate.core.Callback;
+import dev.hayate.core.Codec;
 import dev.hayate.core.ConId;
 import dev.hayate.core.Connection;
 import dev.hayate.core.Context;
 import dev.hayate.core.DirectBufferCodec;
 import dev.hayate.core.MessageHandler;
+import dev.hayate.core.Protocol;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.buffer.BufferPool;
 import java.nio.ByteBuffer;
@@ -30,7 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@link LoopTransport}): 512 messages {@code offer}ed and flushed, then received one at a time ({@code recvEach},
  * what {@code tryRecv} does) or in batches ({@code pollBatch}, what {@code poll(handler, 256)} does). The
  * {@code rawBytes} row moves the same framed bytes through the same loop with no framing or decoding: the floor,
- * as the {@code nio-busy} peer of {@code bench throughput} is. Run with {@code -prof gc}: nothing is allocated.
+ * as the {@code nio-busy} peer of {@code bench throughput} is. The {@code offerBatchTimed} and {@code pollTimed} rows
+ * are {@code offerBatchOnly} and {@code pollOnly} over a protocol with a heartbeat interval (an hour: none is sent),
+ * which makes the connection note the time of its sends and receives, as a session protocol does. Run with
+ * {@code -prof gc}: nothing is allocated.
  *
  * <pre>
  * ./hayate bench jmh StreamBenchmark -prof gc
@@ -53,6 +58,9 @@ public class StreamBenchmark {
     private LoopTransport[] loop;
     private Connection<DirectBuffer> source;
     private Connection<DirectBuffer> sink;
+    private LoopTransport[] timedLoop;
+    private Connection<DirectBuffer> timedSource;
+    private Connection<DirectBuffer> timedSink;
     private long bytes;
     private final MessageHandler<DirectBuffer> count = m -> bytes += m.capacity();
     private final java.util.function.Supplier<DirectBuffer> next = () -> payload;
@@ -62,11 +70,15 @@ public class StreamBenchmark {
     public void setUp() {
         // Frames up to 256 bytes in 64 KiB buffers: a batch fits, as in bench throughput's 1 MiB buffers.
         Context context = new Context().maxFrameLength(256).sendBufferCapacity(64 * 1024)
-                .receiveBufferCapacity(64 * 1024).bufferPool(new BufferPool.Context().sizeClass(64 * 1024, 4).build());
+                .receiveBufferCapacity(64 * 1024).bufferPool(new BufferPool.Context().sizeClass(64 * 1024, 8).build());
         loop = LoopTransport.pair(2 * BATCH * FRAME);
         ProtocolFactory<DirectBuffer> protocols = ProtocolFactory.of(DirectBufferCodec::new);
         source = new Connection<>(ConId.Role.INITIATOR, loop[0], protocols, Callback.none(), context);
         sink = new Connection<>(ConId.Role.ACCEPTOR, loop[1], protocols, Callback.none(), context);
+        timedLoop = LoopTransport.pair(2 * BATCH * FRAME);
+        ProtocolFactory<DirectBuffer> timed = id -> new HeartbeatProtocol();
+        timedSource = new Connection<>(ConId.Role.INITIATOR, timedLoop[0], timed, Callback.none(), context);
+        timedSink = new Connection<>(ConId.Role.ACCEPTOR, timedLoop[1], timed, Callback.none(), context);
         UnsafeBuffer frames = new UnsafeBuffer(rawOut);
         for (int i = 0; i < BATCH; i++) {
             dev.hayate.core.frame.Sofh.writeHeader(frames, i * FRAME, FRAME, dev.hayate.core.frame.Sofh.SBE_1_0_LITTLE_ENDIAN);
@@ -78,6 +90,23 @@ public class StreamBenchmark {
     public void tearDown() {
         source.close();
         sink.close();
+        timedSource.close();
+        timedSink.close();
+    }
+
+    /** A protocol with a heartbeat interval of an hour: no heartbeat is sent, but the connection keeps time. */
+    private static final class HeartbeatProtocol implements Protocol<DirectBuffer> {
+        private final DirectBufferCodec codec = new DirectBufferCodec();
+
+        @Override
+        public Codec<DirectBuffer> codec() {
+            return codec;
+        }
+
+        @Override
+        public long heartbeatIntervalNanos() {
+            return TimeUnit.HOURS.toNanos(1);
+        }
     }
 
     /** @return bytes received, one {@code tryRecv} per message. */
@@ -114,6 +143,32 @@ public class StreamBenchmark {
         }
         source.flush();
         return rawRead();
+    }
+
+    /** @return bytes moved: {@code offerBatchOnly} over a protocol with a heartbeat interval. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long offerBatchTimed() {
+        int taken = 0;
+        while (taken < BATCH) {
+            taken += timedSource.offer(next, BATCH - taken);
+        }
+        timedSource.flush();
+        rawIn.clear();
+        return timedLoop[1].read(rawIn);
+    }
+
+    /** @return bytes received: {@code pollOnly} over a protocol with a heartbeat interval. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long pollTimed() {
+        rawOut.clear();
+        timedLoop[0].write(rawOut);
+        bytes = 0;
+        while (timedSink.poll(count, 256) > 0) {
+            // each poll hands up to 256 messages to count
+        }
+        return bytes;
     }
 
     /** @return bytes received: the receiving side only (raw write of ready-made frames; {@code poll}s). */

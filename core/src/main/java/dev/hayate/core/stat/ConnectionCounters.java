@@ -12,8 +12,13 @@ import org.agrona.concurrent.status.AtomicCounter;
  * <p>When the counters' file is full, a connection counts straight into the process totals with atomic
  * adds instead: slower, still exact.
  *
- * <p>Thread-safety: {@link #onFrameIn} from the one receiving thread, {@link #onFrameOut} from the one
- * sending thread, {@link #close()} once, after both have stopped.
+ * <p>A batch of frames ({@code Connection.offer(source, limit)}, {@code Connection.poll(handler, limit)}) is
+ * counted once, at its end ({@link #onFramesIn}, {@link #onFramesOut}): one store per counter instead of two per
+ * frame. A reader sees the counts of whole batches; they are exact once the batch call has returned.
+ *
+ * <p>Thread-safety: {@link #onFrameIn} and {@link #onFramesIn} from the one receiving thread,
+ * {@link #onFrameOut} and {@link #onFramesOut} from the one sending thread, {@link #close()} once, after both
+ * have stopped.
  */
 public final class ConnectionCounters
 {
@@ -65,6 +70,46 @@ public final class ConnectionCounters
         else
         {
             framesOut.increment();
+            bytesOut.getAndAdd(bytes);
+        }
+    }
+
+    /**
+     * Counts several frames received, as that many calls of {@link #onFrameIn} would.
+     *
+     * @param frames received, at least 1.
+     * @param bytes  of those frames, headers included.
+     */
+    public void onFramesIn(final int frames, final long bytes)
+    {
+        if (exclusive)
+        {
+            framesIn.getAndAddRelease(frames);
+            bytesIn.getAndAddRelease(bytes);
+        }
+        else
+        {
+            framesIn.getAndAdd(frames);
+            bytesIn.getAndAdd(bytes);
+        }
+    }
+
+    /**
+     * Counts several frames sent, as that many calls of {@link #onFrameOut} would.
+     *
+     * @param frames sent, at least 1.
+     * @param bytes  of those frames, headers included.
+     */
+    public void onFramesOut(final int frames, final long bytes)
+    {
+        if (exclusive)
+        {
+            framesOut.getAndAddRelease(frames);
+            bytesOut.getAndAddRelease(bytes);
+        }
+        else
+        {
+            framesOut.getAndAdd(frames);
             bytesOut.getAndAdd(bytes);
         }
     }

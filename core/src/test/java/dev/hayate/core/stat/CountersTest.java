@@ -114,6 +114,33 @@ class CountersTest
     }
 
     @Test
+    void shouldCountABatchAsThatManyFrames()
+    {
+        final Counters counters = Counters.inMemory();
+        final ConnectionCounters own = counters.newConnection("own");
+        assertTrue(own.isExclusive());
+        own.onFramesOut(3, 210);
+        own.onFrameOut(70);
+        own.onFramesIn(2, 140);
+        assertEquals(4, counters.get(Stat.FRAMES_OUT));
+        assertEquals(280, counters.get(Stat.BYTES_OUT));
+        assertEquals(2, counters.get(Stat.FRAMES_IN));
+        assertEquals(140, counters.get(Stat.BYTES_IN));
+        own.close();
+        assertEquals(4, counters.counter(Stat.FRAMES_OUT).get(), "folded into the total");
+
+        final Counters small = Counters.inMemory(Stat.values().length + 3);
+        final ConnectionCounters shared = small.newConnection("no room");
+        assertFalse(shared.isExclusive());
+        shared.onFramesOut(5, 350);
+        shared.onFramesIn(6, 420);
+        assertEquals(5, small.get(Stat.FRAMES_OUT));
+        assertEquals(350, small.get(Stat.BYTES_OUT));
+        assertEquals(6, small.get(Stat.FRAMES_IN));
+        assertEquals(420, small.get(Stat.BYTES_IN));
+    }
+
+    @Test
     void shouldCountIntoTheTotalsWhenNoRoomIsLeftForAConnection()
     {
         final Counters counters = Counters.inMemory(Stat.values().length + 3);
