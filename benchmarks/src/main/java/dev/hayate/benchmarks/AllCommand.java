@@ -113,7 +113,8 @@ final class AllCommand implements Callable<Integer> {
         long deadline = start + BUDGET.toNanos();
         Runner runner = new Runner(BenchMain.class);
         List<Impl> tput = impls.stream().filter(Impl::supportsThroughput).toList();
-        int steps = impls.size() + tput.size() * THROUGHPUT_SIZES.length;
+        List<Impl> pinging = impls.stream().filter(Impl::supportsPingPong).toList();
+        int steps = pinging.size() + tput.size() * THROUGHPUT_SIZES.length;
         int step = 0;
         String loadBefore = SystemInfo.loadAverage();
         err.printf("bench all: %d runs; load average %s; busy-spin implementations use both cores (client and "
@@ -127,7 +128,7 @@ final class AllCommand implements Callable<Integer> {
                 * (seconds() + warmupSeconds() + 10));
         PingPongPlan plan = new PingPongPlan(PING_SIZE, count(), warmup(), 0);
         List<Outcome<PingPongResult>> pingPong = new ArrayList<>();
-        for (Impl impl : impls) {
+        for (Impl impl : pinging) {
             step++;
             progress(err, step, steps, "pingpong " + impl.name(), start);
             Outcome<PingPongResult> o;

@@ -20,7 +20,7 @@ final class ListCommand implements Callable<Integer> {
         for (Impl i : Impls.all(null)) {
             String reason = i.unavailableReason();
             out.printf("%-12s %-11s %-11s %s%n", i.name(), reason == null ? "available" : "UNAVAILABLE",
-                    i.supportsThroughput() ? "pp+tput" : "pingpong", i.description());
+                    !i.supportsPingPong() ? "tput" : i.supportsThroughput() ? "pp+tput" : "pingpong", i.description());
             if (reason != null) {
                 out.printf("%-12s %s%n", "", reason);
             }

@@ -87,6 +87,10 @@ final class PingPongCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Impl i = impl();
+        if (!i.supportsPingPong()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    i.name() + " has no ping-pong of its own (it is a throughput variant): " + i.description());
+        }
         PingPongPlan plan = plan();
         try {
             PingPongResult r = new Runner(BenchMain.class).pingPong(i, plan, Runner.pingPongTimeout(plan));

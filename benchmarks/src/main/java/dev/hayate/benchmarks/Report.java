@@ -113,19 +113,19 @@ final class Report {
 
         sb.append(String.format(Locale.ROOT, "%n## Throughput, one connection, one way (%d s measured after %d s "
                 + "warm-up; MB = 10^6 bytes)%n%n", run.seconds(), run.warmupSeconds()));
-        sb.append("| impl | message size | msgs/s | MB/s | msgs/s / nio-busy |\n|---|--:|--:|--:|--:|\n");
+        sb.append("| impl | message size | msgs/s | MB/s | msgs/s / nio-busy | msgs/s / nio-busy-1m |\n"
+                + "|---|--:|--:|--:|--:|--:|\n");
         for (Outcome<ThroughputResult> o : run.throughput()) {
             ThroughputResult r = o.result();
             if (r == null) {
-                sb.append("| ").append(o.impl()).append(" | — | — | — | — |\n");
+                sb.append("| ").append(o.impl()).append(" | — | — | — | — | — |\n");
                 continue;
             }
-            ThroughputResult base = run.throughput().stream().map(Outcome::result).filter(Objects::nonNull)
-                    .filter(t -> t.impl().equals("nio-busy") && t.size() == r.size()).findFirst().orElse(null);
             sb.append("| ").append(r.impl()).append(" | ").append(size(r.size()))
                     .append(" | ").append(count(r.msgsPerSecond()))
                     .append(" | ").append(String.format(Locale.ROOT, "%,.0f", r.mbPerSecond()))
-                    .append(" | ").append(base == null ? "—" : ratio(r.msgsPerSecond(), base.msgsPerSecond()))
+                    .append(" | ").append(throughputRatio(run, r, "nio-busy"))
+                    .append(" | ").append(throughputRatio(run, r, "nio-busy-1m"))
                     .append(" |\n");
         }
         reasons(sb, run.throughput());
@@ -141,9 +141,18 @@ final class Report {
                 + "TCP_NODELAY, default allocator; the client side is a ManualIoEventLoop driven by the measuring "
                 + "thread (netty: run(timeout), blocking in select; netty-epoll: runNow(), busy-poll; its server "
                 + "uses SelectStrategy.BUSY_WAIT). Throughput: nio-busy writes 64 KiB batches of whole messages "
-                + "(raw byte moving); netty writes one buffer per message and flushes when the channel turns "
+                + "(raw byte moving), nio-busy-1m 1 MiB ones (the size of Hayate's writes); netty writes one buffer per message and flushes when the channel turns "
                 + "unwritable.\n");
         return sb.toString();
+    }
+
+    /**
+     * @return {@code r}'s messages per second over those of {@code peer} at the same size in this run, or a dash
+     */
+    private static String throughputRatio(AllRun run, ThroughputResult r, String peer) {
+        ThroughputResult base = run.throughput().stream().map(Outcome::result).filter(Objects::nonNull)
+                .filter(t -> t.impl().equals(peer) && t.size() == r.size()).findFirst().orElse(null);
+        return base == null ? "—" : ratio(r.msgsPerSecond(), base.msgsPerSecond());
     }
 
     private static String size(int bytes) {

@@ -23,6 +23,7 @@ class ReportTest {
                 List.of(pp("c-busy", 6.5, 13.0), pp("nio-busy", 7.0, 26.0),
                         Outcome.failed("netty-epoll", "native epoll transport did not load: nope")),
                 List.of(Outcome.ok("nio-busy", new ThroughputResult("nio-busy", 64, 64_000_000, 1_000_000_000L)),
+                        Outcome.ok("nio-busy-1m", new ThroughputResult("nio-busy-1m", 64, 128_000_000, 1_000_000_000L)),
                         Outcome.ok("netty", new ThroughputResult("netty", 64, 16_000_000, 1_000_000_000L))),
                 3, "1.00 0.50 0.20", "1.10 0.60 0.20"));
         assertTrue(md.contains("`java -jar benchmarks.jar all --quick`"), md);
@@ -30,7 +31,7 @@ class ReportTest {
                 + "| 1.00× | — |"), md);
         assertTrue(md.contains("| netty-epoll | — |"), md);
         assertTrue(md.contains("`netty-epoll` unavailable: native epoll transport did not load: nope"), md);
-        assertTrue(md.contains("| netty | 64 B | 250,000 | 16 | 0.25× |"), md);
+        assertTrue(md.contains("| netty | 64 B | 250,000 | 16 | 0.25× | 0.13× |"), md);
         assertTrue(md.contains("2 cores") || md.contains(" cores,"), md);
         assertTrue(md.contains("JDK: " + System.getProperty("java.runtime.version")), md);
     }

@@ -36,6 +36,7 @@ public final class Impls {
                 new CPingPongImpl(true, cPingPong),
                 new CPingPongImpl(false, cPingPong),
                 new NioBusyImpl(),
+                NioBusyImpl.largeBatches(),
                 new SocketImpl(),
                 new NettyImpl(false),
                 NettyImpl.threadedClient(),

@@ -21,19 +21,48 @@ import java.nio.channels.SocketChannel;
  * <p>Throughput: the source copies nothing per message; it writes a staging buffer holding as many whole
  * messages as fit in 64 KiB (at least one) again and again, so this is raw byte moving, the upper bound for a
  * single connection. The sink counts bytes. The receiver ends the run by closing the connection.
+ * {@code nio-busy-1m} ({@link #largeBatches()}) writes and reads 1 MiB per call, as Hayate's source and sink do:
+ * with small messages the cost of each system call is then spread the same way on both sides of the comparison.
  */
 public final class NioBusyImpl implements JvmImpl {
-    private static final int BATCH_BYTES = 64 * 1024;
-    private static final int SINK_BUFFER = 256 * 1024;
+    private final String name;
+    private final int batchBytes;
+    private final int sinkBuffer;
+
+    /** {@code nio-busy}: 64 KiB written and up to 256 KiB read per system call. */
+    public NioBusyImpl() {
+        this("nio-busy", 64 * 1024, 256 * 1024);
+    }
+
+    private NioBusyImpl(String name, int batchBytes, int sinkBuffer) {
+        this.name = name;
+        this.batchBytes = batchBytes;
+        this.sinkBuffer = sinkBuffer;
+    }
+
+    /**
+     * @return {@code nio-busy-1m}: the same with 1 MiB written and read per system call, the size of Hayate's
+     *         source's writes, so the syscall count is not what separates them (the ping-pong is nio-busy's)
+     */
+    public static NioBusyImpl largeBatches() {
+        return new NioBusyImpl("nio-busy-1m", 1 << 20, 1 << 20);
+    }
 
     @Override
     public String name() {
-        return "nio-busy";
+        return name;
     }
 
     @Override
     public String description() {
-        return "java.nio SocketChannel, non-blocking, both sides busy-spin (TCP_NODELAY, direct buffers)";
+        return "java.nio SocketChannel, non-blocking, both sides busy-spin (TCP_NODELAY, direct buffers), "
+                + (batchBytes >> 10) + " KiB written per call";
+    }
+
+    @Override
+    public boolean supportsPingPong() {
+        // One message in flight never fills a batch: nio-busy-1m's ping-pong would be nio-busy's again.
+        return batchBytes == 64 * 1024;
     }
 
     @Override
@@ -43,7 +72,7 @@ public final class NioBusyImpl implements JvmImpl {
 
     @Override
     public Server pongServer(Spec spec) {
-        return new Listener(spec, false);
+        return new Listener(spec, false, batchBytes);
     }
 
     @Override
@@ -53,12 +82,12 @@ public final class NioBusyImpl implements JvmImpl {
 
     @Override
     public Server throughputSource(Spec spec) {
-        return new Listener(spec, true);
+        return new Listener(spec, true, batchBytes);
     }
 
     @Override
     public Sink throughputSink(Spec spec, String address) throws IOException {
-        return new Receiver(connect(address));
+        return new Receiver(connect(address), sinkBuffer);
     }
 
     private static SocketChannel connect(String address) throws IOException {
@@ -102,12 +131,14 @@ public final class NioBusyImpl implements JvmImpl {
     private static final class Listener implements Server {
         private final Spec spec;
         private final boolean source;
+        private final int batchBytes;
         private ServerSocketChannel listener;
         private SocketChannel ch;
 
-        Listener(Spec spec, boolean source) {
+        Listener(Spec spec, boolean source, int batchBytes) {
             this.spec = spec;
             this.source = source;
+            this.batchBytes = batchBytes;
         }
 
         @Override
@@ -142,7 +173,7 @@ public final class NioBusyImpl implements JvmImpl {
         }
 
         private void send() throws IOException {
-            int perBatch = Math.max(1, BATCH_BYTES / spec.size());
+            int perBatch = Math.max(1, batchBytes / spec.size());
             ByteBuffer batch = ByteBuffer.allocateDirect(perBatch * spec.size());
             byte[] payload = Loopback.payload(spec.size());
             for (int i = 0; i < perBatch; i++) {
@@ -203,10 +234,11 @@ public final class NioBusyImpl implements JvmImpl {
     /** Parent side of the throughput test: counts bytes. */
     private static final class Receiver implements Sink {
         private final SocketChannel ch;
-        private final ByteBuffer buf = ByteBuffer.allocateDirect(SINK_BUFFER);
+        private final ByteBuffer buf;
 
-        Receiver(SocketChannel ch) {
+        Receiver(SocketChannel ch, int sinkBuffer) {
             this.ch = ch;
+            this.buf = ByteBuffer.allocateDirect(sinkBuffer);
         }
 
         @Override

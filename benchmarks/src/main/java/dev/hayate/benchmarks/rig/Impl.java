@@ -36,6 +36,13 @@ public interface Impl {
     }
 
     /**
+     * @return whether this implementation has a ping-pong of its own (false for a throughput-only variant of another)
+     */
+    default boolean supportsPingPong() {
+        return true;
+    }
+
+    /**
      * @return whether this implementation has throughput sides ({@code bench throughput})
      */
     default boolean supportsThroughput() {

@@ -24,7 +24,7 @@ class ImplsTest {
         List<String> names = Impls.all(null).stream().map(Impl::name).toList();
         assertEquals(List.of("hayate-nonblocking", "hayate-blocking", "hayate-async", "hayate-async-direct",
                 "hayate-async-pool", "hayate-async-spin", "hayate-async-invoker", "hayate-quic", "hayate-tls",
-                "hayate-tls-openssl", "c-busy", "c-block", "nio-busy", "socket", "netty", "netty-threaded", "netty-epoll", "netty-tls", "aeron-udp", "aeron-ipc"), names);
+                "hayate-tls-openssl", "c-busy", "c-block", "nio-busy", "nio-busy-1m", "socket", "netty", "netty-threaded", "netty-epoll", "netty-tls", "aeron-udp", "aeron-ipc"), names);
         assertEquals(names.size(), new HashSet<>(names).size());
         for (Impl i : Impls.all(null)) {
             assertTrue(i instanceof JvmImpl || i instanceof ExternalImpl, i.name());
@@ -32,8 +32,10 @@ class ImplsTest {
         }
         Set<String> throughput = new HashSet<>();
         Impls.all(null).stream().filter(Impl::supportsThroughput).forEach(i -> throughput.add(i.name()));
-        assertEquals(Set.of("hayate-nonblocking", "hayate-quic", "hayate-tls", "hayate-tls-openssl", "nio-busy", "netty",
-                "netty-tls"), throughput);
+        assertEquals(Set.of("hayate-nonblocking", "hayate-quic", "hayate-tls", "hayate-tls-openssl", "nio-busy", "nio-busy-1m",
+                "netty", "netty-tls"), throughput);
+        assertEquals(List.of("nio-busy-1m"), Impls.all(null).stream().filter(i -> !i.supportsPingPong())
+                .map(Impl::name).toList());
     }
 
     @Test

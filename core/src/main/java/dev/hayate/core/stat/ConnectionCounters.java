@@ -45,16 +45,7 @@ public final class ConnectionCounters
      */
     public void onFrameIn(final int bytes)
     {
-        if (exclusive)
-        {
-            framesIn.incrementRelease();
-            bytesIn.getAndAddRelease(bytes);
-        }
-        else
-        {
-            framesIn.increment();
-            bytesIn.getAndAdd(bytes);
-        }
+        onFramesIn(1, bytes);
     }
 
     /**
@@ -62,16 +53,7 @@ public final class ConnectionCounters
      */
     public void onFrameOut(final int bytes)
     {
-        if (exclusive)
-        {
-            framesOut.incrementRelease();
-            bytesOut.getAndAddRelease(bytes);
-        }
-        else
-        {
-            framesOut.increment();
-            bytesOut.getAndAdd(bytes);
-        }
+        onFramesOut(1, bytes);
     }
 
     /**
