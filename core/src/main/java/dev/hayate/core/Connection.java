@@ -267,13 +267,24 @@ public final class Connection<T> implements AutoCloseable
         return taken;
     }
 
-    /** Counts a batch of frames taken and notes the time, before the send half is left. */
+    /** Counts frames taken (one, or a batch at its end) and notes the time, before the send half is left. */
     private void endSendBatch(final int frames, final long bytes)
     {
         traffic.onFramesOut(frames, bytes);
         if (timed)
         {
+            // Only heartbeats and the liveness rule need the time; others skip the clock read.
             lastSendNanos = clock.nanoTime();
+        }
+    }
+
+    /** Counts frames received (one, or a batch at its end) and notes the time, before the receive half is left. */
+    private void endReceiveBatch(final int frames, final long bytes)
+    {
+        traffic.onFramesIn(frames, bytes);
+        if (timed)
+        {
+            lastReceiveNanos = clock.nanoTime();
         }
     }
 
@@ -308,12 +319,7 @@ public final class Connection<T> implements AutoCloseable
         {
             return bodyOffset == -1 ? Status.BACK_PRESSURED : Status.CLOSED;
         }
-        traffic.onFrameOut(encodeAndCommit(message, bodyOffset));
-        if (timed)
-        {
-            // Only heartbeats and the liveness rule need the time; others skip the clock read.
-            lastSendNanos = clock.nanoTime();
-        }
+        endSendBatch(1, encodeAndCommit(message, bodyOffset));
         afterSent(message);
         // The frame is taken (onSend and onSent ran): that is what OK reports. A write that fails now closes the
         // connection and the next call says CLOSED; answering CLOSED here would invite a second copy of a message
@@ -651,11 +657,7 @@ public final class Connection<T> implements AutoCloseable
         {
             if (frames > 0)
             {
-                traffic.onFramesIn(frames, bytes);
-                if (timed)
-                {
-                    lastReceiveNanos = clock.nanoTime();
-                }
+                endReceiveBatch(frames, bytes);
             }
             receiveHalf.exit();
         }
@@ -697,11 +699,7 @@ public final class Connection<T> implements AutoCloseable
         {
             return null;
         }
-        traffic.onFrameIn(reader.frameLength());
-        if (timed)
-        {
-            lastReceiveNanos = clock.nanoTime();
-        }
+        endReceiveBatch(1, reader.frameLength());
         afterReceived(message);
         return message;
     }

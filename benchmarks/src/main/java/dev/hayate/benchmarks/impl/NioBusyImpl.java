@@ -25,13 +25,14 @@ import java.nio.channels.SocketChannel;
  * with small messages the cost of each system call is then spread the same way on both sides of the comparison.
  */
 public final class NioBusyImpl implements JvmImpl {
+    private static final int BATCH_BYTES = 64 * 1024;
     private final String name;
     private final int batchBytes;
     private final int sinkBuffer;
 
     /** {@code nio-busy}: 64 KiB written and up to 256 KiB read per system call. */
     public NioBusyImpl() {
-        this("nio-busy", 64 * 1024, 256 * 1024);
+        this("nio-busy", BATCH_BYTES, 256 * 1024);
     }
 
     private NioBusyImpl(String name, int batchBytes, int sinkBuffer) {
@@ -62,7 +63,7 @@ public final class NioBusyImpl implements JvmImpl {
     @Override
     public boolean supportsPingPong() {
         // One message in flight never fills a batch: nio-busy-1m's ping-pong would be nio-busy's again.
-        return batchBytes == 64 * 1024;
+        return batchBytes == BATCH_BYTES;
     }
 
     @Override

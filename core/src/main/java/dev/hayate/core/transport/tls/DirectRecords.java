@@ -37,7 +37,8 @@ interface DirectRecords
     int open(ByteBuffer netIn, ByteBuffer dst) throws IOException;
 
     /**
-     * @return true when opening made the session queue a record of its own to send (a KeyUpdate answer, an alert).
+     * @return true when the last {@link #open} made the session queue a record of its own to send (a KeyUpdate
+     *         answer, an alert). From the thread that opens.
      */
     boolean controlPending();
 

@@ -184,6 +184,8 @@ final class OpenSslEngines
         private final ReferenceCountedOpenSslEngine engine;
         private final long networkBio;
         private final int maxOverhead;
+        // Noted by open() under the engine's lock, read by the same reading thread: no second lock per record.
+        private boolean controlQueued;
 
         Records(final ReferenceCountedOpenSslEngine engine, final long networkBio, final int maxOverhead)
         {
@@ -243,6 +245,7 @@ final class OpenSslEngines
                     SSL.bioClearByteBuffer(networkBio);
                     netIn.position(start + consumed);
                 }
+                controlQueued = SSL.bioLengthNonApplication(networkBio) > 0;
                 if (read > 0)
                 {
                     dst.position(dst.position() + read);
@@ -266,10 +269,7 @@ final class OpenSslEngines
         @Override
         public boolean controlPending()
         {
-            synchronized (engine)
-            {
-                return engine.sslPointer() != 0 && SSL.bioLengthNonApplication(networkBio) > 0;
-            }
+            return controlQueued;
         }
 
         @Override

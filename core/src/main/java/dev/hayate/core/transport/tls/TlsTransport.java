@@ -173,39 +173,34 @@ public final class TlsTransport implements Transport
     }
 
     /**
-     * Opens one record from {@code netIn}, straight into {@code dst} when a whole record fits there.
+     * Opens one record from {@code netIn}, straight into {@code dst} when a whole record fits there (and, for
+     * {@link DirectRecords}, it is direct), else into {@code appIn} (empty here: {@link #read} drains it first).
      *
      * @return plaintext bytes added to {@code dst}.
      */
     private int unwrap(final ByteBuffer dst) throws IOException
     {
         final DirectRecords records = directRecords;
-        if (records != null)
-        {
-            return open(records, dst);
-        }
-        final boolean direct = dst.remaining() >= appIn.capacity() && !appIn.hasRemaining();
+        final boolean direct = dst.remaining() >= appIn.capacity() && !appIn.hasRemaining() &&
+            (records == null || dst.isDirect());
         final int before = dst.position();
-        final SSLEngineResult result;
+        SSLEngineResult result = null;
+        int opened = 0;
         netIn.flip();
+        if (!direct)
+        {
+            appIn.compact();
+        }
         try
         {
-            if (direct)
+            if (records != null)
             {
-                dstTarget[0] = dst;
-                result = engine.unwrap(netIn, dstTarget, 0, 1);
+                opened = records.open(netIn, direct ? dst : appIn);
             }
             else
             {
-                appIn.compact();
-                try
-                {
-                    result = engine.unwrap(netIn, appInTarget, 0, 1);
-                }
-                finally
-                {
-                    appIn.flip();
-                }
+                dstTarget[0] = dst;
+                result = engine.unwrap(netIn, direct ? dstTarget : appInTarget, 0, 1);
             }
         }
         catch (final SSLException ex)
@@ -214,8 +209,29 @@ public final class TlsTransport implements Transport
         }
         finally
         {
+            if (!direct)
+            {
+                appIn.flip();
+            }
             dstTarget[0] = null;
             netIn.compact();
+        }
+        if (records != null)
+        {
+            if (opened == 0)
+            {
+                underflow = true;
+            }
+            else if (opened < 0)
+            {
+                // close_notify: the peer sends no more.
+                endOfStream = true;
+            }
+            if (records.controlPending())
+            {
+                sendControl(records);
+            }
+            return direct ? dst.position() - before : drain(dst);
         }
         switch (result.getStatus())
         {
@@ -233,69 +249,6 @@ public final class TlsTransport implements Transport
         }
         afterEngineCall(result.getHandshakeStatus());
         return direct ? dst.position() - before : drain(dst);
-    }
-
-    /**
-     * {@link #unwrap} without the engine: straight into a direct {@code dst} with room for a record, else into
-     * {@code appIn} (empty here: {@link #read} drains it before opening more).
-     */
-    private int open(final DirectRecords records, final ByteBuffer dst) throws IOException
-    {
-        final boolean intoDst = dst.isDirect() && dst.remaining() >= appIn.capacity() && !appIn.hasRemaining();
-        final int before = dst.position();
-        final int opened;
-        netIn.flip();
-        try
-        {
-            if (intoDst)
-            {
-                opened = records.open(netIn, dst);
-            }
-            else
-            {
-                appIn.compact();
-                try
-                {
-                    opened = records.open(netIn, appIn);
-                }
-                finally
-                {
-                    appIn.flip();
-                }
-            }
-        }
-        catch (final SSLException ex)
-        {
-            throw fail(ex);
-        }
-        finally
-        {
-            netIn.compact();
-        }
-        if (opened == 0)
-        {
-            underflow = true;
-        }
-        else if (opened < 0)
-        {
-            endOfStream = true;
-        }
-        if (records.controlPending())
-        {
-            synchronized (writeLock)
-            {
-                records.flushControl(netOut);
-                try
-                {
-                    flushNetOut();
-                }
-                catch (final IOException ex)
-                {
-                    // A KeyUpdate answer to a peer already gone: the writer sees the error.
-                }
-            }
-        }
-        return intoDst ? dst.position() - before : drain(dst);
     }
 
     private int drain(final ByteBuffer dst)
@@ -323,17 +276,35 @@ public final class TlsTransport implements Transport
         }
         if (!handshaking && engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP)
         {
-            synchronized (writeLock)
+            sendControl(null);
+        }
+    }
+
+    /**
+     * Sends, from the reading side, what the session wants to say on its own after the handshake (a KeyUpdate
+     * answer, a close_notify reply): under the write lock, so it never lands inside a record being written.
+     *
+     * @param records the session's {@link DirectRecords}, or null to have the engine wrap it.
+     */
+    private void sendControl(final DirectRecords records) throws IOException
+    {
+        synchronized (writeLock)
+        {
+            if (records != null)
+            {
+                records.flushControl(netOut);
+            }
+            else
             {
                 wrapControl();
-                try
-                {
-                    flushNetOut();
-                }
-                catch (final IOException ex)
-                {
-                    // A KeyUpdate answer or a close_notify reply to a peer already gone: the writer sees the error.
-                }
+            }
+            try
+            {
+                flushNetOut();
+            }
+            catch (final IOException ex)
+            {
+                // A KeyUpdate answer or a close_notify reply to a peer already gone: the writer sees the error.
             }
         }
     }
