@@ -78,7 +78,7 @@ class SmokeTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"hayate-nonblocking", "hayate-blocking", "hayate-async"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"hayate-nonblocking", "hayate-blocking", "hayate-async", "hayate-async-busy"})
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void shouldRunEveryHayateFaceAcrossTwoProcessesAndMeasureItsAllocation(String impl) {
         assertEquals(0, run("pingpong", "--impl", impl, "--count", "2000", "--warmup", "2000", "--json"), err::toString);

@@ -44,6 +44,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       it with {@code drive(timeout)}, waiting in {@code select} like an event loop, so futures complete on the
  *       thread that does the I/O (what the {@code netty} client does with its {@code ManualIoEventLoop}); the
  *       server is the default async runtime.
+ *   <li>async-busy: the same caller-driven client, but driven with {@code drive(0)} in a loop (it never waits in the
+ *       kernel), against a server runtime built with {@code busySpin(true)}: one spinning thread per process, the
+ *       shape of {@code netty-epoll} and {@code c-busy}.
  *   <li>quic: the nonblocking face over one QUIC stream ({@code QuicTransportProvider}, Netty's native codec; the
  *       client trusts the server's self-signed certificate without checking it, as a benchmark may).
  *   <li>tls: the nonblocking face over TLS 1.3 ({@code TlsTransportProvider}, the JDK's {@code SSLEngine},
@@ -69,6 +72,7 @@ public final class HayateImpl implements JvmImpl {
         ASYNC_POOL("hayate-async-pool", "Hayate async Clt/Svc, futures completed on the completion pool (completeOnIoThread(false))"),
         ASYNC_SPIN("hayate-async-spin", "Hayate async Clt/Svc, default runtime, I/O threads spin 50 us before parking"),
         ASYNC_INVOKER("hayate-async-invoker", "Hayate async Clt driven by the measuring thread (useInvoker, drive), default async Svc"),
+        ASYNC_BUSY("hayate-async-busy", "Hayate async Clt driven by the measuring thread with drive(0) in a loop, async Svc on a busy-spinning I/O thread"),
         QUIC("hayate-quic", "Hayate nonblocking Clt/Svc over one QUIC stream (Netty native QUIC backend), both sides busy-spin"),
         TLS("hayate-tls", "Hayate nonblocking Clt/Svc over TLS 1.3 on TCP (JDK SSLEngine, TlsTransportProvider), both sides busy-spin"),
         TLS_OPENSSL("hayate-tls-openssl", "Hayate nonblocking Clt/Svc over TLS 1.3 on TCP (BoringSSL via Netty tcnative, TlsConfig.engine(OPENSSL)), both sides busy-spin");
@@ -166,6 +170,11 @@ public final class HayateImpl implements JvmImpl {
                 // Only the client drives its loop; the server keeps an I/O thread of its own.
                 builder.useInvoker(name.equals("bench-ping"));
                 break;
+            case ASYNC_BUSY:
+                // One spinning thread per process, as in c-busy and netty-epoll: the client's measuring thread
+                // drives its loop, the server's I/O thread never parks.
+                builder.useInvoker(name.equals("bench-ping")).busySpin(!name.equals("bench-ping"));
+                break;
             default:
                 break;
         }
@@ -206,7 +215,8 @@ public final class HayateImpl implements JvmImpl {
                 return new SyncPing(clt::close, () -> clt.send(payload, TIMEOUT_SECONDS, TimeUnit.SECONDS),
                         () -> clt.recv(TIMEOUT_SECONDS, TimeUnit.SECONDS));
             }
-            case ASYNC_INVOKER: {
+            case ASYNC_INVOKER:
+            case ASYNC_BUSY: {
                 AsyncRuntime runtime = runtime("bench-ping");
                 java.util.concurrent.CompletableFuture<dev.hayate.async.Clt<DirectBuffer>> connecting = dev.hayate.async.Clt
                         .connect(Loopback.port(address), protocol(), context, runtime);
@@ -215,7 +225,8 @@ public final class HayateImpl implements JvmImpl {
                     runtime.drive(TimeUnit.MILLISECONDS.toNanos(1));
                 }
                 dev.hayate.async.Clt<DirectBuffer> clt = connecting.get(1, TimeUnit.SECONDS);
-                long waitNanos = TimeUnit.MILLISECONDS.toNanos(100);
+                // drive(0) never waits in the kernel: the busy row spins on the loop like netty-epoll's runNow().
+                long waitNanos = face == Face.ASYNC_BUSY ? 0 : TimeUnit.MILLISECONDS.toNanos(100);
                 return new PingClient() {
                     @Override
                     public void roundTrip() throws Exception {

@@ -30,6 +30,7 @@ public final class Impls {
                 new HayateImpl(HayateImpl.Face.ASYNC_POOL),
                 new HayateImpl(HayateImpl.Face.ASYNC_SPIN),
                 new HayateImpl(HayateImpl.Face.ASYNC_INVOKER),
+                new HayateImpl(HayateImpl.Face.ASYNC_BUSY),
                 new HayateImpl(HayateImpl.Face.QUIC),
                 new HayateImpl(HayateImpl.Face.TLS),
                 new HayateImpl(HayateImpl.Face.TLS_OPENSSL),

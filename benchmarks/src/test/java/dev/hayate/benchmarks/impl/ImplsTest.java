@@ -23,7 +23,7 @@ class ImplsTest {
     void shouldRegisterEveryPeerOnceByName() {
         List<String> names = Impls.all(null).stream().map(Impl::name).toList();
         assertEquals(List.of("hayate-nonblocking", "hayate-blocking", "hayate-async", "hayate-async-direct",
-                "hayate-async-pool", "hayate-async-spin", "hayate-async-invoker", "hayate-quic", "hayate-tls",
+                "hayate-async-pool", "hayate-async-spin", "hayate-async-invoker", "hayate-async-busy", "hayate-quic", "hayate-tls",
                 "hayate-tls-openssl", "c-busy", "c-block", "nio-busy", "nio-busy-1m", "socket", "netty", "netty-threaded", "netty-epoll", "netty-tls", "aeron-udp", "aeron-ipc"), names);
         assertEquals(names.size(), new HashSet<>(names).size());
         for (Impl i : Impls.all(null)) {
