@@ -425,20 +425,20 @@ public final class AsyncRuntime implements AutoCloseable
             }
             try
             {
-                int work = cycle();
-                if (work == 0 && maxWaitNanos != 0 && loops.length == 1 && loops[0].isRunning())
+                if (maxWaitNanos != 0 && loops.length == 1 && loops[0].isRunning())
                 {
                     try
                     {
-                        work = loops[0].park(maxWaitNanos);
+                        // One readiness system call per call: the wait itself when there is nothing else to do.
+                        return loops[0].doWorkOrPark(maxWaitNanos);
                     }
                     catch (final AgentTerminationException ex)
                     {
-                        // Died while parked: already reported and its members failed.
-                        work = 1;
+                        // Died: already reported and its members failed.
+                        return 1;
                     }
                 }
-                return work;
+                return cycle();
             }
             finally
             {

@@ -25,11 +25,14 @@ import org.agrona.concurrent.NanoClock;
  *   doWork():  tasks (bounded) ─▶ scheduled members (bounded) ─▶ readiness (no wait) ─▶ due timers (bounded)
  *   park(max): wait in the kernel until readiness, a wake-up, the next timer or max; then as above
  * </pre>
+ * The {@code doWork()} right after a {@code park} skips its readiness poll: the park has just polled, and on a
+ * virtual machine each such system call costs a few hundred nanoseconds of a round trip.
  *
  * <p>It is an agrona {@link Agent}: run it under an {@code AgentRunner} with {@link #idleStrategy} (which
  * parks in the kernel, so other threads' work wakes it) or any other idle strategy, or drive it from your own
  * thread with an {@code AgentInvoker}. Producers wake the loop only while it is parked: the flag is set before
- * the loop checks its queues one last time, so a busy loop pays no wake-up system call per task.
+ * the loop checks its queues one last time and cleared as soon as the wait returns, so neither a busy loop nor
+ * a member queueing work while the loop dispatches readiness pays a wake-up system call.
  *
  * <p>Failure is contained at two levels. A member's callback (readiness, its turn, one of its timers) that
  * throws an {@link Exception} ends only that member ({@link Member#onFailure}); the loop carries on. Anything
@@ -130,6 +133,8 @@ public final class DutyLoop implements Agent
     private long earliestDeadline = Long.MAX_VALUE;
     private volatile boolean parked;
     private volatile boolean neverPark;
+    /** A park polled readiness and no cycle has run since: the next cycle need not poll again without waiting. */
+    private boolean readinessFresh;
     private volatile int state = RUNNING;
     private volatile Throwable deathCause;
 
@@ -360,16 +365,69 @@ public final class DutyLoop implements Agent
         }
         try
         {
-            int work = runTasks();
-            work += runScheduled();
-            work += poller.poll(0, onReady);
-            work += expireTimers(clock.nanoTime());
-            return work;
+            return runTasks() + runScheduled() + pollAndExpire();
         }
         catch (final Throwable ex)
         {
             throw die(ex);
         }
+    }
+
+    private int pollAndExpire()
+    {
+        try
+        {
+            int work = 0;
+            if (readinessFresh)
+            {
+                // The park just before polled the kernel: a second poll now would find what arrived in the
+                // few hundred nanoseconds since, at the cost of a system call per cycle; the next cycle or
+                // park sees it instead.
+                readinessFresh = false;
+            }
+            else
+            {
+                work += poller.poll(0, onReady);
+            }
+            return work + expireTimers(clock.nanoTime());
+        }
+        catch (final Throwable ex)
+        {
+            throw die(ex);
+        }
+    }
+
+    /**
+     * One duty cycle that waits only when it has nothing else to do: tasks and member turns, then, if they found
+     * none, {@link #park(long) park(maxNanos)} (whose one poll both waits and serves readiness), otherwise the
+     * rest of {@link #doWork()}. The same outcome as {@code doWork()} followed by {@code park} when it found no
+     * work, without the non-waiting readiness poll before the wait. Loop thread.
+     *
+     * @param maxNanos longest wait; negative waits until woken or the next timer; 0 never waits.
+     * @return work done.
+     * @throws AgentTerminationException if the loop died, or had died or closed before.
+     */
+    public int doWorkOrPark(final long maxNanos)
+    {
+        if (state != RUNNING)
+        {
+            throw new AgentTerminationException("duty loop " + name + " is " + (state == DEAD ? "dead" : "closed"),
+                deathCause);
+        }
+        final int turns;
+        try
+        {
+            turns = runTasks() + runScheduled();
+        }
+        catch (final Throwable ex)
+        {
+            throw die(ex);
+        }
+        if (turns == 0 && maxNanos != 0)
+        {
+            return park(maxNanos);
+        }
+        return turns + pollAndExpire();
     }
 
     /**
@@ -395,6 +453,7 @@ public final class DutyLoop implements Agent
             {
                 timeout = timeout < 0 ? maxNanos : Math.min(timeout, maxNanos);
             }
+            int work;
             parked = true;
             try
             {
@@ -402,14 +461,14 @@ public final class DutyLoop implements Agent
                 {
                     timeout = 0;
                 }
-                int work = poller.poll(timeout, onReady);
-                work += expireTimers(clock.nanoTime());
-                return work;
+                work = poller.poll(timeout, onReady);
             }
             finally
             {
                 parked = false;
             }
+            readinessFresh = true;
+            return work + expireTimers(clock.nanoTime());
         }
         catch (final Throwable ex)
         {
@@ -421,7 +480,8 @@ public final class DutyLoop implements Agent
      * An idle strategy for a thread of its own: spins up to {@code spinNanos} of real time (to catch a reply
      * without the cost of a wake-up), then parks in the kernel until work arrives or a timer is due.
      *
-     * @param spinNanos real time to spin before parking; 0 parks at once.
+     * @param spinNanos real time to spin before parking; 0 parks at once, and after busy cycles too (the park
+     *                  does not wait while work is queued or a timer is due).
      * @return a strategy for an {@code AgentRunner} of this loop.
      */
     public IdleStrategy idleStrategy(final long spinNanos)
@@ -462,6 +522,12 @@ public final class DutyLoop implements Agent
 
     private void onReady(final Object attachment, final int readyOps)
     {
+        if (parked)
+        {
+            // Awake and dispatching: what a member queues from here on is run by the next cycle, so it must not
+            // cost a wake-up system call (and a read of the wake-up on the next poll).
+            parked = false;
+        }
         final Member member = (Member)attachment;
         try
         {
@@ -633,6 +699,13 @@ public final class DutyLoop implements Agent
             if (workCount > 0)
             {
                 spinning = false;
+                if (spinNanos == 0)
+                {
+                    // As a Netty event loop does: after a busy cycle go straight to the kernel's wait, which
+                    // returns at once if anything is ready or queued (park never waits then), instead of a
+                    // cycle whose non-waiting poll finds nothing and a park after it: one system call, not two.
+                    loop.park(-1);
+                }
                 return;
             }
             idle();

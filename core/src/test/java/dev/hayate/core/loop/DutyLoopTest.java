@@ -1,12 +1,16 @@
 package dev.hayate.core.loop;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.hayate.core.transport.IoPoller;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.IdleStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,7 +49,7 @@ class DutyLoopTest
     /**
      * A member that records what the loop tells it.
      */
-    private static final class Recorder implements DutyLoop.Member
+    private static class Recorder implements DutyLoop.Member
     {
         final AtomicInteger turns = new AtomicInteger();
         final List<Throwable> failures = new ArrayList<>();
@@ -135,6 +139,97 @@ class DutyLoopTest
         loop.doWork();
         assertEquals(List.of(deadline), firedAt, "an hour of virtual time in one duty cycle");
         assertEquals(-1, loop.nanosToNextTimer());
+    }
+
+    @Test
+    void shouldNotWaitAfterABusyCycleWhileWorkIsStillQueued() throws Exception
+    {
+        // With no spin the idle strategy parks after every cycle, busy or not; a park must then return at once
+        // while tasks are left over (a cycle runs at most 1,024), or this test would hang in park(-1): no timer
+        // is armed and nobody wakes the loop.
+        final DutyLoop loop = loop();
+        final IdleStrategy idle = loop.idleStrategy(0);
+        final int tasks = 2_500;
+        final AtomicInteger runs = new AtomicInteger();
+        for (int i = 0; i < tasks; i++)
+        {
+            assertTrue(loop.execute(runs::incrementAndGet));
+        }
+        int cycles = 0;
+        while (runs.get() < tasks && cycles++ < 100)
+        {
+            final int work = loop.doWork();
+            if (runs.get() < tasks)
+            {
+                idle.idle(work); // after the last task a park would rightly wait: nothing is left to do
+            }
+        }
+        assertEquals(tasks, runs.get());
+        assertEquals(3, cycles, "bounded cycles, none lost to a wait");
+    }
+
+    @Test
+    void shouldServeReadinessThatArrivesJustAfterAParkOnTheNextPoll() throws Exception
+    {
+        final DutyLoop loop = loop();
+        final AtomicInteger readable = new AtomicInteger();
+        final Recorder member = new Recorder()
+        {
+            @Override
+            public void onReady(final int readyOps)
+            {
+                readable.incrementAndGet();
+            }
+        };
+        assertTrue(loop.join(member));
+        final Pipe pipe = Pipe.open();
+        try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink())
+        {
+            source.configureBlocking(false);
+            final IoPoller.Registration registration = loop.poller().registerChannel(source, IoPoller.READ, member);
+            assertEquals(0, loop.park(0), "nothing to read yet");
+            sink.write(ByteBuffer.wrap(new byte[] {1}));
+            loop.doWork(); // right after a park: this cycle leaves readiness to the next poll
+            int cycles = 0;
+            while (readable.get() == 0 && cycles++ < 1_000)
+            {
+                loop.doWork();
+            }
+            assertEquals(1, readable.get(), "the byte written after the park is seen by the next poll");
+            assertTrue(cycles <= 1, "within one more cycle, took " + cycles);
+            registration.cancel();
+        }
+    }
+
+    @Test
+    void shouldRunQueuedWorkWithoutWaitingAndOtherwiseWaitForReadinessInOneCall() throws Exception
+    {
+        final DutyLoop loop = loop();
+        final AtomicInteger readable = new AtomicInteger();
+        final Recorder member = new Recorder()
+        {
+            @Override
+            public void onReady(final int readyOps)
+            {
+                readable.incrementAndGet();
+            }
+        };
+        assertTrue(loop.join(member));
+        final AtomicInteger runs = new AtomicInteger();
+        loop.execute(runs::incrementAndGet);
+        assertEquals(1, loop.doWorkOrPark(-1), "queued work is run, not waited on (-1 would wait forever)");
+        assertEquals(1, runs.get());
+        assertEquals(0, loop.doWorkOrPark(TimeUnit.MILLISECONDS.toNanos(1)), "nothing to do: a bounded wait");
+        final Pipe pipe = Pipe.open();
+        try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink())
+        {
+            source.configureBlocking(false);
+            final IoPoller.Registration registration = loop.poller().registerChannel(source, IoPoller.READ, member);
+            sink.write(ByteBuffer.wrap(new byte[] {1}));
+            assertEquals(1, loop.doWorkOrPark(-1), "the wait returns with the readiness and serves it");
+            assertEquals(1, readable.get());
+            registration.cancel();
+        }
     }
 
     @Test
