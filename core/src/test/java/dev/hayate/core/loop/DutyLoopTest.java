@@ -49,9 +49,10 @@ class DutyLoopTest
     /**
      * A member that records what the loop tells it.
      */
-    private static class Recorder implements DutyLoop.Member
+    private static final class Recorder implements DutyLoop.Member
     {
         final AtomicInteger turns = new AtomicInteger();
+        final AtomicInteger readable = new AtomicInteger();
         final List<Throwable> failures = new ArrayList<>();
         Throwable closedWith;
         boolean closed;
@@ -70,6 +71,7 @@ class DutyLoopTest
         @Override
         public void onReady(final int readyOps)
         {
+            readable.incrementAndGet();
         }
 
         @Override
@@ -172,15 +174,7 @@ class DutyLoopTest
     void shouldServeReadinessThatArrivesJustAfterAParkOnTheNextPoll() throws Exception
     {
         final DutyLoop loop = loop();
-        final AtomicInteger readable = new AtomicInteger();
-        final Recorder member = new Recorder()
-        {
-            @Override
-            public void onReady(final int readyOps)
-            {
-                readable.incrementAndGet();
-            }
-        };
+        final Recorder member = new Recorder();
         assertTrue(loop.join(member));
         final Pipe pipe = Pipe.open();
         try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink())
@@ -191,11 +185,11 @@ class DutyLoopTest
             sink.write(ByteBuffer.wrap(new byte[] {1}));
             loop.doWork(); // right after a park: this cycle leaves readiness to the next poll
             int cycles = 0;
-            while (readable.get() == 0 && cycles++ < 1_000)
+            while (member.readable.get() == 0 && cycles++ < 1_000)
             {
                 loop.doWork();
             }
-            assertEquals(1, readable.get(), "the byte written after the park is seen by the next poll");
+            assertEquals(1, member.readable.get(), "the byte written after the park is seen by the next poll");
             assertTrue(cycles <= 1, "within one more cycle, took " + cycles);
             registration.cancel();
         }
@@ -205,15 +199,7 @@ class DutyLoopTest
     void shouldRunQueuedWorkWithoutWaitingAndOtherwiseWaitForReadinessInOneCall() throws Exception
     {
         final DutyLoop loop = loop();
-        final AtomicInteger readable = new AtomicInteger();
-        final Recorder member = new Recorder()
-        {
-            @Override
-            public void onReady(final int readyOps)
-            {
-                readable.incrementAndGet();
-            }
-        };
+        final Recorder member = new Recorder();
         assertTrue(loop.join(member));
         final AtomicInteger runs = new AtomicInteger();
         loop.execute(runs::incrementAndGet);
@@ -227,7 +213,7 @@ class DutyLoopTest
             final IoPoller.Registration registration = loop.poller().registerChannel(source, IoPoller.READ, member);
             sink.write(ByteBuffer.wrap(new byte[] {1}));
             assertEquals(1, loop.doWorkOrPark(-1), "the wait returns with the readiness and serves it");
-            assertEquals(1, readable.get());
+            assertEquals(1, member.readable.get());
             registration.cancel();
         }
     }
