@@ -12,7 +12,30 @@ public final class JvmFlags {
     /** The value after {@link #ADD_EXPORTS}. */
     public static final String MISC_EXPORT = "java.base/jdk.internal.misc=ALL-UNNAMED";
 
+    /**
+     * Environment variable: a CPU list ({@code taskset -c} syntax) the child JVM runs on. With the parent started
+     * under {@code taskset -c} on other CPUs, the two sides of a run keep fixed, separate CPUs: on a 2-vCPU VM the
+     * throughput of every peer otherwise moves up to fourfold with where the scheduler puts the two busy threads.
+     */
+    public static final String CHILD_CPUS = "HAYATE_BENCH_CHILD_CPUS";
+
     private JvmFlags() {
+    }
+
+    /**
+     * @param cpus a {@code taskset -c} CPU list, or null/blank for none
+     * @return the command words that start a child on those CPUs ({@code taskset -c cpus}), or none
+     * @throws IllegalArgumentException if the list is not digits, commas and dashes
+     */
+    static List<String> childCpuPrefix(String cpus) {
+        if (cpus == null || cpus.isBlank()) {
+            return List.of();
+        }
+        String list = cpus.strip();
+        if (!list.matches("[0-9]+([-,][0-9]+)*")) {
+            throw new IllegalArgumentException(CHILD_CPUS + " must be a CPU list such as 1 or 0-1 or 0,2: '" + cpus + "'");
+        }
+        return List.of("taskset", "-c", list);
     }
 
     /**
@@ -48,7 +71,7 @@ public final class JvmFlags {
      * @return {@code java <required flags> -cp <this JVM's class path> mainClass args...}
      */
     public static List<String> childCommand(Class<?> mainClass, List<String> args) {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(childCpuPrefix(System.getenv(CHILD_CPUS)));
         cmd.add(javaBinary());
         cmd.addAll(required());
         cmd.add("-cp");
