@@ -14,8 +14,8 @@ public final class JvmFlags {
 
     /**
      * Environment variable: a CPU list ({@code taskset -c} syntax) the child JVM runs on. With the parent started
-     * under {@code taskset -c} on other CPUs, the two sides of a run keep fixed, separate CPUs: on a 2-vCPU VM the
-     * throughput of every peer otherwise moves up to fourfold with where the scheduler puts the two busy threads.
+     * under {@code taskset -c} on other CPUs, the two sides of a run keep fixed, separate CPUs, which takes the
+     * scheduler's placement of the two busy threads out of a comparison.
      */
     public static final String CHILD_CPUS = "HAYATE_BENCH_CHILD_CPUS";
 
