@@ -376,9 +376,10 @@ public final class Clt<T> implements AutoCloseable
 
     /**
      * @param readable the poller reported the transport readable. Otherwise only frames already in the receive
-     *                 buffer are delivered: a new receive sets the read interest, and the poll that follows in the
-     *                 same duty cycle reports data already waiting, so no read is tried speculatively (an empty
-     *                 read per message is a system call the round trip does not need).
+     *                 buffer are delivered: a new receive sets the read interest, and the loop's next readiness
+     *                 poll (later in this cycle, or the wait after it) reports data already waiting, so no read is
+     *                 tried speculatively (an empty read per message is a system call the round trip does not
+     *                 need).
      */
     private void process(final boolean readable)
     {
