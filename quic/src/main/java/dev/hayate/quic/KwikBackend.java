@@ -54,7 +54,9 @@ import tech.kwik.core.stream.FlowControlUpdateListener;
  * set, through {@code QuicConnectionImpl}'s public {@code send}), so the sender thread wakes and serves
  * it. It kicks when the stream's writer thread has been blocked inside kwik for longer than the interval
  * (backing off to 500 ms while the block lasts, as a legitimate block on flow control also looks like
- * this), and a few times after a write, in case the last bytes of a burst were stranded. A kick is
+ * this), and a few times after a write and after the close that queues the FIN (kwik's {@code close()} schedules
+ * its request through the same counter, so it can strand the FIN and the bytes before it), in case the last bytes
+ * of a burst were stranded. A kick is
  * harmless when no stall exists: the request finds nothing to send. (A zero-length write would also
  * schedule a request, but it leaves an empty buffer in kwik's queue that holds back a later FIN.)
  *
@@ -568,7 +570,6 @@ final class KwikBackend implements Backend
         private final InputStream in;
         private final Object kickLock = new Object();
         private final CountDownLatch done = new CountDownLatch(2);
-        private volatile boolean outputClosed;
         private volatile boolean aborted;
         // Watchdog state: written by the writer thread, read by the watchdog.
         private volatile long writeStartedNanos;
@@ -630,9 +631,12 @@ final class KwikBackend implements Backend
                     {
                         synchronized (kickLock)
                         {
-                            outputClosed = true;
                             out.close();
                         }
+                        // close() queues the FIN through the same racy request counter as a write, so it can strand
+                        // the FIN and the last bytes before it: the idle kicks follow the close as they follow a write.
+                        lastWriteEndedNanos = System.nanoTime();
+                        idleKicks = 0;
                         stream.finSent();
                         return;
                     }
@@ -771,7 +775,9 @@ final class KwikBackend implements Backend
         {
             synchronized (kickLock)
             {
-                if (outputClosed || aborted)
+                // After the output is closed a kick is still wanted (stranded bytes and FIN, see writeLoop); after an
+                // abort nothing is left to send.
+                if (aborted)
                 {
                     return;
                 }
@@ -813,7 +819,6 @@ final class KwikBackend implements Backend
             synchronized (kickLock)
             {
                 aborted = true;
-                outputClosed = true;
             }
             try
             {
