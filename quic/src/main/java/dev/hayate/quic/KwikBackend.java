@@ -600,10 +600,20 @@ final class KwikBackend implements Backend
         private void finished()
         {
             done.countDown();
-            if (done.getCount() == 0)
+            if (isSpent())
             {
                 streams.remove(this);
             }
+        }
+
+        /**
+         * @return both loops ended and no kick is owed: its idle kicks after the last write or the close ran, it was
+         *         aborted, or no watchdog runs to give them. Until then the watchdog keeps it (a FIN stranded by the
+         *         close needs those kicks even when the reader ended first).
+         */
+        private boolean isSpent()
+        {
+            return done.getCount() == 0 && (aborted || idleKicks >= IDLE_KICKS || !config.kwikStallWorkaround());
         }
 
         private void writeLoop()
@@ -747,6 +757,11 @@ final class KwikBackend implements Backend
          */
         void check(final long now, final long interval)
         {
+            if (isSpent())
+            {
+                streams.remove(this);
+                return;
+            }
             final long started = writeStartedNanos;
             if (started != 0)
             {
