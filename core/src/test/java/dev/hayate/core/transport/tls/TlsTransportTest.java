@@ -58,7 +58,8 @@ class TlsTransportTest
     private static TestCertificates.Leaf client;
 
     private final ExecutorService executor = Executors.newCachedThreadPool();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    // Tasks on the executor track what they open while the test thread may be closing: a list safe for both.
+    private final List<AutoCloseable> closeables = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void certificates() throws IOException
