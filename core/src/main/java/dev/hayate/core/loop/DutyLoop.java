@@ -358,11 +358,7 @@ public final class DutyLoop implements Agent
     @Override
     public int doWork()
     {
-        if (state != RUNNING)
-        {
-            throw new AgentTerminationException("duty loop " + name + " is " + (state == DEAD ? "dead" : "closed"),
-                deathCause);
-        }
+        ensureRunning();
         try
         {
             return runTasks() + runScheduled() + pollAndExpire();
@@ -409,11 +405,7 @@ public final class DutyLoop implements Agent
      */
     public int doWorkOrPark(final long maxNanos)
     {
-        if (state != RUNNING)
-        {
-            throw new AgentTerminationException("duty loop " + name + " is " + (state == DEAD ? "dead" : "closed"),
-                deathCause);
-        }
+        ensureRunning();
         final int turns;
         try
         {
@@ -440,11 +432,7 @@ public final class DutyLoop implements Agent
      */
     public int park(final long maxNanos)
     {
-        if (state != RUNNING)
-        {
-            throw new AgentTerminationException("duty loop " + name + " is " + (state == DEAD ? "dead" : "closed"),
-                deathCause);
-        }
+        ensureRunning();
         try
         {
             // 0 when a timer fell due since the last cycle (stale estimates were refreshed): then do not wait.
@@ -610,6 +598,15 @@ public final class DutyLoop implements Agent
         if (deadline < earliestDeadline)
         {
             earliestDeadline = deadline;
+        }
+    }
+
+    private void ensureRunning()
+    {
+        if (state != RUNNING)
+        {
+            throw new AgentTerminationException("duty loop " + name + " is " + (state == DEAD ? "dead" : "closed"),
+                deathCause);
         }
     }
 
