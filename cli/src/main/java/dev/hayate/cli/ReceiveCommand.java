@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -80,7 +81,8 @@ final class ReceiveCommand implements Callable<Integer>
         + "--relay), for when the two machines cannot reach each other. Needs the code.")
     private String relay;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "Output folder (default: here).")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = ".",
+        description = "Output folder (default: here); made if missing, and removed again if nothing arrives.")
     private Path out;
 
     @Option(names = "--stdout", description = "Write the received files' contents to standard output (in manifest "
@@ -128,6 +130,7 @@ final class ReceiveCommand implements Callable<Integer>
         final CodePhrase phrase;
         final TransferReceiver receiver;
         final Path folder;
+        boolean createdOut = false;
         TransportProvider provider = null;
         try
         {
@@ -190,6 +193,20 @@ final class ReceiveCommand implements Callable<Integer>
                 builder.dial(Discovery.start(discovery.config(), phrase, SendCommand.transportByte(transport)));
             }
             receiver = builder.build();
+            if (!stdout && Files.notExists(out, LinkOption.NOFOLLOW_LINKS))
+            {
+                // As croc and wormhole do: a folder named on the command line is made, and removed again below if
+                // nothing ends up in it (a declined or failed transfer leaves no trace).
+                try
+                {
+                    Files.createDirectories(out);
+                }
+                catch (final IOException ex)
+                {
+                    throw new IOException("cannot create the output folder " + out + ": " + ex, ex);
+                }
+                createdOut = true;
+            }
         }
         catch (final IllegalArgumentException ex)
         {
@@ -212,6 +229,22 @@ final class ReceiveCommand implements Callable<Integer>
             {
                 Folders.deleteTree(folder);
             }
+            else if (createdOut)
+            {
+                removeIfEmpty(out);
+            }
+        }
+    }
+
+    private static void removeIfEmpty(final Path folder)
+    {
+        try
+        {
+            Files.delete(folder);
+        }
+        catch (final IOException ex)
+        {
+            // Not empty (the transfer wrote into it, or left part files to resume), or already gone: keep it.
         }
     }
 

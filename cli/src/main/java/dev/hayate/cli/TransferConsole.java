@@ -26,6 +26,10 @@ final class TransferConsole implements TransferListener
     private final boolean jsonMode;
     private final boolean terminal;
     private final long startNanos = System.nanoTime();
+    /** When content began to move (the TRANSFERRING stage): rates and the ETA count from here, not from the wait
+     *  for the peer, the pairing or the person answering the offer. Volatile: {@link #done} reads it on the
+     *  command's thread. */
+    private volatile long transferStartNanos = -1;
     private long lastDrawNanos;
     private long firstBytes = -1;
     private boolean barDrawn;
@@ -65,6 +69,10 @@ final class TransferConsole implements TransferListener
     @Override
     public void onStage(final Stage stage, final String detail)
     {
+        if (stage == Stage.TRANSFERRING)
+        {
+            transferStartNanos = System.nanoTime();
+        }
         event("stage", "stage", quote(stage.name().toLowerCase(Locale.ROOT)), "detail", quote(detail));
         if (jsonMode || stage == Stage.FAILED || stage == Stage.DONE)
         {
@@ -98,7 +106,7 @@ final class TransferConsole implements TransferListener
             return;
         }
         lastDrawNanos = now;
-        final double seconds = Math.max(1e-3, (now - startNanos) / 1e9);
+        final double seconds = Math.max(1e-3, (now - transferStart()) / 1e9);
         final double rate = (bytesDone - firstBytes) / seconds;
         final long eta = rate > 0 ? (long)((bytesTotal - bytesDone) / rate) : -1;
         if (jsonMode)
@@ -133,9 +141,18 @@ final class TransferConsole implements TransferListener
         }
     }
 
+    private long transferStart()
+    {
+        final long start = transferStartNanos;
+        return start > 0 ? start : startNanos;
+    }
+
     void done(final TransferResult result, final boolean receiving)
     {
         final double seconds = result.elapsed().toNanos() / 1e9;
+        // The content's own time and rate; the total (connecting, pairing, answering the offer) is shown beside it.
+        final double transferSeconds = Math.max(1e-3, (System.nanoTime() - transferStart()) / 1e9);
+        final long moved = result.bytes() - result.bytesResumed();
         if (jsonMode)
         {
             final StringBuilder files = new StringBuilder("[");
@@ -154,6 +171,8 @@ final class TransferConsole implements TransferListener
                 "bytes", Long.toString(result.bytes()), "bytes_resumed", Long.toString(result.bytesResumed()),
                 "seconds", String.format(Locale.ROOT, "%.3f", seconds),
                 "mb_per_s", String.format(Locale.ROOT, "%.1f", result.bytesPerSecond() / 1e6),
+                "transfer_seconds", String.format(Locale.ROOT, "%.3f", transferSeconds),
+                "transfer_mb_per_s", String.format(Locale.ROOT, "%.1f", moved / transferSeconds / 1e6),
                 "checksum", quote(result.negotiated().checksum().name().toLowerCase(Locale.ROOT)));
             return;
         }
@@ -165,9 +184,9 @@ final class TransferConsole implements TransferListener
                 Sizes.format(f.size()) + "  " + result.negotiated().checksum().name().toLowerCase(Locale.ROOT) +
                 " " + f.checksum() + (f.resumed() > 0 ? "  (resumed " + Sizes.format(f.resumed()) + ")" : ""));
         }
-        human.println(String.format(Locale.ROOT, "done: %d files, %d folders, %s in %.2f s (%s/s), every checksum matched",
-            files.size(), result.directories().size(), Sizes.format(result.bytes()), seconds,
-            Sizes.format((long)result.bytesPerSecond())));
+        human.println(String.format(Locale.ROOT, "done: %d files, %d folders, %s in %.2f s (%s/s), %.2f s in all, "
+            + "every checksum matched", files.size(), result.directories().size(), Sizes.format(result.bytes()),
+            transferSeconds, Sizes.format((long)(moved / transferSeconds)), seconds));
     }
 
     int failed(final TransferException ex)

@@ -95,6 +95,7 @@ class TransferCommandsTest
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.err().contains("every checksum matched"), run.err());
         assertTrue(run.err().contains("sent     notes.bin"), run.err());
+        assertTrue(run.err().contains("dialling until the receiver listens, up to 600 s"), run.err());
         receiving.get(30, TimeUnit.SECONDS);
         assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(out.resolve("notes.bin")));
     }
@@ -138,6 +139,65 @@ class TransferCommandsTest
         assertTrue(run.out().contains("\"event\":\"done\""), run.out());
         assertTrue(run.out().contains(sent.files().get(0).checksum()), run.out());
         assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(out.resolve("photo.raw")));
+    }
+
+    @Test
+    void shouldCreateTheOutputFolderItIsGiven() throws Exception
+    {
+        final Path src = file("photo.raw", 100_000);
+        final Path out = tmp.resolve("made").resolve("inbox");
+        final int port = freePort();
+        final CompletableFuture<Run> receiving = CompletableFuture.supplyAsync(() -> run("receive", CODE, "--listen",
+            "127.0.0.1:" + port, "--out", out.toString(), "--yes", "--timeout", "60"));
+        // The receiver waits a second for its sender: its rate must count from the first content, not from there.
+        Thread.sleep(1000);
+        TransferSender.builder().to(new InetSocketAddress("127.0.0.1", port)).code(CodePhrase.parse(CODE))
+            .connectTimeout(Duration.ofSeconds(30)).build().send(List.of(src));
+
+        final Run run = receiving.get(60, TimeUnit.SECONDS);
+        assertEquals(0, run.exit(), run.err());
+        assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(out.resolve("photo.raw")));
+        final java.util.regex.Matcher done = java.util.regex.Pattern
+            .compile("done: .* in ([0-9.]+) s \\(.*\\), ([0-9.]+) s in all").matcher(run.err());
+        assertTrue(done.find(), run.err());
+        final double transferring = Double.parseDouble(done.group(1));
+        final double all = Double.parseDouble(done.group(2));
+        assertTrue(all >= 1.0 && transferring < all, "transfer " + transferring + " s of " + all + " s in all");
+    }
+
+    @Test
+    void shouldRemoveTheOutputFolderItMadeWhenNothingArrives() throws Exception
+    {
+        final Path src = file("photo.raw", 1000);
+        final Path out = tmp.resolve("inbox");
+        final int port = freePort();
+        final CompletableFuture<Run> receiving = CompletableFuture.supplyAsync(() -> run("receive", CODE, "--listen",
+            "127.0.0.1:" + port, "--out", out.toString(), "--yes", "--timeout", "60"));
+        final TransferSender wrong = TransferSender.builder().to(new InetSocketAddress("127.0.0.1", port))
+            .code(CodePhrase.parse("43-amber-falcon-river")).connectTimeout(Duration.ofSeconds(30)).build();
+        assertThrows(Exception.class, () -> wrong.send(List.of(src)));
+
+        final Run run = receiving.get(60, TimeUnit.SECONDS);
+        assertEquals(3, run.exit(), run.err());
+        assertTrue(Files.notExists(out), "the folder the command made for a transfer that never came is removed");
+    }
+
+    @Test
+    void shouldNameAMissingOutputFolderInTheLibrary() throws Exception
+    {
+        final Path missing = tmp.resolve("missing");
+        final TransferReceiver receiver = receiver(missing, CODE);
+        final Exception ex = assertThrows(Exception.class,
+            () -> receiver.receiveAsync(ConsentCallback.ACCEPT_ALL).get(30, TimeUnit.SECONDS));
+        assertTrue(String.valueOf(ex.getCause()).contains(missing + " does not exist"), String.valueOf(ex.getCause()));
+    }
+
+    private static int freePort() throws Exception
+    {
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            return probe.getLocalPort();
+        }
     }
 
     @Test

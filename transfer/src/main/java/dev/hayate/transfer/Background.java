@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs a blocking transfer on a thread of its own as a {@link CompletableFuture} whose {@code cancel} cancels the
- * transfer (the peer is told), for async callers.
+ * transfer (the peer is told), for async callers; and closes what must not hold a transfer up.
  *
  * <p>Thread-safety: stateless.
  */
@@ -41,5 +41,28 @@ final class Background
         thread.setDaemon(true);
         thread.start();
         return future;
+    }
+
+    /**
+     * Closes {@code closeable} on a daemon thread of its own. For what is no longer needed once a pair has formed but
+     * is slow to close: LAN discovery's mDNS instances take up to two seconds (their goodbyes), which held up every
+     * transfer found that way twice, before the offer on the sender and before the result on the receiver. A close
+     * that fails is ignored: nothing depends on it.
+     */
+    static void close(final String threadName, final AutoCloseable closeable)
+    {
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                closeable.close();
+            }
+            catch (final Exception ex)
+            {
+                // Only stops looking or announcing; the transfer goes on either way.
+            }
+        }, threadName);
+        thread.setDaemon(true);
+        thread.start();
     }
 }

@@ -8,7 +8,8 @@ import java.net.InetSocketAddress;
  * {@code dev.hayate.transfer.discovery.Announcer#hook}); what it returns is closed as soon as a receiver has
  * paired or the send has ended, so nothing keeps announcing a sender that is busy or gone.
  *
- * <p>Thread-safety: called on the sending thread; the handle is closed on that thread.
+ * <p>Thread-safety: called on the sending thread; the handle is closed on a thread of its own, so a slow close
+ * (mDNS goodbyes) does not hold up the transfer.
  */
 @FunctionalInterface
 public interface ListenHook

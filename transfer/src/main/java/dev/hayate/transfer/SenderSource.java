@@ -9,7 +9,8 @@ import java.time.Duration;
  * A candidate that fails to pair (a spoofed announcement, a sender with another code) costs nothing but that
  * attempt: the receiver asks for the next one until its accept timeout.
  *
- * <p>Thread-safety: called from the receiving thread only; {@link #close()} from that thread at the end.
+ * <p>Thread-safety: {@link #next} is called from the receiving thread only; {@link #close()} once, when a sender
+ * has paired (then on a thread of its own, so a slow close does not hold up the transfer) or the receive ended.
  */
 public interface SenderSource extends AutoCloseable
 {

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -190,7 +191,8 @@ public final class TransferReceiver
         {
             if (!Files.isDirectory(outputDir))
             {
-                throw new TransferException(Failure.IO, "output folder " + outputDir + " is not a directory");
+                throw new TransferException(Failure.IO, "output folder " + outputDir +
+                    (Files.exists(outputDir, LinkOption.NOFOLLOW_LINKS) ? " is not a directory" : " does not exist"));
             }
             // The receiver's side of negotiation: only its largest chunk and whether it resumes are read.
             final Negotiated receiving = new Negotiated(CipherSuite.AES_256_GCM,
@@ -257,7 +259,8 @@ public final class TransferReceiver
             int wrongCodes = 0;
             bound.countDown();
             listener.onStage(Stage.CONNECTING, "looking for the sender");
-            try (source)
+            boolean sourceClosing = false;
+            try
             {
                 while (true)
                 {
@@ -307,7 +310,18 @@ public final class TransferReceiver
                         }
                         continue;
                     }
+                    // Paired: stop looking now, not after the transfer, and without waiting for it (closing
+                    // discovery's mDNS takes up to two seconds).
+                    sourceClosing = true;
+                    Background.close("hayate-discovery-close", source);
                     return converse(clt, consent);
+                }
+            }
+            finally
+            {
+                if (!sourceClosing)
+                {
+                    source.close();
                 }
             }
         }

@@ -195,7 +195,9 @@ public final class TransferSender
                 return listenAndSend(manifest, context.maxConnections(1).conclude(), random);
             }
             context.conclude();
-            listener.onStage(Stage.CONNECTING, to.toString());
+            // Says how long it keeps dialling: a receiver that is not listening yet looks like a hang otherwise.
+            listener.onStage(Stage.CONNECTING, to + " (dialling until the receiver listens, up to " +
+                connectTimeout.toSeconds() + " s)");
             final TransferProtocol[] paired = new TransferProtocol[1];
             final Clt<TransferMessage> clt;
             try
@@ -254,7 +256,8 @@ public final class TransferSender
                     }
                     finally
                     {
-                        announced.close();
+                        // Not waited for: the mDNS goodbyes take up to two seconds, and the receiver is waiting.
+                        Background.close("hayate-unannounce", announced);
                     }
                 }
                 catch (final TransferException ex)

@@ -69,7 +69,7 @@ public final class Connector
         final long timeout = context.connectTimeoutNanos();
         final long deadline = clock.nanoTime() + timeout;
         int attempts = 0;
-        IOException last;
+        IOException last = null;
         while (true)
         {
             attempts++;
@@ -80,7 +80,13 @@ public final class Connector
             }
             catch (final ConnectException | SocketTimeoutException ex)
             {
-                last = ex;
+                // An attempt squeezed into the deadline's last moments times out at once, which says nothing about
+                // the service: keep the earlier reason (usually a refusal: nobody listening yet).
+                if (last == null || !(ex instanceof SocketTimeoutException) ||
+                    remaining >= context.connectRetryIntervalNanos())
+                {
+                    last = ex;
+                }
             }
             final long left = deadline - clock.nanoTime();
             if (left <= 0)
