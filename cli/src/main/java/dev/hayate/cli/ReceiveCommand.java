@@ -130,7 +130,7 @@ final class ReceiveCommand implements Callable<Integer>
         final CodePhrase phrase;
         final TransferReceiver receiver;
         final Path folder;
-        boolean createdOut = false;
+        Path createdOut = null;
         TransportProvider provider = null;
         try
         {
@@ -195,8 +195,13 @@ final class ReceiveCommand implements Callable<Integer>
             receiver = builder.build();
             if (!stdout && Files.notExists(out, LinkOption.NOFOLLOW_LINKS))
             {
-                // As croc and wormhole do: a folder named on the command line is made, and removed again below if
-                // nothing ends up in it (a declined or failed transfer leaves no trace).
+                // As croc and wormhole do: a folder named on the command line is made, and removed again below (with
+                // the parents made for it) if nothing ends up in it: a declined or failed transfer leaves no trace.
+                Path topmost = out.toAbsolutePath().normalize();
+                while (topmost.getParent() != null && Files.notExists(topmost.getParent(), LinkOption.NOFOLLOW_LINKS))
+                {
+                    topmost = topmost.getParent();
+                }
                 try
                 {
                     Files.createDirectories(out);
@@ -205,7 +210,7 @@ final class ReceiveCommand implements Callable<Integer>
                 {
                     throw new IOException("cannot create the output folder " + out + ": " + ex, ex);
                 }
-                createdOut = true;
+                createdOut = topmost;
             }
         }
         catch (final IllegalArgumentException ex)
@@ -229,22 +234,27 @@ final class ReceiveCommand implements Callable<Integer>
             {
                 Folders.deleteTree(folder);
             }
-            else if (createdOut)
+            else if (createdOut != null)
             {
-                removeIfEmpty(out);
+                removeIfEmpty(out.toAbsolutePath().normalize(), createdOut);
             }
         }
     }
 
-    private static void removeIfEmpty(final Path folder)
+    /** Deletes {@code folder} and its parents up to {@code topmost}, each only while empty. */
+    private static void removeIfEmpty(final Path folder, final Path topmost)
     {
-        try
+        for (Path p = folder; p != null && p.startsWith(topmost); p = p.getParent())
         {
-            Files.delete(folder);
-        }
-        catch (final IOException ex)
-        {
-            // Not empty (the transfer wrote into it, or left part files to resume), or already gone: keep it.
+            try
+            {
+                Files.delete(p);
+            }
+            catch (final IOException ex)
+            {
+                // Not empty (the transfer wrote into it, or left part files to resume), or already gone: keep it.
+                return;
+            }
         }
     }
 

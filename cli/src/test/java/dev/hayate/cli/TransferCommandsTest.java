@@ -170,7 +170,7 @@ class TransferCommandsTest
     void shouldRemoveTheOutputFolderItMadeWhenNothingArrives() throws Exception
     {
         final Path src = file("photo.raw", 1000);
-        final Path out = tmp.resolve("inbox");
+        final Path out = tmp.resolve("new").resolve("inbox");
         final int port = freePort();
         final CompletableFuture<Run> receiving = CompletableFuture.supplyAsync(() -> run("receive", CODE, "--listen",
             "127.0.0.1:" + port, "--out", out.toString(), "--yes", "--timeout", "60"));
@@ -180,7 +180,8 @@ class TransferCommandsTest
 
         final Run run = receiving.get(60, TimeUnit.SECONDS);
         assertEquals(3, run.exit(), run.err());
-        assertTrue(Files.notExists(out), "the folder the command made for a transfer that never came is removed");
+        assertTrue(Files.notExists(tmp.resolve("new")),
+            "the folders the command made for a transfer that never came are removed");
     }
 
     @Test
