@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -257,7 +258,17 @@ final class SendCommand implements Callable<Integer>
             showCode(console, phrase, null);
         }
         final TransferSender sender = builder.build();
-        return CancelOnInterrupt.run(() -> sender.send(sources), sender::cancel, console, false, provider);
+        final int exit = CancelOnInterrupt.run(() -> sender.send(sources), sender::cancel, console, false, provider);
+        try
+        {
+            // After the outcome is printed: the LAN announcement's goodbyes, so other machines stop listing us.
+            sender.awaitUnannounced(Duration.ofSeconds(3));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return exit;
     }
 
     private void showCode(final TransferConsole console, final CodePhrase phrase, final InetSocketAddress reachable)

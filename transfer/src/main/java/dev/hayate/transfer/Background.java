@@ -48,8 +48,10 @@ final class Background
      * is slow to close: LAN discovery's mDNS instances take up to two seconds (their goodbyes), which held up every
      * transfer found that way twice, before the offer on the sender and before the result on the receiver. A close
      * that fails is ignored: nothing depends on it.
+     *
+     * @return the closing thread, to join where waiting costs nothing (after the transfer).
      */
-    static void close(final String threadName, final AutoCloseable closeable)
+    static Thread close(final String threadName, final AutoCloseable closeable)
     {
         final Thread thread = new Thread(() ->
         {
@@ -64,5 +66,6 @@ final class Background
         }, threadName);
         thread.setDaemon(true);
         thread.start();
+        return thread;
     }
 }

@@ -76,6 +76,8 @@ public final class TransferSender
     private final CountDownLatch bound = new CountDownLatch(1);
     private volatile SocketAddress boundAddress;
     private volatile boolean cancelled;
+    /** Closes the announcement of a listening send in the background (see {@link #awaitUnannounced}). */
+    private volatile Thread unannouncing;
 
     private TransferSender(final Builder b)
     {
@@ -142,6 +144,27 @@ public final class TransferSender
     {
         bound.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
         return boundAddress;
+    }
+
+    /**
+     * Waits until the announcement of a listening send ({@link Builder#onListening}) is closed. The send closes it
+     * once a receiver has paired, on a thread of its own (LAN discovery's mDNS goodbyes take up to two seconds), and
+     * does not wait for it; a process that exits right after a short send calls this first, so that the goodbyes go
+     * out and other machines stop listing the sender.
+     *
+     * @param timeout longest wait.
+     * @return true if nothing is left to close (also when nothing was announced).
+     * @throws InterruptedException if interrupted.
+     */
+    public boolean awaitUnannounced(final Duration timeout) throws InterruptedException
+    {
+        final Thread closing = unannouncing;
+        if (closing == null)
+        {
+            return true;
+        }
+        closing.join(Math.max(1, timeout.toMillis()));
+        return !closing.isAlive();
     }
 
     /**
@@ -257,7 +280,7 @@ public final class TransferSender
                     finally
                     {
                         // Not waited for: the mDNS goodbyes take up to two seconds, and the receiver is waiting.
-                        Background.close("hayate-unannounce", announced);
+                        unannouncing = Background.close("hayate-unannounce", announced);
                     }
                 }
                 catch (final TransferException ex)

@@ -1,6 +1,7 @@
 package dev.hayate.transfer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -100,5 +101,9 @@ class SlowCloseTest
         // Both closes were started (the search and the announcement stop once paired) and are still blocked.
         assertTrue(hookClosing.await(30, TimeUnit.SECONDS), "the announcement was never closed");
         assertTrue(sourceClosing.await(30, TimeUnit.SECONDS), "the search was never closed");
+        // The announcement's close can be waited for after the transfer, which is what the CLI does before it exits.
+        assertFalse(sender.awaitUnannounced(Duration.ofMillis(50)), "the close is still blocked");
+        release.countDown();
+        assertTrue(sender.awaitUnannounced(Duration.ofSeconds(30)), "the close never finished");
     }
 }
