@@ -147,12 +147,10 @@ class TransferCommandsTest
         final Path src = file("photo.raw", 100_000);
         final Path out = tmp.resolve("made").resolve("inbox");
         final int port = freePort();
-        final CompletableFuture<Run> receiving = CompletableFuture.supplyAsync(() -> run("receive", CODE, "--listen",
-            "127.0.0.1:" + port, "--out", out.toString(), "--yes", "--timeout", "60"));
+        final CompletableFuture<Run> receiving = receiveInBackground(port, out);
         // The receiver waits a second for its sender: its rate must count from the first content, not from there.
         Thread.sleep(1000);
-        TransferSender.builder().to(new InetSocketAddress("127.0.0.1", port)).code(CodePhrase.parse(CODE))
-            .connectTimeout(Duration.ofSeconds(30)).build().send(List.of(src));
+        sender(port, CODE).send(List.of(src));
 
         final Run run = receiving.get(60, TimeUnit.SECONDS);
         assertEquals(0, run.exit(), run.err());
@@ -172,10 +170,8 @@ class TransferCommandsTest
         final Path src = file("photo.raw", 1000);
         final Path out = tmp.resolve("new").resolve("inbox");
         final int port = freePort();
-        final CompletableFuture<Run> receiving = CompletableFuture.supplyAsync(() -> run("receive", CODE, "--listen",
-            "127.0.0.1:" + port, "--out", out.toString(), "--yes", "--timeout", "60"));
-        final TransferSender wrong = TransferSender.builder().to(new InetSocketAddress("127.0.0.1", port))
-            .code(CodePhrase.parse("43-amber-falcon-river")).connectTimeout(Duration.ofSeconds(30)).build();
+        final CompletableFuture<Run> receiving = receiveInBackground(port, out);
+        final TransferSender wrong = sender(port, "43-amber-falcon-river");
         assertThrows(Exception.class, () -> wrong.send(List.of(src)));
 
         final Run run = receiving.get(60, TimeUnit.SECONDS);
@@ -192,6 +188,19 @@ class TransferCommandsTest
         final Exception ex = assertThrows(Exception.class,
             () -> receiver.receiveAsync(ConsentCallback.ACCEPT_ALL).get(30, TimeUnit.SECONDS));
         assertTrue(String.valueOf(ex.getCause()).contains(missing + " does not exist"), String.valueOf(ex.getCause()));
+    }
+
+    /** {@code hayate receive CODE --listen 127.0.0.1:PORT --out OUT --yes} on a thread of the common pool. */
+    private static CompletableFuture<Run> receiveInBackground(final int port, final Path out)
+    {
+        return CompletableFuture.supplyAsync(() -> run("receive", CODE, "--listen", "127.0.0.1:" + port, "--out",
+            out.toString(), "--yes", "--timeout", "60"));
+    }
+
+    private static TransferSender sender(final int port, final String code)
+    {
+        return TransferSender.builder().to(new InetSocketAddress("127.0.0.1", port)).code(CodePhrase.parse(code))
+            .connectTimeout(Duration.ofSeconds(30)).build();
     }
 
     private static int freePort() throws Exception
