@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -193,24 +192,10 @@ final class ReceiveCommand implements Callable<Integer>
                 builder.dial(Discovery.start(discovery.config(), phrase, SendCommand.transportByte(transport)));
             }
             receiver = builder.build();
-            if (!stdout && Files.notExists(out, LinkOption.NOFOLLOW_LINKS))
+            if (!stdout)
             {
-                // As croc and wormhole do: a folder named on the command line is made, and removed again below (with
-                // the parents made for it) if nothing ends up in it: a declined or failed transfer leaves no trace.
-                Path topmost = out.toAbsolutePath().normalize();
-                while (topmost.getParent() != null && Files.notExists(topmost.getParent(), LinkOption.NOFOLLOW_LINKS))
-                {
-                    topmost = topmost.getParent();
-                }
-                try
-                {
-                    Files.createDirectories(out);
-                }
-                catch (final IOException ex)
-                {
-                    throw new IOException("cannot create the output folder " + out + ": " + ex, ex);
-                }
-                createdOut = topmost;
+                // Removed again below if nothing ends up in it: a declined or failed transfer leaves no trace.
+                createdOut = Folders.createMissing(out.toAbsolutePath().normalize());
             }
         }
         catch (final IllegalArgumentException ex)
@@ -236,24 +221,7 @@ final class ReceiveCommand implements Callable<Integer>
             }
             else if (createdOut != null)
             {
-                removeIfEmpty(out.toAbsolutePath().normalize(), createdOut);
-            }
-        }
-    }
-
-    /** Deletes {@code folder} and its parents up to {@code topmost}, each only while empty. */
-    private static void removeIfEmpty(final Path folder, final Path topmost)
-    {
-        for (Path p = folder; p != null && p.startsWith(topmost); p = p.getParent())
-        {
-            try
-            {
-                Files.delete(p);
-            }
-            catch (final IOException ex)
-            {
-                // Not empty (the transfer wrote into it, or left part files to resume), or already gone: keep it.
-                return;
+                Folders.removeIfEmpty(out.toAbsolutePath().normalize(), createdOut);
             }
         }
     }

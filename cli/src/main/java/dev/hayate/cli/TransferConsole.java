@@ -21,6 +21,9 @@ import dev.hayate.transfer.files.SafePaths;
  */
 final class TransferConsole implements TransferListener
 {
+    /** {@link System#nanoTime()} may be negative: no time of it can serve as "not yet". */
+    private static final long NOT_YET = Long.MIN_VALUE;
+
     private final PrintStream human;
     private final PrintStream json;
     private final boolean jsonMode;
@@ -29,7 +32,7 @@ final class TransferConsole implements TransferListener
     /** When content began to move (the TRANSFERRING stage): rates and the ETA count from here, not from the wait
      *  for the peer, the pairing or the person answering the offer. Volatile: {@link #done} reads it on the
      *  command's thread. */
-    private volatile long transferStartNanos = -1;
+    private volatile long transferStartNanos = NOT_YET;
     private long lastDrawNanos;
     private long firstBytes = -1;
     private boolean barDrawn;
@@ -144,7 +147,7 @@ final class TransferConsole implements TransferListener
     private long transferStart()
     {
         final long start = transferStartNanos;
-        return start > 0 ? start : startNanos;
+        return start != NOT_YET ? start : startNanos;
     }
 
     void done(final TransferResult result, final boolean receiving)
