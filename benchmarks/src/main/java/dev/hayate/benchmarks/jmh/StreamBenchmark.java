@@ -10,6 +10,7 @@ import dev.hayate.core.MessageHandler;
 import dev.hayate.core.Protocol;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.buffer.BufferPool;
+import dev.hayate.core.frame.Sofh;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
@@ -32,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@link LoopTransport}): 512 messages {@code offer}ed and flushed, then received one at a time ({@code recvEach},
  * what {@code tryRecv} does) or in batches ({@code pollBatch}, what {@code poll(handler, 256)} does). The
  * {@code rawBytes} row moves the same framed bytes through the same loop with no framing or decoding: the floor,
- * as the {@code nio-busy} peer of {@code bench throughput} is. The {@code offerBatchTimed} and {@code pollTimed} rows
+ * as the {@code nio-busy} peer of {@code bench throughput} is; {@code framedCopyFloor} adds only the copy of each
+ * message after its header, the least any framed sender does. The {@code offerBatchTimed} and {@code pollTimed} rows
  * are {@code offerBatchOnly} and {@code pollOnly} over a protocol with a heartbeat interval (an hour: none is sent),
  * which makes the connection note the time of its sends and receives, as a session protocol does. Run with
  * {@code -prof gc}: nothing is allocated.
@@ -55,6 +57,7 @@ public class StreamBenchmark {
     private final UnsafeBuffer payload = new UnsafeBuffer(ByteBuffer.allocateDirect(SIZE));
     private final ByteBuffer rawOut = ByteBuffer.allocateDirect(BATCH * FRAME);
     private final ByteBuffer rawIn = ByteBuffer.allocateDirect(BATCH * FRAME);
+    private final UnsafeBuffer framed = new UnsafeBuffer(ByteBuffer.allocateDirect(BATCH * FRAME));
     private LoopTransport[] loop;
     private Connection<DirectBuffer> source;
     private Connection<DirectBuffer> sink;
@@ -192,6 +195,29 @@ public class StreamBenchmark {
     @OperationsPerInvocation(BATCH)
     public long rawBytes() {
         rawWrite();
+        return rawRead();
+    }
+
+    /**
+     * The floor of any framed sender, engine left out: each 64-byte message copied after a SOFH header into one
+     * buffer, then the batch through the loop as {@code rawBytes} moves it. {@code offerBatchOnly} minus this is
+     * what the engine adds per message; this minus {@code rawBytes} is what producing each frame costs at all, which
+     * {@code nio-busy} (writing the same ready-made frames again and again) never pays.
+     *
+     * @return bytes moved.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long framedCopyFloor() {
+        int at = 0;
+        for (int i = 0; i < BATCH; i++) {
+            final DirectBuffer message = next.get();
+            final int frameLength = message.capacity() + Sofh.HEADER_LENGTH;
+            framed.putBytes(at + Sofh.HEADER_LENGTH, message, 0, message.capacity());
+            Sofh.writeHeader(framed, at, frameLength, Sofh.SBE_1_0_LITTLE_ENDIAN);
+            at += frameLength;
+        }
+        loop[0].write(framed.byteBuffer().limit(at).position(0));
         return rawRead();
     }
 
