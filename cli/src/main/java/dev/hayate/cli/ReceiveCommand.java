@@ -288,7 +288,8 @@ final class ReceiveCommand implements Callable<Integer>
         }
         console.event("offer", "entries", entries.append(']').toString(), "files", Integer.toString(offer.fileCount()),
             "directories", Integer.toString(offer.directoryCount()), "bytes", Long.toString(offer.totalBytes()));
-        console.info("the sender offers " + offer.fileCount() + " files and " + offer.directoryCount() + " folders, " +
+        console.info("the sender offers " + TransferConsole.count(offer.fileCount(), "file") + " and " +
+            TransferConsole.count(offer.directoryCount(), "folder") + ", " +
             Sizes.format(offer.totalBytes()) + " in all:");
         for (final Plan.Item item : offer.plan().items())
         {

@@ -36,6 +36,11 @@ final class TransferConsole implements TransferListener
     private long lastDrawNanos;
     private long firstBytes = -1;
     private boolean barDrawn;
+    /** The last progress seen; a receiver's network thread enters VERIFYING while its writer still catches up. */
+    private long progressDone = -1;
+    private long progressTotal = -1;
+    /** A stage line held back until the bar shows everything, so "verifying" never precedes the last progress. */
+    private String heldLine;
 
     TransferConsole(final PrintStream out, final PrintStream err, final boolean jsonMode)
     {
@@ -91,12 +96,25 @@ final class TransferConsole implements TransferListener
             case VERIFYING -> "verifying checksums...";
             default -> stage.name();
         };
+        if (stage == Stage.VERIFYING && progressDone < progressTotal)
+        {
+            heldLine = text;
+            return;
+        }
         info(text);
+    }
+
+    /** "1 file", "2 files": counts in the lines people read. */
+    static String count(final long n, final String noun)
+    {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     @Override
     public void onProgress(final long bytesDone, final long bytesTotal, final int fileIndex)
     {
+        progressDone = bytesDone;
+        progressTotal = bytesTotal;
         final long now = System.nanoTime();
         if (firstBytes < 0)
         {
@@ -132,6 +150,12 @@ final class TransferConsole implements TransferListener
         else
         {
             human.println(numbers);
+        }
+        if (heldLine != null && bytesDone >= bytesTotal)
+        {
+            final String line = heldLine;
+            heldLine = null;
+            info(line);
         }
     }
 
@@ -187,9 +211,9 @@ final class TransferConsole implements TransferListener
                 Sizes.format(f.size()) + "  " + result.negotiated().checksum().name().toLowerCase(Locale.ROOT) +
                 " " + f.checksum() + (f.resumed() > 0 ? "  (resumed " + Sizes.format(f.resumed()) + ")" : ""));
         }
-        human.println(String.format(Locale.ROOT, "done: %d files, %d folders, %s in %.2f s (%s/s), %.2f s in all, "
-            + "every checksum matched", files.size(), result.directories().size(), Sizes.format(result.bytes()),
-            transferSeconds, Sizes.format((long)(moved / transferSeconds)), seconds));
+        human.println(String.format(Locale.ROOT, "done: %s, %s, %s in %.2f s (%s/s), %.2f s in all, "
+            + "every checksum matched", count(files.size(), "file"), count(result.directories().size(), "folder"),
+            Sizes.format(result.bytes()), transferSeconds, Sizes.format((long)(moved / transferSeconds)), seconds));
     }
 
     int failed(final TransferException ex)

@@ -22,5 +22,11 @@ public enum Stage
     /** Every file arrived and matched its checksum. */
     DONE,
     /** The transfer stopped; see the {@link TransferException}. */
-    FAILED
+    FAILED;
+
+    /** The detail of {@link #OFFER}, the same on both sides: "1 file, 4200 bytes". */
+    static String offerDetail(final int files, final long bytes)
+    {
+        return files + (files == 1 ? " file, " : " files, ") + bytes + (bytes == 1 ? " byte" : " bytes");
+    }
 }

@@ -110,7 +110,7 @@ public final class TransferReceiver
         this.policy = b.policy;
         this.resume = b.resume;
         this.maxChunkSize = b.maxChunkSize;
-        this.listener = b.listener;
+        this.listener = SerialListener.of(b.listener);
         this.acceptTimeout = b.acceptTimeout;
         this.idleTimeout = b.idleTimeout;
         this.pipelineDepth = b.pipelineDepth;
@@ -391,7 +391,7 @@ public final class TransferReceiver
                 throw new TransferException(Failure.IO, ex.getMessage(), false, ex);
             }
             final Offer offer = new Offer(manifest, plan);
-            listener.onStage(Stage.OFFER, offer.fileCount() + " files, " + offer.totalBytes() + " bytes");
+            listener.onStage(Stage.OFFER, Stage.offerDetail(offer.fileCount(), offer.totalBytes()));
             if (plan.isRefused())
             {
                 throw new TransferException(Failure.CONFLICT, "already exists (refusing to overwrite): " +

@@ -92,7 +92,7 @@ public final class TransferSender
         this.transport = b.transport;
         this.proposal = new Negotiated(b.cipher, b.checksum, b.compress, b.resume, b.chunkSize);
         this.bandwidthLimit = b.bandwidthLimit;
-        this.listener = b.listener;
+        this.listener = SerialListener.of(b.listener);
         this.connectTimeout = b.connectTimeout;
         this.consentTimeout = b.consentTimeout;
         this.idleTimeout = b.idleTimeout;
@@ -326,7 +326,7 @@ public final class TransferSender
 
         private TransferResult transfer(final Manifest manifest, final SealedLink link) throws TransferException
         {
-            listener.onStage(Stage.OFFER, manifest.fileCount() + " files, " + manifest.totalBytes() + " bytes");
+            listener.onStage(Stage.OFFER, Stage.offerDetail(manifest.fileCount(), manifest.totalBytes()));
             link.sendBlob(Kind.OFFER, manifest.encode());
             final Consent consent = Consent.decode(link.recvBlob(Kind.CONSENT, Consent.maxBytes(manifest.size()),
                 consentTimeout.toNanos()), manifest, proposal.chunkSize());

@@ -1,0 +1,61 @@
+package dev.hayate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import dev.hayate.transfer.Stage;
+import org.junit.jupiter.api.Test;
+
+/** What {@code send} and {@code receive} print, driven through the listener calls a transfer makes. */
+class TransferConsoleTest
+{
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final TransferConsole console = new TransferConsole(
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false);
+
+    private List<String> lines()
+    {
+        return err.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void shouldShowVerifyingOnlyAfterTheLastProgressWhenTheWriterLagsBehind()
+    {
+        // A receiver's network thread has every chunk while its writer is still at half.
+        console.onStage(Stage.TRANSFERRING, "");
+        console.onProgress(50, 100, 0);
+        console.onStage(Stage.VERIFYING, "");
+        assertTrue(lines().stream().noneMatch(l -> l.startsWith("verifying")), "held while the writer catches up");
+        console.onProgress(100, 100, 0);
+        final List<String> lines = lines();
+        assertEquals("verifying checksums...", lines.get(lines.size() - 1));
+        assertTrue(lines.get(lines.size() - 2).startsWith("100% "), lines.toString());
+    }
+
+    @Test
+    void shouldShowVerifyingAtOnceWhenEverythingIsAlreadyShownOrThereWasNothingToMove()
+    {
+        console.onStage(Stage.TRANSFERRING, "");
+        console.onStage(Stage.VERIFYING, "");
+        assertEquals(List.of("transferring...", "verifying checksums..."), lines());
+
+        err.reset();
+        console.onProgress(100, 100, 0);
+        console.onStage(Stage.VERIFYING, "");
+        assertEquals("verifying checksums...", lines().get(lines().size() - 1));
+    }
+
+    @Test
+    void shouldCountInTheSingularForOne()
+    {
+        assertEquals("1 file", TransferConsole.count(1, "file"));
+        assertEquals("0 folders", TransferConsole.count(0, "folder"));
+        assertEquals("2 files", TransferConsole.count(2, "file"));
+    }
+}
