@@ -104,6 +104,13 @@ final class TransferConsole implements TransferListener
         info(text);
     }
 
+    @Override
+    public void onSkipped(final String item)
+    {
+        event("skipped", "item", quote(item));
+        info("  skipped  " + item);
+    }
+
     /** "1 file", "2 files": counts in the lines people read. */
     static String count(final long n, final String noun)
     {
@@ -137,8 +144,11 @@ final class TransferConsole implements TransferListener
             return;
         }
         final int percent = bytesTotal == 0 ? 100 : (int)(bytesDone * 100 / bytesTotal);
-        final String numbers = String.format(Locale.ROOT, "%3d%% %s / %s  %s/s  ETA %s", percent,
-            Sizes.format(bytesDone), Sizes.format(bytesTotal), Sizes.format((long)rate), eta < 0 ? "?" : eta + " s");
+        // The first report only sets where counting starts (resumed bytes, the first chunk): no rate is known yet.
+        final String rateText = bytesDone > firstBytes ? "  " + Sizes.format((long)rate) + "/s" : "";
+        final String etaText = bytesDone >= bytesTotal ? "0 s" : eta < 0 ? "?" : eta + " s";
+        final String numbers = String.format(Locale.ROOT, "%3d%% %s / %s%s  ETA %s", percent,
+            Sizes.format(bytesDone), Sizes.format(bytesTotal), rateText, etaText);
         if (terminal)
         {
             final int width = 24;

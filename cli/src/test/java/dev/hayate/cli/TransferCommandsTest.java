@@ -101,6 +101,25 @@ class TransferCommandsTest
     }
 
     @Test
+    void shouldSayWhichItemsItLeavesOutOfAFolder() throws Exception
+    {
+        final Path kept = file("dir/kept.txt", 100);
+        Files.createSymbolicLink(kept.resolveSibling("link.txt"), kept.getFileName());
+        final Path out = Files.createDirectories(tmp.resolve("out"));
+        final TransferReceiver receiver = receiver(out, CODE);
+        final CompletableFuture<TransferResult> receiving = receiver.receiveAsync(ConsentCallback.ACCEPT_ALL);
+        final InetSocketAddress at = (InetSocketAddress)receiver.awaitBound(Duration.ofSeconds(30));
+
+        final Run run = run("send", kept.getParent().toString(), "--to", "127.0.0.1:" + at.getPort(), "--code", CODE);
+
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.err().contains("  skipped  dir/link.txt: symbolic link (links are not followed)"), run.err());
+        assertEquals(List.of("dir/kept.txt"), receiving.get(30, TimeUnit.SECONDS).files().stream()
+            .map(TransferResult.FileResult::path).toList());
+        assertTrue(Files.notExists(out.resolve("dir/link.txt"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
     void shouldExitThreeOnAWrongCode() throws Exception
     {
         final Path src = file("notes.bin", 1000);

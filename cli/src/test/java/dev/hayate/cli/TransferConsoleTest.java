@@ -52,6 +52,14 @@ class TransferConsoleTest
     }
 
     @Test
+    void shouldShowNoRateBeforeOneIsKnownAndNoUnknownEtaWhenDone()
+    {
+        console.onStage(Stage.TRANSFERRING, "");
+        console.onProgress(3, 3, 0);
+        assertEquals("100% 3 B / 3 B  ETA 0 s", lines().get(lines().size() - 1));
+    }
+
+    @Test
     void shouldCountInTheSingularForOne()
     {
         assertEquals("1 file", TransferConsole.count(1, "file"));

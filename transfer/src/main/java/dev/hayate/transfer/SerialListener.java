@@ -41,6 +41,12 @@ final class SerialListener implements TransferListener
     }
 
     @Override
+    public synchronized void onSkipped(final String item)
+    {
+        listener.onSkipped(item);
+    }
+
+    @Override
     public synchronized void onFailed(final TransferException failure)
     {
         listener.onFailed(failure);

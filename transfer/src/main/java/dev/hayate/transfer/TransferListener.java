@@ -31,6 +31,18 @@ public interface TransferListener
     }
 
     /**
+     * An item the sender found but left out of its offer: a symbolic link (never followed), a special file, an
+     * unreadable folder or a name receivers would refuse. Called once per item, after the paths are scanned and
+     * before the receiver is reached, so a UI can say so before anything moves. Senders only.
+     *
+     * @param item the item's path and the reason, already escaped for printing
+     *             ({@code "photos/latest: symbolic link (links are not followed)"}).
+     */
+    default void onSkipped(final String item)
+    {
+    }
+
+    /**
      * @param failure what went wrong; the transfer has stopped.
      */
     default void onFailed(final TransferException failure)

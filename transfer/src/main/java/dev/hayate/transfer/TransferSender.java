@@ -202,6 +202,10 @@ public final class TransferSender
             {
                 throw new TransferException(Failure.IO, "cannot read what to send: " + ex.getMessage(), false, ex);
             }
+            for (final String item : manifest.skipped())
+            {
+                listener.onSkipped(item);
+            }
             // Compiles the cipher's fast path while the receiver is reached and paired (see CipherWarmup).
             CipherWarmup.start(proposal.cipherSuite());
             final SecureRandom random = new SecureRandom();
