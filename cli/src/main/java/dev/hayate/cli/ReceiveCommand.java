@@ -166,6 +166,7 @@ final class ReceiveCommand implements Callable<Integer>
                 .transport(provider)
                 .acceptTimeout(Duration.ofSeconds(Math.max(1, timeoutSeconds)))
                 .listener(console);
+            console.resumesFromPartFiles(resume && !stdout);
             if (relay != null)
             {
                 // The pipe end waits at the relay until the sender's end joins (or the accept timeout).

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 
+import dev.hayate.transfer.Failure;
 import dev.hayate.transfer.Stage;
 import dev.hayate.transfer.TransferException;
 import dev.hayate.transfer.TransferListener;
@@ -39,6 +40,8 @@ final class TransferConsole implements TransferListener
     /** The last progress seen; a receiver's network thread enters VERIFYING while its writer still catches up. */
     private long progressDone = -1;
     private long progressTotal = -1;
+    /** A receiver that keeps part files for resume: a failure after content moved says so. */
+    private boolean resumesFromPartFiles;
     /** A stage line held back until the bar shows everything, so "verifying" never precedes the last progress. */
     private String heldLine;
 
@@ -48,6 +51,12 @@ final class TransferConsole implements TransferListener
         this.json = out;
         this.jsonMode = jsonMode;
         this.terminal = System.console() != null && !jsonMode;
+    }
+
+    /** For {@code receive}: part files of a failed transfer stay and the next one resumes from them. */
+    void resumesFromPartFiles(final boolean resumes)
+    {
+        this.resumesFromPartFiles = resumes;
     }
 
     void info(final String line)
@@ -221,9 +230,13 @@ final class TransferConsole implements TransferListener
                 Sizes.format(f.size()) + "  " + result.negotiated().checksum().name().toLowerCase(Locale.ROOT) +
                 " " + f.checksum() + (f.resumed() > 0 ? "  (resumed " + Sizes.format(f.resumed()) + ")" : ""));
         }
-        human.println(String.format(Locale.ROOT, "done: %s, %s, %s in %.2f s (%s/s), %.2f s in all, "
+        // The rate is of what moved; say how much of the total was already there, or the numbers do not add up.
+        final String resumed = result.bytesResumed() > 0 ? " (" + Sizes.format(result.bytesResumed()) +
+            " of it resumed)" : "";
+        human.println(String.format(Locale.ROOT, "done: %s, %s, %s%s in %.2f s (%s/s), %.2f s in all, "
             + "every checksum matched", count(files.size(), "file"), count(result.directories().size(), "folder"),
-            Sizes.format(result.bytes()), transferSeconds, Sizes.format((long)(moved / transferSeconds)), seconds));
+            Sizes.format(result.bytes()), resumed, transferSeconds, Sizes.format((long)(moved / transferSeconds)),
+            seconds));
     }
 
     int failed(final TransferException ex)
@@ -238,6 +251,12 @@ final class TransferConsole implements TransferListener
             endBar();
             human.println("failed (" + ex.failure().name().toLowerCase(Locale.ROOT).replace('_', ' ') + "): " +
                 SafePaths.printable(String.valueOf(ex.getMessage())));
+            // A checksum mismatch discards that file's part; after any other failure the authentic chunks stay.
+            if (resumesFromPartFiles && transferStartNanos != NOT_YET && ex.failure() != Failure.CHECKSUM_MISMATCH)
+            {
+                human.println("what arrived is kept in hidden part files: receiving the same files again resumes "
+                    + "from there");
+            }
         }
         return ex.failure().exitCode();
     }

@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import dev.hayate.transfer.Failure;
 import dev.hayate.transfer.Stage;
+import dev.hayate.transfer.TransferException;
 import org.junit.jupiter.api.Test;
 
 /** What {@code send} and {@code receive} print, driven through the listener calls a transfer makes. */
@@ -57,6 +59,20 @@ class TransferConsoleTest
         console.onStage(Stage.TRANSFERRING, "");
         console.onProgress(3, 3, 0);
         assertEquals("100% 3 B / 3 B  ETA 0 s", lines().get(lines().size() - 1));
+    }
+
+    @Test
+    void shouldSayThatPartFilesStayOnlyWhenContentHadBegunToMove()
+    {
+        console.resumesFromPartFiles(true);
+        console.failed(new TransferException(Failure.WRONG_CODE, "wrong code phrase"));
+        assertEquals(List.of("failed (wrong code): wrong code phrase"), lines());
+
+        err.reset();
+        console.onStage(Stage.TRANSFERRING, "");
+        console.failed(new TransferException(Failure.CANCELLED, "the sender cancelled"));
+        assertEquals(List.of("transferring...", "failed (cancelled): the sender cancelled",
+            "what arrived is kept in hidden part files: receiving the same files again resumes from there"), lines());
     }
 
     @Test

@@ -35,14 +35,17 @@ final class SealedLink implements AutoCloseable
     private final ChunkOpener opener;
     private final int chunkSize;
     private final BooleanSupplier cancelled;
+    /** "the sender" or "the receiver": how the peer's errors are named to the user. */
+    private final String peer;
     private final TransferMessage outgoing = new TransferMessage();
     private final ByteBufferViews receiveViews = new ByteBufferViews();
     private final ByteBuffer controlPlain;
     private long bytesOnWire;
 
     SealedLink(final CltSender<TransferMessage> out, final CltRecver<TransferMessage> in, final ChunkOpener opener,
-        final int chunkSize, final BooleanSupplier cancelled)
+        final int chunkSize, final BooleanSupplier cancelled, final String peer)
     {
+        this.peer = peer;
         this.out = out;
         this.in = in;
         this.opener = opener;
@@ -143,7 +146,7 @@ final class SealedLink implements AutoCloseable
             {
                 if (in.isClosed())
                 {
-                    throw new TransferException(Failure.NETWORK, "the peer went away (" + in.closeReason() +
+                    throw new TransferException(Failure.NETWORK, peer + " went away (" + in.closeReason() +
                         (in.closeDetail() == null ? "" : ": " + in.closeDetail()) + ")");
                 }
                 continue;
@@ -267,9 +270,12 @@ final class SealedLink implements AutoCloseable
             final int code = body.length >= 2 ? b.getShort() & 0xFFFF : 0;
             final String reason = new String(body, Math.min(2, body.length), Math.max(0, body.length - 2),
                 StandardCharsets.UTF_8);
-            final Failure failure = m.kind() == Kind.CANCEL ? Failure.CANCELLED : Failure.ofWireCode(code);
-            return new TransferException(failure, "the peer " + (m.kind() == Kind.CANCEL ? "cancelled" :
-                "stopped") + ": " + reason, true, null);
+            if (m.kind() == Kind.CANCEL)
+            {
+                // The reason of a cancel is the peer's own "cancelled": naming who did it says everything.
+                return new TransferException(Failure.CANCELLED, peer + " cancelled", true, null);
+            }
+            return new TransferException(Failure.ofWireCode(code), peer + " stopped: " + reason, true, null);
         }
         catch (final TransferException ex)
         {

@@ -343,7 +343,7 @@ public final class TransferReceiver
             final Negotiated negotiated = protocol.negotiated();
             final Clt.Halves<TransferMessage> halves = clt.split();
             try (SealedLink link = new SealedLink(halves.sender(), halves.recver(), protocol.opener(),
-                negotiated.chunkSize(), () -> cancelled))
+                negotiated.chunkSize(), () -> cancelled, "the sender"))
             {
                 try
                 {

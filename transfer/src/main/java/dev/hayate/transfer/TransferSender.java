@@ -306,7 +306,7 @@ public final class TransferSender
             final TransferProtocol protocol = (TransferProtocol)clt.connection().protocol();
             final Clt.Halves<TransferMessage> halves = clt.split();
             try (SealedLink link = new SealedLink(halves.sender(), halves.recver(), protocol.opener(),
-                proposal.chunkSize(), () -> cancelled))
+                proposal.chunkSize(), () -> cancelled, "the receiver"))
             {
                 try
                 {

@@ -50,7 +50,7 @@ final class HostileSender implements AutoCloseable
             new TransferProtocol(true, code, choices, new SecureRandom(), TransferListener.NONE), context);
         final Clt.Halves<TransferMessage> halves = clt.split();
         link = new SealedLink(halves.sender(), halves.recver(), protocol[0].opener(), Negotiated.DEFAULT_CHUNK_SIZE,
-            () -> false);
+            () -> false, "the receiver");
     }
 
     /** Offers raw manifest bytes. */
