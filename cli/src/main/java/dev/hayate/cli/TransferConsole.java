@@ -251,6 +251,11 @@ final class TransferConsole implements TransferListener
             endBar();
             human.println("failed (" + ex.failure().name().toLowerCase(Locale.ROOT).replace('_', ' ') + "): " +
                 SafePaths.printable(String.valueOf(ex.getMessage())));
+            if (ex.failure() == Failure.CONFLICT && !ex.fromPeer())
+            {
+                human.println("--overwrite rename keeps both (saving 'name (1).ext'); --overwrite overwrite replaces "
+                    + "them once each new file is complete");
+            }
             // A checksum mismatch discards that file's part; after any other failure the authentic chunks stay.
             if (resumesFromPartFiles && transferStartNanos != NOT_YET && ex.failure() != Failure.CHECKSUM_MISMATCH)
             {

@@ -76,6 +76,17 @@ class TransferConsoleTest
     }
 
     @Test
+    void shouldNameTheOverwriteChoicesWhenExistingFilesAreRefusedHere()
+    {
+        console.failed(new TransferException(Failure.CONFLICT, "already exists (refusing to overwrite): a.txt"));
+        assertTrue(lines().get(1).startsWith("--overwrite rename keeps both"), lines().toString());
+
+        err.reset();
+        console.failed(new TransferException(Failure.CONFLICT, "the receiver stopped: already exists", true, null));
+        assertEquals(1, lines().size(), "the sender cannot choose for the receiver: " + lines());
+    }
+
+    @Test
     void shouldCountInTheSingularForOne()
     {
         assertEquals("1 file", TransferConsole.count(1, "file"));
