@@ -249,7 +249,9 @@ final class TransferConsole implements TransferListener
         else
         {
             endBar();
-            human.println("failed (" + ex.failure().name().toLowerCase(Locale.ROOT).replace('_', ' ') + "): " +
+            // Cancelled here (Ctrl-C): the person who pressed it needs no reason.
+            human.println(ex.failure() == Failure.CANCELLED && !ex.fromPeer() ? "cancelled" :
+                "failed (" + ex.failure().name().toLowerCase(Locale.ROOT).replace('_', ' ') + "): " +
                 SafePaths.printable(String.valueOf(ex.getMessage())));
             if (ex.failure() == Failure.CONFLICT && !ex.fromPeer())
             {

@@ -70,9 +70,13 @@ class TransferConsoleTest
 
         err.reset();
         console.onStage(Stage.TRANSFERRING, "");
-        console.failed(new TransferException(Failure.CANCELLED, "the sender cancelled"));
+        console.failed(new TransferException(Failure.CANCELLED, "the sender cancelled", true, null));
         assertEquals(List.of("transferring...", "failed (cancelled): the sender cancelled",
             "what arrived is kept in hidden part files: receiving the same files again resumes from there"), lines());
+
+        err.reset();
+        console.failed(new TransferException(Failure.CANCELLED, "cancelled"));
+        assertEquals("cancelled", lines().get(0), "Ctrl-C here: " + lines());
     }
 
     @Test
