@@ -330,7 +330,8 @@ public final class TransferSender
 
         private TransferResult transfer(final Manifest manifest, final SealedLink link) throws TransferException
         {
-            listener.onStage(Stage.OFFER, Stage.offerDetail(manifest.fileCount(), manifest.totalBytes()));
+            listener.onStage(Stage.OFFER, Stage.offerDetail(manifest.fileCount(), manifest.totalBytes()) +
+                "; waiting for the receiver's answer");
             link.sendBlob(Kind.OFFER, manifest.encode());
             final Consent consent = Consent.decode(link.recvBlob(Kind.CONSENT, Consent.maxBytes(manifest.size()),
                 consentTimeout.toNanos()), manifest, proposal.chunkSize());
