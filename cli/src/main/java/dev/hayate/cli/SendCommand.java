@@ -53,7 +53,8 @@ import picocli.CommandLine.Parameters;
             + "user and host names are never announced.",
         "",
         "With --to the sender dials a receiver started with 'hayate receive --listen' instead. Folders are sent as "
-            + "a tree under their own name; symbolic links are skipped. Ctrl-C cancels: the receiver is told and "
+            + "a tree under their own name; symbolic links (never followed), special files and unreadable folders are left "
+            + "out, each named on a 'skipped' line. Ctrl-C cancels: the receiver is told and "
             + "keeps its part files, so the same command resumes."},
     footer = {"EXAMPLES",
         "  hayate send photos/            then on the other machine: hayate receive CODE",
