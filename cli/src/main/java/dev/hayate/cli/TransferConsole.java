@@ -37,13 +37,8 @@ final class TransferConsole implements TransferListener
     private long lastDrawNanos;
     private long firstBytes = -1;
     private boolean barDrawn;
-    /** The last progress seen; a receiver's network thread enters VERIFYING while its writer still catches up. */
-    private long progressDone = -1;
-    private long progressTotal = -1;
     /** A receiver that keeps part files for resume: a failure after content moved says so. */
     private boolean resumesFromPartFiles;
-    /** A stage line held back until the bar shows everything, so "verifying" never precedes the last progress. */
-    private String heldLine;
 
     TransferConsole(final PrintStream out, final PrintStream err, final boolean jsonMode)
     {
@@ -105,11 +100,6 @@ final class TransferConsole implements TransferListener
             case VERIFYING -> "verifying checksums...";
             default -> stage.name();
         };
-        if (stage == Stage.VERIFYING && progressDone < progressTotal)
-        {
-            heldLine = text;
-            return;
-        }
         info(text);
     }
 
@@ -129,8 +119,6 @@ final class TransferConsole implements TransferListener
     @Override
     public void onProgress(final long bytesDone, final long bytesTotal, final int fileIndex)
     {
-        progressDone = bytesDone;
-        progressTotal = bytesTotal;
         final long now = System.nanoTime();
         if (firstBytes < 0)
         {
@@ -169,12 +157,6 @@ final class TransferConsole implements TransferListener
         else
         {
             human.println(numbers);
-        }
-        if (heldLine != null && bytesDone >= bytesTotal)
-        {
-            final String line = heldLine;
-            heldLine = null;
-            info(line);
         }
     }
 

@@ -27,20 +27,6 @@ class TransferConsoleTest
     }
 
     @Test
-    void shouldShowVerifyingOnlyAfterTheLastProgressWhenTheWriterLagsBehind()
-    {
-        // A receiver's network thread has every chunk while its writer is still at half.
-        console.onStage(Stage.TRANSFERRING, "");
-        console.onProgress(50, 100, 0);
-        console.onStage(Stage.VERIFYING, "");
-        assertTrue(lines().stream().noneMatch(l -> l.startsWith("verifying")), "held while the writer catches up");
-        console.onProgress(100, 100, 0);
-        final List<String> lines = lines();
-        assertEquals("verifying checksums...", lines.get(lines.size() - 1));
-        assertTrue(lines.get(lines.size() - 2).startsWith("100% "), lines.toString());
-    }
-
-    @Test
     void shouldShowVerifyingAtOnceWhenEverythingIsAlreadyShownOrThereWasNothingToMove()
     {
         console.onStage(Stage.TRANSFERRING, "");

@@ -527,7 +527,7 @@ public final class TransferReceiver
                     file = nextFile(manifest, file);
                     chunk = file < 0 ? 0 : beginFile(link, plan, file);
                 }
-                listener.onStage(Stage.VERIFYING, "");
+                // VERIFYING comes from the writer, after its last progress report (see writeAll).
                 final long deadline = System.nanoTime() + idleTimeout.toNanos();
                 while (!writerDone)
                 {
@@ -640,6 +640,11 @@ public final class TransferReceiver
             final int chunkSize = negotiated.chunkSize();
             final long total = manifest.totalBytes();
             long done = plan.resumedBytes();
+            int lastFile = -1;
+            for (int i = 0; i < manifest.size(); i++)
+            {
+                lastFile = manifest.entry(i).isFile() ? i : lastFile;
+            }
             IncomingFile incoming = null;
             FileChecksum fileChecksum = null;
             try
@@ -658,6 +663,10 @@ public final class TransferReceiver
                     if (slot.type == ChunkSlot.END)
                     {
                         free.add(slot);
+                        if (lastFile < 0)
+                        {
+                            listener.onStage(Stage.VERIFYING, "");
+                        }
                         writerDone = true;
                         return;
                     }
@@ -701,6 +710,11 @@ public final class TransferReceiver
                     final byte[] theirs = slot.fileChecksum;
                     final int fileIndex = slot.fileIndex;
                     free.add(slot);
+                    if (fileIndex == lastFile)
+                    {
+                        // Every byte is written and reported: only this last comparison is left.
+                        listener.onStage(Stage.VERIFYING, "");
+                    }
                     if (!java.security.MessageDigest.isEqual(mine, theirs))
                     {
                         final String path = incoming.path();

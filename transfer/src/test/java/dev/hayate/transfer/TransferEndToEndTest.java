@@ -51,4 +51,45 @@ class TransferEndToEndTest
         }
         assertNotNull(outcome.sent().negotiated());
     }
+
+    @Test
+    void shouldTellTheReceiversListenerVerifyingOnlyAfterTheLastProgressThenDone() throws Exception
+    {
+        final Path src = tmp.resolve("src");
+        for (int i = 0; i < 4; i++)
+        {
+            TransferFixture.write(src.resolve("many/f" + i + ".bin"), TransferFixture.randomBytes(i, 2_100_000));
+        }
+        final Path out = Files.createDirectories(tmp.resolve("out"));
+        final java.util.Queue<String> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final TransferListener recording = new TransferListener()
+        {
+            @Override
+            public void onStage(final Stage stage, final String detail)
+            {
+                events.add(stage.name());
+            }
+
+            @Override
+            public void onProgress(final long bytesDone, final long bytesTotal, final int fileIndex)
+            {
+                events.add("progress " + bytesDone + "/" + bytesTotal);
+                // A slow UI on the writer's thread: the network side has everything long before the writer is done.
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            }
+        };
+        final dev.hayate.transfer.crypto.CodePhrase code =
+            dev.hayate.transfer.crypto.CodePhrase.generate(new java.security.SecureRandom());
+
+        final TransferFixture.Outcome outcome = TransferFixture.run(List.of(src.resolve("many")), out, code, code,
+            b -> b, b -> b.listener(recording), ConsentCallback.ACCEPT_ALL, null, null);
+
+        assertNull(outcome.receiveFailure(), () -> "receive failed: " + outcome.receiveFailure());
+        final List<String> seen = List.copyOf(events);
+        final int verifying = seen.indexOf("VERIFYING");
+        assertTrue(verifying > 0 && verifying == seen.lastIndexOf("VERIFYING"), "one VERIFYING: " + seen);
+        assertEquals("progress 8400000/8400000", seen.get(verifying - 1), "the last progress comes first: " + seen);
+        assertEquals("DONE", seen.get(seen.size() - 1), seen.toString());
+        assertEquals(verifying + 1, seen.size() - 1, "nothing between VERIFYING and DONE: " + seen);
+    }
 }
