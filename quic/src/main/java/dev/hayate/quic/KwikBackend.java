@@ -233,24 +233,11 @@ final class KwikBackend implements Backend
             final java.security.cert.CertificateException rejection = trust == null ? null : trust.rejection();
             throw new QuicException(QuicException.Kind.HANDSHAKE, QuicException.NO_CODE,
                 "handshake with " + remote + " (" + serverName + ") failed: " +
-                (rejection != null ? rejection.getMessage() + " (" + describe(ex) + ")" : describe(ex)), ex);
+                (rejection != null ? rejection.getMessage() + " (" + QuicException.describe(ex) + ")" :
+                    QuicException.describe(ex)), ex);
         }
         connection.established();
         return owner;
-    }
-
-    private static String describe(final Throwable cause)
-    {
-        final StringBuilder text = new StringBuilder();
-        for (Throwable t = cause; t != null && text.length() < 600; t = t.getCause())
-        {
-            if (text.length() > 0)
-            {
-                text.append(" <- ");
-            }
-            text.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
-        }
-        return text.toString();
     }
 
     @Override
@@ -404,7 +391,7 @@ final class KwikBackend implements Backend
             catch (final java.util.concurrent.ExecutionException ex)
             {
                 throw new QuicException(QuicException.Kind.CONNECTION_CLOSED, QuicException.NO_CODE,
-                    "cannot open a stream: " + describe(ex.getCause()), ex.getCause());
+                    "cannot open a stream: " + QuicException.describe(ex.getCause()), ex.getCause());
             }
             catch (final InterruptedException ex)
             {
@@ -440,7 +427,7 @@ final class KwikBackend implements Backend
         void aborted(final Throwable error, final boolean tellPeer)
         {
             final QuicException cause = new QuicException(QuicException.Kind.INTERNAL, QuicException.NO_CODE,
-                "connection dropped by kwik after an internal error: " + describe(error), error);
+                "connection dropped by kwik after an internal error: " + QuicException.describe(error), error);
             if (owner.onClosed(cause) && tellPeer)
             {
                 close(INTERNAL_ERROR, "internal error");
@@ -743,7 +730,7 @@ final class KwikBackend implements Backend
                 else
                 {
                     stream.onConnectionClosed(new QuicException(QuicException.Kind.CONNECTION_CLOSED,
-                        QuicException.NO_CODE, "stream " + stream.id() + " failed: " + describe(ex), ex));
+                        QuicException.NO_CODE, "stream " + stream.id() + " failed: " + QuicException.describe(ex), ex));
                 }
             }
             finally

@@ -245,7 +245,8 @@ final class NettyBackend implements Backend
                     trust instanceof Tls.NameChecking ? ((Tls.NameChecking)trust).rejection() : null;
                 throw new QuicException(QuicException.Kind.HANDSHAKE, QuicException.NO_CODE,
                     "handshake with " + remote + " (" + serverName + ") failed: " +
-                    (rejection != null ? rejection.getMessage() + " (" + describe(cause) + ")" : describe(cause)), cause);
+                    (rejection != null ? rejection.getMessage() + " (" + QuicException.describe(cause) + ")" :
+                        QuicException.describe(cause)), cause);
             }
             final Channel udp = datagram;
             quic.closeFuture().addListener(f -> udp.close());
@@ -268,20 +269,6 @@ final class NettyBackend implements Backend
                 datagram.close();
             }
         }
-    }
-
-    private static String describe(final Throwable cause)
-    {
-        final StringBuilder text = new StringBuilder();
-        for (Throwable t = cause; t != null && text.length() < 600; t = t.getCause())
-        {
-            if (text.length() > 0)
-            {
-                text.append(" <- ");
-            }
-            text.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
-        }
-        return text.toString();
     }
 
     @Override
@@ -440,7 +427,7 @@ final class NettyBackend implements Backend
             {
                 final Throwable t = failure;
                 cause = new QuicException(QuicException.Kind.CONNECTION_CLOSED, QuicException.NO_CODE,
-                    "connection closed" + (t == null ? "" : ": " + describe(t)), t);
+                    "connection closed" + (t == null ? "" : ": " + QuicException.describe(t)), t);
             }
             owner.onClosed(cause);
         }
@@ -481,7 +468,7 @@ final class NettyBackend implements Backend
             catch (final ExecutionException ex)
             {
                 throw new QuicException(QuicException.Kind.CONNECTION_CLOSED, QuicException.NO_CODE,
-                    "cannot open a stream: " + describe(ex.getCause()), ex.getCause());
+                    "cannot open a stream: " + QuicException.describe(ex.getCause()), ex.getCause());
             }
             catch (final InterruptedException ex)
             {
@@ -643,7 +630,7 @@ final class NettyBackend implements Backend
             else
             {
                 stream.onConnectionClosed(new QuicException(QuicException.Kind.INTERNAL, QuicException.NO_CODE,
-                    "stream " + stream.id() + " failed: " + describe(cause), cause));
+                    "stream " + stream.id() + " failed: " + QuicException.describe(cause), cause));
             }
         }
 

@@ -75,4 +75,22 @@ public class QuicException extends IOException
     {
         return errorCode;
     }
+
+    /**
+     * A stack's exception chain on one line for a message, since the QUIC stacks wrap the real cause several
+     * levels deep: {@code SSLHandshakeException: ... <- CertificateException: ...}, capped near 600 characters.
+     */
+    static String describe(final Throwable cause)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (Throwable t = cause; t != null && text.length() < 600; t = t.getCause())
+        {
+            if (text.length() > 0)
+            {
+                text.append(" <- ");
+            }
+            text.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+        }
+        return text.toString();
+    }
 }

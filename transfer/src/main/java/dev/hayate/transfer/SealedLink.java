@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import dev.hayate.blocking.Clt;
 import dev.hayate.blocking.CltRecver;
 import dev.hayate.blocking.CltSender;
 import dev.hayate.core.Status;
@@ -26,6 +27,8 @@ import dev.hayate.transfer.wire.TransferMessage;
  */
 final class SealedLink implements AutoCloseable
 {
+    /** How long the side that spoke last waits for the peer to hang up (see {@link #awaitPeerClose}). */
+    static final long LAST_WORD_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** How long one receive waits before looking at the cancel flag again. */
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int MAX_ERROR_BYTES = 1024;
@@ -52,6 +55,54 @@ final class SealedLink implements AutoCloseable
         this.chunkSize = chunkSize;
         this.cancelled = cancelled;
         this.controlPlain = ByteBuffer.allocateDirect(chunkSize);
+    }
+
+    /** What one side does once paired, over the sealed link. */
+    @FunctionalInterface
+    interface Conversation
+    {
+        TransferResult run(SealedLink link, Negotiated negotiated) throws TransferException;
+    }
+
+    /**
+     * Runs one side's conversation over a paired connection: a failure of this side is told to the peer, which is
+     * given {@link #LAST_WORD_NANOS} to hang up (a failure the peer reported is not echoed back), and the session's
+     * keys are destroyed however it ends.
+     *
+     * @param clt          the paired connection; closed on return.
+     * @param cancelled    read while waiting for the peer.
+     * @param peer         "the sender" or "the receiver", for the messages.
+     * @param conversation this side's part.
+     * @return what the conversation returns.
+     * @throws TransferException what the conversation throws.
+     */
+    static TransferResult converse(final Clt<TransferMessage> clt, final BooleanSupplier cancelled, final String peer,
+        final Conversation conversation) throws TransferException
+    {
+        final TransferProtocol protocol = (TransferProtocol)clt.connection().protocol();
+        final Negotiated negotiated = protocol.negotiated();
+        final Clt.Halves<TransferMessage> halves = clt.split();
+        try (SealedLink link = new SealedLink(halves.sender(), halves.recver(), protocol.opener(),
+            negotiated.chunkSize(), cancelled, peer))
+        {
+            try
+            {
+                return conversation.run(link, negotiated);
+            }
+            catch (final TransferException ex)
+            {
+                if (!ex.fromPeer())
+                {
+                    link.sendFailure(ex);
+                    link.awaitPeerClose(LAST_WORD_NANOS);
+                }
+                throw ex;
+            }
+            finally
+            {
+                protocol.destroyKeys();
+            }
+        }
     }
 
     // ---------------------------------------------------------------- send side

@@ -16,15 +16,12 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.hayate.blocking.Clt;
-import dev.hayate.blocking.Svc;
 import dev.hayate.core.Context;
 import dev.hayate.core.buffer.BufferPool;
-import dev.hayate.core.transport.TcpTransportProvider;
 import dev.hayate.core.transport.TransportProvider;
 import dev.hayate.transfer.crypto.ChecksumAlgorithm;
 import dev.hayate.transfer.crypto.ChunkIntegrityException;
@@ -35,7 +32,6 @@ import dev.hayate.transfer.crypto.CipherWarmup;
 import dev.hayate.transfer.crypto.ChunkHasher;
 import dev.hayate.transfer.crypto.CodePhrase;
 import dev.hayate.transfer.crypto.FileChecksum;
-import dev.hayate.transfer.files.HostilePathException;
 import dev.hayate.transfer.files.IncomingFile;
 import dev.hayate.transfer.files.Manifest;
 import dev.hayate.transfer.files.ManifestEntry;
@@ -71,8 +67,6 @@ import dev.hayate.transfer.wire.TransferMessage;
 public final class TransferReceiver
 {
     private static final int MAX_MANIFEST_BYTES = 64 << 20;
-    /** How long the side that spoke last waits for the peer to hang up (see SealedLink.awaitPeerClose). */
-    static final long LAST_WORD_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** A dialling receiver gives up after this many senders failed to pair with its code. */
     static final int MAX_WRONG_SENDERS = 16;
     /** How long a dialling receiver tries one candidate before it moves on to the next. */
@@ -199,49 +193,19 @@ public final class TransferReceiver
                 ChecksumAlgorithm.XXH64, true, resume, maxChunkSize);
             // AES-256-GCM is every sender's default: compile its fast path while the sender is found and paired.
             CipherWarmup.start(receiving.cipherSuite());
-            final ConcurrentLinkedQueue<TransferProtocol> attempts = new ConcurrentLinkedQueue<>();
             final SecureRandom random = new SecureRandom();
             if (source != null)
             {
                 return dial(consent, receiving, random);
             }
             final Context context = context(receiving).maxConnections(1).conclude();
-            final Svc<TransferMessage> svc;
-            try
+            try (Rendezvous listening = Rendezvous.listen(listen, context,
+                () -> new TransferProtocol(false, code, receiving, random, listener)))
             {
-                svc = Svc.bind(listen, id ->
-                {
-                    final TransferProtocol p = new TransferProtocol(false, code, receiving, random, listener);
-                    attempts.add(p);
-                    return p;
-                }, context);
-            }
-            catch (final IOException ex)
-            {
-                throw new TransferException(Failure.NETWORK, "cannot listen on " + listen + ": " + ex.getMessage(),
-                    false, ex);
-            }
-            // The service stays open for the transfer (closing it closes its connections); its gate admits one
-            // connection, so nobody else gets in meanwhile.
-            try (svc)
-            {
-                boundAddress = svc.localAddress();
+                boundAddress = listening.address();
                 bound.countDown();
                 listener.onStage(Stage.CONNECTING, "listening on " + boundAddress);
-                final Clt<TransferMessage> clt;
-                try
-                {
-                    clt = Rendezvous.acceptOne(svc, attempts, acceptTimeout.toNanos(), () -> cancelled, "sender");
-                }
-                catch (final TransferException ex)
-                {
-                    throw ex;
-                }
-                catch (final IOException ex)
-                {
-                    throw new TransferException(Failure.NETWORK, "accepting failed: " + ex.getMessage(), false, ex);
-                }
-                return converse(clt, consent);
+                return converse(listening.acceptOne(acceptTimeout.toNanos(), () -> cancelled, "sender"), consent);
             }
         }
 
@@ -339,30 +303,8 @@ public final class TransferReceiver
         private TransferResult converse(final Clt<TransferMessage> clt, final ConsentCallback consent)
             throws TransferException
         {
-            final TransferProtocol protocol = (TransferProtocol)clt.connection().protocol();
-            final Negotiated negotiated = protocol.negotiated();
-            final Clt.Halves<TransferMessage> halves = clt.split();
-            try (SealedLink link = new SealedLink(halves.sender(), halves.recver(), protocol.opener(),
-                negotiated.chunkSize(), () -> cancelled, "the sender"))
-            {
-                try
-                {
-                    return transfer(link, negotiated, consent);
-                }
-                catch (final TransferException ex)
-                {
-                    if (!ex.fromPeer())
-                    {
-                        link.sendFailure(ex);
-                        link.awaitPeerClose(LAST_WORD_NANOS);
-                    }
-                    throw ex;
-                }
-                finally
-                {
-                    protocol.destroyKeys();
-                }
-            }
+            return SealedLink.converse(clt, () -> cancelled, "the sender",
+                (link, negotiated) -> transfer(link, negotiated, consent));
         }
 
         private TransferResult transfer(final SealedLink link, final Negotiated negotiated,
@@ -545,7 +487,7 @@ public final class TransferReceiver
                 checkWriter();
                 folder.finishDirectories(plan);
                 link.sendSmall(Kind.DONE, -1, 0, new byte[0]);
-                link.awaitPeerClose(LAST_WORD_NANOS);
+                link.awaitPeerClose(SealedLink.LAST_WORD_NANOS);
                 final List<TransferResult.FileResult> files = new ArrayList<>();
                 final List<String> directories = new ArrayList<>();
                 for (int i = 0; i < manifest.size(); i++)

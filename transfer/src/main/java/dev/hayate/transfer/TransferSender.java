@@ -13,17 +13,14 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.hayate.blocking.Clt;
-import dev.hayate.blocking.Svc;
 import dev.hayate.core.Context;
 import dev.hayate.core.HandshakeException;
 import dev.hayate.core.buffer.BufferPool;
-import dev.hayate.core.transport.TcpTransportProvider;
 import dev.hayate.core.transport.TransportProvider;
 import dev.hayate.transfer.crypto.ChecksumAlgorithm;
 import dev.hayate.transfer.crypto.ChunkCompressor;
@@ -251,50 +248,31 @@ public final class TransferSender
         private TransferResult listenAndSend(final Manifest manifest, final Context context, final SecureRandom random)
             throws TransferException
         {
-            final ConcurrentLinkedQueue<TransferProtocol> attempts = new ConcurrentLinkedQueue<>();
-            final Svc<TransferMessage> svc;
-            try
+            try (Rendezvous listening = Rendezvous.listen(listen, context,
+                () -> new TransferProtocol(true, code, proposal, random, listener)))
             {
-                svc = Svc.bind(listen, id ->
-                {
-                    final TransferProtocol p = new TransferProtocol(true, code, proposal, random, listener);
-                    attempts.add(p);
-                    return p;
-                }, context);
-            }
-            catch (final IOException ex)
-            {
-                throw new TransferException(Failure.NETWORK, "cannot listen on " + listen + ": " + ex.getMessage(),
-                    false, ex);
-            }
-            try (svc)
-            {
-                boundAddress = svc.localAddress();
+                boundAddress = listening.address();
                 bound.countDown();
                 listener.onStage(Stage.CONNECTING, "listening on " + boundAddress);
+                final AutoCloseable announced;
+                try
+                {
+                    announced = hook.onListening((InetSocketAddress)boundAddress);
+                }
+                catch (final IOException ex)
+                {
+                    throw new TransferException(Failure.NETWORK, "cannot announce the sender: " + ex.getMessage(),
+                        false, ex);
+                }
                 final Clt<TransferMessage> clt;
                 try
                 {
-                    final AutoCloseable announced = hook.onListening((InetSocketAddress)boundAddress);
-                    try
-                    {
-                        clt = Rendezvous.acceptOne(svc, attempts, connectTimeout.toNanos(), () -> cancelled,
-                            "receiver");
-                    }
-                    finally
-                    {
-                        // Not waited for: the mDNS goodbyes take up to two seconds, and the receiver is waiting.
-                        unannouncing = Background.close("hayate-unannounce", announced);
-                    }
+                    clt = listening.acceptOne(connectTimeout.toNanos(), () -> cancelled, "receiver");
                 }
-                catch (final TransferException ex)
+                finally
                 {
-                    throw ex;
-                }
-                catch (final Exception ex)
-                {
-                    throw new TransferException(Failure.NETWORK, "waiting for the receiver failed: " +
-                        ex.getMessage(), false, ex);
+                    // Not waited for: the mDNS goodbyes take up to two seconds, and the receiver is waiting.
+                    unannouncing = Background.close("hayate-unannounce", announced);
                 }
                 return converse(manifest, clt);
             }
@@ -303,29 +281,8 @@ public final class TransferSender
         private TransferResult converse(final Manifest manifest, final Clt<TransferMessage> clt)
             throws TransferException
         {
-            final TransferProtocol protocol = (TransferProtocol)clt.connection().protocol();
-            final Clt.Halves<TransferMessage> halves = clt.split();
-            try (SealedLink link = new SealedLink(halves.sender(), halves.recver(), protocol.opener(),
-                proposal.chunkSize(), () -> cancelled, "the receiver"))
-            {
-                try
-                {
-                    return transfer(manifest, link);
-                }
-                catch (final TransferException ex)
-                {
-                    if (!ex.fromPeer())
-                    {
-                        link.sendFailure(ex);
-                        link.awaitPeerClose(TransferReceiver.LAST_WORD_NANOS);
-                    }
-                    throw ex;
-                }
-                finally
-                {
-                    protocol.destroyKeys();
-                }
-            }
+            return SealedLink.converse(clt, () -> cancelled, "the receiver", (link, negotiated) -> transfer(manifest,
+                link));
         }
 
         private TransferResult transfer(final Manifest manifest, final SealedLink link) throws TransferException
