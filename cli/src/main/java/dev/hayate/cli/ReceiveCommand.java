@@ -320,7 +320,8 @@ final class ReceiveCommand implements Callable<Integer>
             console.event("declined", "reason", "\"--json without --yes cannot ask\"");
             return false;
         }
-        System.err.print("accept and write to " + out.toAbsolutePath().normalize() + "? [y/N] ");
+        System.err.print("accept and write " + (stdout ? "the contents to standard output" : "to " +
+            SafePaths.printable(out.toAbsolutePath().normalize().toString())) + "? [y/N] ");
         System.err.flush();
         try
         {

@@ -90,12 +90,15 @@ final class TransferConsole implements TransferListener
         {
             return;
         }
+        // A detail can carry a peer's words (why a candidate sender failed to pair), which nothing has checked:
+        // escaped like file names, so no peer can move the cursor or rewrite the lines on this terminal.
+        final String shown = SafePaths.printable(detail);
         final String text = switch (stage)
         {
-            case CONNECTING -> "connecting: " + detail;
+            case CONNECTING -> "connecting: " + shown;
             case PAIRING -> "pairing on the code phrase...";
-            case HANDSHAKING -> "paired: " + detail;
-            case OFFER -> "offer: " + detail;
+            case HANDSHAKING -> "paired: " + shown;
+            case OFFER -> "offer: " + shown;
             case TRANSFERRING -> "transferring...";
             case VERIFYING -> "verifying checksums...";
             default -> stage.name();

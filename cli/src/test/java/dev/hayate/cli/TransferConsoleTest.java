@@ -40,6 +40,16 @@ class TransferConsoleTest
     }
 
     @Test
+    void shouldEscapeWhatAStageDetailCarriesSoAPeerCannotDriveTheTerminal()
+    {
+        // What a host that answered a dialling receiver can put in its abort reason, before any code is checked.
+        console.onStage(Stage.CONNECTING, "/127.0.0.1:9: the peer ended the pairing: \u001b]0;T\u0007\u001b[2K\r"
+            + "\u001b[32mdone: 1 file\u001b[0m; still looking");
+        assertEquals(List.of("connecting: /127.0.0.1:9: the peer ended the pairing: \\x1B]0;T\\x07\\x1B[2K\\x0D"
+            + "\\x1B[32mdone: 1 file\\x1B[0m; still looking"), lines());
+    }
+
+    @Test
     void shouldShowNoRateBeforeOneIsKnownAndNoUnknownEtaWhenDone()
     {
         console.onStage(Stage.TRANSFERRING, "");

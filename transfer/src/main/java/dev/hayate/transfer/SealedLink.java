@@ -14,6 +14,7 @@ import dev.hayate.transfer.crypto.ChunkIntegrityException;
 import dev.hayate.transfer.crypto.ChunkOpener;
 import dev.hayate.transfer.wire.ByteBufferViews;
 import dev.hayate.transfer.crypto.ChunkFlags;
+import dev.hayate.transfer.files.SafePaths;
 import dev.hayate.transfer.wire.Kind;
 import dev.hayate.transfer.wire.TransferMessage;
 
@@ -326,7 +327,9 @@ final class SealedLink implements AutoCloseable
                 // The reason of a cancel is the peer's own "cancelled": naming who did it says everything.
                 return new TransferException(Failure.CANCELLED, peer + " cancelled", true, null);
             }
-            return new TransferException(Failure.ofWireCode(code), peer + " stopped: " + reason, true, null);
+            // The peer's own words: escaped, so they cannot drive the terminal they are printed on.
+            return new TransferException(Failure.ofWireCode(code), peer + " stopped: " + SafePaths.printable(reason),
+                true, null);
         }
         catch (final TransferException ex)
         {

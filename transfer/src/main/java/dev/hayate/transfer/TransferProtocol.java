@@ -17,6 +17,7 @@ import dev.hayate.transfer.crypto.PakeSession;
 import dev.hayate.transfer.crypto.Role;
 import dev.hayate.transfer.crypto.SessionKeys;
 import dev.hayate.transfer.crypto.WrongCodeException;
+import dev.hayate.transfer.files.SafePaths;
 import dev.hayate.transfer.wire.FrameSealer;
 import dev.hayate.transfer.wire.TransferCodec;
 import dev.hayate.transfer.wire.TransferMessage;
@@ -228,7 +229,8 @@ final class TransferProtocol implements Protocol<TransferMessage>
         }
         if (m.type() == TransferMessage.Type.ABORT)
         {
-            throw new TransferException(Failure.ofWireCode(m.code()), "the peer ended the pairing: " + m.reason(),
+            throw new TransferException(Failure.ofWireCode(m.code()), "the peer ended the pairing: " +
+                SafePaths.printable(m.reason()),
                 true, null);
         }
         if (m.type() != type)

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -217,8 +218,6 @@ public final class TransferReceiver
         private TransferResult dial(final ConsentCallback consent, final Negotiated receiving,
             final SecureRandom random) throws TransferException
         {
-            final Context context = context(receiving).connectTimeout(DIAL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .conclude();
             final long deadline = System.nanoTime() + acceptTimeout.toNanos();
             int wrongCodes = 0;
             bound.countDown();
@@ -253,6 +252,11 @@ public final class TransferReceiver
                         continue;
                     }
                     listener.onStage(Stage.CONNECTING, "trying " + candidate);
+                    // One candidate gets at most DIAL_TIMEOUT_SECONDS, and never more than the receive has left.
+                    final long dialNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(
+                        TimeUnit.SECONDS.toNanos(DIAL_TIMEOUT_SECONDS), deadline - System.nanoTime()));
+                    final Context context = context(receiving).connectTimeout(dialNanos, TimeUnit.NANOSECONDS)
+                        .conclude();
                     final TransferProtocol[] paired = new TransferProtocol[1];
                     final Clt<TransferMessage> clt;
                     try
@@ -327,6 +331,12 @@ public final class TransferReceiver
             {
                 throw new TransferException(Failure.HOSTILE_MANIFEST, "refused the offer: " + ex.getMessage(),
                     false, ex);
+            }
+            catch (final InvalidPathException ex)
+            {
+                // A name every platform's rules allow but this file system does not (':' or '?' on Windows).
+                throw new TransferException(Failure.HOSTILE_MANIFEST, "refused the offer: " +
+                    SafePaths.printable(ex.getInput()) + " is not a valid name here", false, ex);
             }
             catch (final IOException ex)
             {

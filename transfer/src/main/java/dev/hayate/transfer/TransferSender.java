@@ -294,7 +294,8 @@ public final class TransferSender
                 consentTimeout.toNanos()), manifest, proposal.chunkSize());
             if (!consent.accepted())
             {
-                throw new TransferException(Failure.REJECTED, "the receiver declined: " + consent.reason(), true,
+                throw new TransferException(Failure.REJECTED, "the receiver declined: " +
+                    SafePaths.printable(consent.reason()), true,
                     null);
             }
             listener.onStage(Stage.TRANSFERRING, "");

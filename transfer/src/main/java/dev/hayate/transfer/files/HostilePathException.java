@@ -31,10 +31,13 @@ public final class HostilePathException extends ManifestException
         DOT_COMPONENT("'.' component"),
         /** A NUL character. */
         NUL("NUL character"),
-        /** A control character (C0, DEL or C1). */
+        /** A control character (C0, DEL or C1) or a Unicode line or paragraph separator (U+2028, U+2029). */
         CONTROL("control character"),
-        /** A bidirectional override or isolate character (U+202A..U+202E, U+2066..U+2069). */
-        BIDI("bidirectional override character"),
+        /**
+         * A bidirectional control character: embedding, override, isolate or mark (U+202A..U+202E, U+2066..U+2069,
+         * U+200E, U+200F, U+061C).
+         */
+        BIDI("bidirectional control character"),
         /** A lone surrogate: not valid Unicode. */
         MALFORMED("malformed Unicode"),
         /** A component longer than 255 bytes of UTF-8. */

@@ -24,9 +24,11 @@ public final class Plan
      * @param replaces     whether an existing file will be replaced (OVERWRITE).
      * @param resumeChunks chunks already on disk in a verified part file (0: start from the beginning).
      * @param resumeOffset bytes already on disk: {@code min(resumeChunks * chunkSize, size)}.
+     * @param existed      for a directory entry, whether the directory was already there when planned: its mode
+     *                     and time are then the receiving user's and are left as they are.
      */
     public record Item(int index, ManifestEntry entry, String targetPath, Path target, boolean renamed,
-        boolean replaces, long resumeChunks, long resumeOffset)
+        boolean replaces, long resumeChunks, long resumeOffset, boolean existed)
     {
     }
 

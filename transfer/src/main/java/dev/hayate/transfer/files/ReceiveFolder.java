@@ -13,9 +13,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.zip.CRC32C;
 
@@ -165,6 +167,12 @@ public final class ReceiveFolder
         {
             claimed.add(SafePaths.collisionKey(entry.path()));
         }
+        // A new name must not be one the offer needs as a directory either ("x (1)" when it also brings "x (1)/y").
+        final String[] sortedKeys = policy == OverwritePolicy.RENAME ? claimed.toArray(new String[0]) : null;
+        if (sortedKeys != null)
+        {
+            Arrays.sort(sortedKeys);
+        }
         ByteBuffer verifyBuffer = null;
         for (int index = 0; index < manifest.size(); index++)
         {
@@ -172,11 +180,10 @@ public final class ReceiveFolder
             final String path = entry.path();
             SafePaths.validate(path);
             final int slash = path.lastIndexOf('/');
-            final String name = path.substring(slash + 1);
-            if (name.endsWith(PART_SUFFIX) || name.endsWith(PART_SUFFIX + SUMS_SUFFIX) || name.startsWith(PART_SUFFIX + "-"))
+            if (hasReservedComponent(path))
             {
                 conflicts.add(SafePaths.printable(path) + ": name reserved for part files");
-                items.add(new Plan.Item(index, entry, path, outputDir.resolve(path), false, false, 0, 0));
+                items.add(new Plan.Item(index, entry, path, outputDir.resolve(path), false, false, 0, 0, false));
                 continue;
             }
             final String blocked = slash > 0 ? blockedAncestor(path, slash) : null;
@@ -184,7 +191,7 @@ public final class ReceiveFolder
             {
                 conflicts.add(SafePaths.printable(path) + ": " + SafePaths.printable(blocked) +
                     " exists and is not a directory");
-                items.add(new Plan.Item(index, entry, path, outputDir.resolve(path), false, false, 0, 0));
+                items.add(new Plan.Item(index, entry, path, outputDir.resolve(path), false, false, 0, 0, false));
                 continue;
             }
             final Path target = outputDir.resolve(path);
@@ -195,7 +202,7 @@ public final class ReceiveFolder
                 {
                     conflicts.add(SafePaths.printable(path) + ": exists and is not a directory");
                 }
-                items.add(new Plan.Item(index, entry, path, target, false, false, 0, 0));
+                items.add(new Plan.Item(index, entry, path, target, false, false, 0, 0, existing != null));
                 continue;
             }
             String targetPath = path;
@@ -220,7 +227,7 @@ public final class ReceiveFolder
                         }
                         break;
                     case RENAME:
-                        targetPath = freeName(path, slash, claimed);
+                        targetPath = freeName(path, slash, claimed, sortedKeys);
                         if (targetPath == null)
                         {
                             conflicts.add(SafePaths.printable(path) + ": exists and no free name was found");
@@ -248,7 +255,7 @@ public final class ReceiveFolder
             }
             final long resumeOffset = Math.min(resumeChunks * chunkSize, entry.size());
             items.add(new Plan.Item(index, entry, targetPath, finalTarget, renamed, replaces, resumeChunks,
-                resumeOffset));
+                resumeOffset, false));
         }
         return new Plan(outputDir, manifest, policy, chunkSize, digestAlgorithmId, digestLength, items, conflicts);
     }
@@ -276,6 +283,9 @@ public final class ReceiveFolder
     /**
      * Applies the directories' modes and modification times, best effort, deepest first (writing files into a
      * directory changes its time, and a read-only mode would stop those writes). Call after the last file.
+     * Only directories the offer brought: one that was already there ({@link Plan.Item#existed()}, such as
+     * {@code .ssh} when receiving into a home folder) keeps its mode and time, so no sender can open up a
+     * private directory by naming it. A directory made by an interrupted attempt counts as already there on resume.
      *
      * @param plan the plan received.
      */
@@ -285,7 +295,7 @@ public final class ReceiveFolder
         for (int i = items.size() - 1; i >= 0; i--)
         {
             final Plan.Item item = items.get(i);
-            if (!item.entry().isFile())
+            if (!item.entry().isFile() && !item.existed())
             {
                 try
                 {
@@ -425,7 +435,34 @@ public final class ReceiveFolder
         return null;
     }
 
-    private String freeName(final String path, final int slash, final Set<String> claimed) throws IOException
+    /**
+     * Whether any component of the path looks like a part file or a sidecar: as a directory too, such a name would
+     * stand where a part file is made (".a.hayate-part/b" beside "a"). Compared ignoring case, since on a
+     * case-insensitive file system ".a.HAYATE-PART" is the part file of "a".
+     */
+    private static boolean hasReservedComponent(final String path)
+    {
+        int start = 0;
+        while (start <= path.length())
+        {
+            int end = path.indexOf('/', start);
+            if (end < 0)
+            {
+                end = path.length();
+            }
+            final String name = path.substring(start, end).toLowerCase(Locale.ROOT);
+            if (name.endsWith(PART_SUFFIX) || name.endsWith(PART_SUFFIX + SUMS_SUFFIX) ||
+                name.startsWith(PART_SUFFIX + "-"))
+            {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
+    }
+
+    private String freeName(final String path, final int slash, final Set<String> claimed, final String[] sortedKeys)
+        throws IOException
     {
         final String name = path.substring(slash + 1);
         int dot = name.lastIndexOf('.');
@@ -441,7 +478,8 @@ public final class ReceiveFolder
         {
             final String candidate = parent + stem + " (" + n + ")" + extension;
             final String key = SafePaths.collisionKey(candidate);
-            if (claimed.contains(key) || !SafePaths.isSafe(candidate))
+            if (claimed.contains(key) || Manifest.firstKeyInside(sortedKeys, key) != null ||
+                !SafePaths.isSafe(candidate))
             {
                 continue;
             }

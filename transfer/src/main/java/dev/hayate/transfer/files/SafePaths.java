@@ -20,7 +20,7 @@ import dev.hayate.transfer.files.HostilePathException.Problem;
  *
  * <p>The same rules hold on every platform, so a sender cannot aim at the receiver's operating system:
  * absolute paths, drive letters, UNC prefixes, backslashes, {@code ..}, {@code .} and empty components,
- * NUL / control / bidirectional override characters, lone surrogates, components over 255 bytes and paths
+ * NUL / control / bidirectional control characters, lone surrogates, components over 255 bytes and paths
  * over 4096 bytes of UTF-8, Windows reserved device names (with or without extension) and components ending
  * in a dot or space are all refused.
  *
@@ -383,13 +383,20 @@ public final class SafePaths
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
+    /** C0 and C1 controls, and Unicode's line and paragraph separators, which break a printed line as well. */
     private static boolean isControl(final char c)
     {
-        return c < 0x20 || (c >= 0x7F && c <= 0x9F);
+        return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\u2028' || c == '\u2029';
     }
 
+    /**
+     * Unicode's whole Bidi_Control set: the embeddings and overrides, the isolates, and the implicit marks
+     * (left-to-right and right-to-left mark, Arabic letter mark), any of which can make a name display as
+     * another ("invoice\u200Ffdp.exe").
+     */
     private static boolean isBidi(final char c)
     {
-        return (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
+        return (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069') || c == '\u200E' ||
+            c == '\u200F' || c == '\u061C';
     }
 }

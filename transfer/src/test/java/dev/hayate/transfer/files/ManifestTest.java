@@ -237,6 +237,17 @@ class ManifestTest
         assertCollision(List.of(file("a", 1), file("a/b", 2)), "as a file");
         assertCollision(List.of(file("x/A", 1), directory("x/a/b")), "as a file");
         assertCollision(List.of(file("Dir", 1), directory("dir")), "differ only in case");
+        // Names that sort between "a" and "a/" ('-' and '.' sort before '/') must not hide the entry inside it.
+        assertCollision(List.of(file("a", 1), file("a-b", 1), file("a.c", 1), file("a/z", 1)), "as a file");
+        assertCollision(List.of(file("deep/a", 1), directory("deep/a.d"), file("deep/A/b/c/d", 1)), "as a file");
+    }
+
+    @Test
+    void shouldAcceptFilesWhoseNamesExtendAnotherFilesName() throws ManifestException
+    {
+        final byte[] bytes = rawEncode(List.of(file("a", 1), file("a-b", 1), directory("a.d"), file("a.d/x", 1),
+            file("a0", 1)));
+        assertEquals(4, Manifest.decode(bytes, 0, bytes.length, Manifest.Limits.DEFAULT).fileCount());
     }
 
     private static void assertCollision(final List<ManifestEntry> entries, final String expected)

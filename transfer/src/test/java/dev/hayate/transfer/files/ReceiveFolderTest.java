@@ -139,6 +139,29 @@ class ReceiveFolderTest
     }
 
     @Test
+    void shouldLeaveTheModeAndTimeOfADirectoryThatWasAlreadyThere() throws IOException
+    {
+        final Path out = out();
+        final Path secret = Files.createDirectories(out.resolve(".ssh"));
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rwx------"));
+        final long before = Files.getLastModifiedTime(secret).toMillis();
+        final Manifest manifest = Manifest.of(List.of(
+            new ManifestEntry(".ssh", ManifestEntry.Kind.DIRECTORY, 0, 0755, MTIME),
+            new ManifestEntry(".ssh/new", ManifestEntry.Kind.DIRECTORY, 0, 0750, MTIME)));
+        final ReceiveFolder folder = new ReceiveFolder(out, OverwritePolicy.REFUSE, false);
+        final Plan plan = folder.plan(manifest, CHUNK, DIGEST);
+        assertTrue(plan.conflicts().isEmpty(), "merging into an existing directory is not a conflict");
+
+        folder.createDirectories(plan);
+        folder.finishDirectories(plan);
+
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
+        assertTrue(Files.getLastModifiedTime(secret).toMillis() >= before, "the sender's time was not applied");
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret.resolve("new"))));
+        assertEquals(MTIME, Files.getLastModifiedTime(secret.resolve("new")).toMillis());
+    }
+
+    @Test
     void shouldKeepTargetAbsentUntilComplete() throws IOException
     {
         final Path out = out();
@@ -202,6 +225,36 @@ class ReceiveFolderTest
         assertThrows(ConflictException.class, () -> folder.createDirectories(plan));
         assertArrayEquals(old, Files.readAllBytes(out.resolve("a.txt")));
         assertEquals(List.of("a.txt", "d", "d/b.txt"), listing(out));
+    }
+
+    @Test
+    void shouldNotRenameOntoANameTheOfferNeedsAsADirectory() throws IOException
+    {
+        final Path out = out();
+        Files.writeString(out.resolve("x"), "old x");
+        final ReceiveFolder folder = new ReceiveFolder(out, OverwritePolicy.RENAME, false);
+        final Plan plan = folder.plan(Manifest.of(List.of(file("x", 1), file("x (1)/y", 1))), CHUNK, DIGEST);
+
+        assertTrue(plan.conflicts().isEmpty(), plan.conflicts().toString());
+        assertEquals("x (2)", plan.item(0).targetPath(), "x (1) is a folder of the offer");
+        folder.createDirectories(plan);
+        receiveWhole(folder, plan, 0, new byte[] {'0'});
+        receiveWhole(folder, plan, 1, new byte[] {'1'});
+        assertEquals(List.of("x", "x (1)", "x (1)/y", "x (2)"), listing(out));
+    }
+
+    @Test
+    void shouldTreatAFolderNamedLikeAPartFileAsAConflict() throws IOException
+    {
+        final Path out = out();
+        final ReceiveFolder folder = new ReceiveFolder(out, OverwritePolicy.REFUSE, false);
+        final Plan plan = folder.plan(Manifest.of(List.of(file(".a.hayate-part/b", 1), file("a", 1),
+            file("c/.D.HAYATE-PART", 1))), CHUNK, DIGEST);
+
+        assertEquals(List.of(".a.hayate-part/b: name reserved for part files",
+            "c/.D.HAYATE-PART: name reserved for part files"), plan.conflicts());
+        assertThrows(ConflictException.class, () -> folder.createDirectories(plan));
+        assertEquals(List.of(), listing(out));
     }
 
     @Test

@@ -51,6 +51,11 @@ class SafePathsTest
             Arguments.of("a\u2066b", Problem.BIDI),
             Arguments.of("a\u2069b", Problem.BIDI),
             Arguments.of("a\u202Ab", Problem.BIDI),
+            Arguments.of("rlm\u200Fgnp.exe", Problem.BIDI),
+            Arguments.of("a\u200Eb", Problem.BIDI),
+            Arguments.of("alm\u061Cx", Problem.BIDI),
+            Arguments.of("line\u2028break", Problem.CONTROL),
+            Arguments.of("para\u2029break", Problem.CONTROL),
             Arguments.of("a\uD800b", Problem.MALFORMED),
             Arguments.of("x".repeat(256), Problem.COMPONENT_TOO_LONG),
             Arguments.of("\u00e9".repeat(128), Problem.COMPONENT_TOO_LONG),
@@ -102,6 +107,8 @@ class SafePathsTest
         assertEquals("plain/name.txt", SafePaths.printable("plain/name.txt"));
         assertEquals("a\\x0Ab\\x1B[31m", SafePaths.printable("a\nb\u001b[31m"));
         assertEquals("invoice\\u202Efdp.exe", SafePaths.printable("invoice\u202Efdp.exe"));
+        assertEquals("rlm\\u200Fgnp.exe", SafePaths.printable("rlm\u200Fgnp.exe"));
+        assertEquals("a\\u2028b", SafePaths.printable("a\u2028b"));
         assertEquals("back\\\\slash", SafePaths.printable("back\\slash"));
         assertEquals("lone\\uD800", SafePaths.printable("lone\uD800"));
         assertEquals("emoji \uD83D\uDE00", SafePaths.printable("emoji \uD83D\uDE00"));
