@@ -9,12 +9,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import dev.hayate.async.AsyncRuntime;
 import dev.hayate.core.CloseReason;
 import dev.hayate.core.Context;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
+import dev.hayate.core.internal.PooledService;
+import dev.hayate.core.internal.WaitingClt;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.NanoClock;
 
@@ -51,55 +54,22 @@ final class Flavours
             throws IOException
         {
             final dev.hayate.nonblocking.Svc<T> svc = dev.hayate.nonblocking.Svc.bind(local, protocols, context);
-            return new Server<>()
+            // The nonblocking service's accept never waits: the adapter spins on it until the timeout.
+            return waitingServer(svc, (timeout, unit) ->
             {
-                @Override
-                public SocketAddress address()
+                final long deadline = System.nanoTime() + unit.toNanos(timeout);
+                do
                 {
-                    return svc.localAddress();
-                }
-
-                @Override
-                public Client<T> accept(final long timeout, final TimeUnit unit) throws IOException
-                {
-                    final long deadline = System.nanoTime() + unit.toNanos(timeout);
-                    do
+                    final dev.hayate.nonblocking.Clt<T> clt = svc.accept();
+                    if (clt != null)
                     {
-                        final dev.hayate.nonblocking.Clt<T> clt = svc.accept();
-                        if (clt != null)
-                        {
-                            return wrap(clt);
-                        }
-                        Thread.onSpinWait();
+                        return wrap(clt);
                     }
-                    while (deadline - System.nanoTime() > 0);
-                    return null;
+                    Thread.onSpinWait();
                 }
-
-                @Override
-                public long refused()
-                {
-                    return svc.refusedConnections();
-                }
-
-                @Override
-                public long handshakeFailures()
-                {
-                    return svc.handshakeFailures();
-                }
-
-                @Override
-                public int connectionCount()
-                {
-                    return svc.connectionCount();
-                }
-
-                @Override
-                public void close()
-                {
-                    svc.close();
-                }
-            };
+                while (deadline - System.nanoTime() > 0);
+                return null;
+            });
         }
 
         @Override
@@ -111,53 +81,13 @@ final class Flavours
 
         private static <T> Client<T> wrap(final dev.hayate.nonblocking.Clt<T> clt)
         {
-            return new Client<>()
+            return waitingClient(clt, () ->
             {
-                @Override
-                public Status send(final T message, final long timeout, final TimeUnit unit)
-                {
-                    return clt.send(message, timeout, unit);
-                }
-
-                @Override
-                public T recv(final long timeout, final TimeUnit unit)
-                {
-                    return clt.recv(timeout, unit);
-                }
-
-                @Override
-                public boolean isClosed()
-                {
-                    return clt.isClosed();
-                }
-
-                @Override
-                public CloseReason closeReason()
-                {
-                    return clt.closeReason();
-                }
-
-                @Override
-                public String closeDetail()
-                {
-                    return clt.closeDetail();
-                }
-
-                @Override
-                public Object[] split()
-                {
-                    final dev.hayate.nonblocking.Clt.Halves<T> halves = clt.split();
-                    final Sender<T> sender = halves.sender()::send;
-                    final Receiver<T> receiver = halves.recver()::recv;
-                    return new Object[] {sender, receiver};
-                }
-
-                @Override
-                public void close()
-                {
-                    clt.close();
-                }
-            };
+                final dev.hayate.nonblocking.Clt.Halves<T> halves = clt.split();
+                final Sender<T> sender = halves.sender()::send;
+                final Receiver<T> receiver = halves.recver()::recv;
+                return new Object[] {sender, receiver};
+            });
         }
     }
 
@@ -180,45 +110,11 @@ final class Flavours
             throws IOException
         {
             final dev.hayate.blocking.Svc<T> svc = dev.hayate.blocking.Svc.bind(local, protocols, context);
-            return new Server<>()
+            return waitingServer(svc, (timeout, unit) ->
             {
-                @Override
-                public SocketAddress address()
-                {
-                    return svc.localAddress();
-                }
-
-                @Override
-                public Client<T> accept(final long timeout, final TimeUnit unit) throws IOException
-                {
-                    final dev.hayate.blocking.Clt<T> clt = svc.accept(timeout, unit);
-                    return clt == null ? null : wrap(clt);
-                }
-
-                @Override
-                public long refused()
-                {
-                    return svc.refusedConnections();
-                }
-
-                @Override
-                public long handshakeFailures()
-                {
-                    return svc.handshakeFailures();
-                }
-
-                @Override
-                public int connectionCount()
-                {
-                    return svc.connectionCount();
-                }
-
-                @Override
-                public void close()
-                {
-                    svc.close();
-                }
-            };
+                final dev.hayate.blocking.Clt<T> clt = svc.accept(timeout, unit);
+                return clt == null ? null : wrap(clt);
+            });
         }
 
         @Override
@@ -230,54 +126,113 @@ final class Flavours
 
         private static <T> Client<T> wrap(final dev.hayate.blocking.Clt<T> clt)
         {
-            return new Client<>()
+            return waitingClient(clt, () ->
             {
-                @Override
-                public Status send(final T message, final long timeout, final TimeUnit unit)
-                {
-                    return clt.send(message, timeout, unit);
-                }
-
-                @Override
-                public T recv(final long timeout, final TimeUnit unit)
-                {
-                    return clt.recv(timeout, unit);
-                }
-
-                @Override
-                public boolean isClosed()
-                {
-                    return clt.isClosed();
-                }
-
-                @Override
-                public CloseReason closeReason()
-                {
-                    return clt.closeReason();
-                }
-
-                @Override
-                public String closeDetail()
-                {
-                    return clt.closeDetail();
-                }
-
-                @Override
-                public Object[] split()
-                {
-                    final dev.hayate.blocking.Clt.Halves<T> halves = clt.split();
-                    final Sender<T> sender = halves.sender()::send;
-                    final Receiver<T> receiver = halves.recver()::recv;
-                    return new Object[] {sender, receiver};
-                }
-
-                @Override
-                public void close()
-                {
-                    clt.close();
-                }
-            };
+                final dev.hayate.blocking.Clt.Halves<T> halves = clt.split();
+                final Sender<T> sender = halves.sender()::send;
+                final Receiver<T> receiver = halves.recver()::recv;
+                return new Object[] {sender, receiver};
+            });
         }
+    }
+
+    /** How a waiting face's service hands over its next client. */
+    @FunctionalInterface
+    private interface Accept<T>
+    {
+        Flavour.Client<T> accept(long timeout, TimeUnit unit) throws IOException;
+    }
+
+    /** The service side shared by the two waiting faces, whose services differ only in how they accept. */
+    private static <T> Flavour.Server<T> waitingServer(final PooledService<T> svc, final Accept<T> accept)
+    {
+        return new Flavour.Server<>()
+        {
+            @Override
+            public SocketAddress address()
+            {
+                return svc.localAddress();
+            }
+
+            @Override
+            public Flavour.Client<T> accept(final long timeout, final TimeUnit unit) throws IOException
+            {
+                return accept.accept(timeout, unit);
+            }
+
+            @Override
+            public long refused()
+            {
+                return svc.refusedConnections();
+            }
+
+            @Override
+            public long handshakeFailures()
+            {
+                return svc.handshakeFailures();
+            }
+
+            @Override
+            public int connectionCount()
+            {
+                return svc.connectionCount();
+            }
+
+            @Override
+            public void close()
+            {
+                svc.close();
+            }
+        };
+    }
+
+    /** The client side shared by the two waiting faces, whose clients differ only in the types of their halves. */
+    private static <T> Flavour.Client<T> waitingClient(final WaitingClt<T> clt, final Supplier<Object[]> split)
+    {
+        return new Flavour.Client<>()
+        {
+            @Override
+            public Status send(final T message, final long timeout, final TimeUnit unit)
+            {
+                return clt.send(message, timeout, unit);
+            }
+
+            @Override
+            public T recv(final long timeout, final TimeUnit unit)
+            {
+                return clt.recv(timeout, unit);
+            }
+
+            @Override
+            public boolean isClosed()
+            {
+                return clt.isClosed();
+            }
+
+            @Override
+            public CloseReason closeReason()
+            {
+                return clt.closeReason();
+            }
+
+            @Override
+            public String closeDetail()
+            {
+                return clt.closeDetail();
+            }
+
+            @Override
+            public Object[] split()
+            {
+                return split.get();
+            }
+
+            @Override
+            public void close()
+            {
+                clt.close();
+            }
+        };
     }
 
     private static final class Async implements Flavour
