@@ -26,7 +26,13 @@ import picocli.CommandLine.Option;
         + "line per sender: its value (a fresh salt and a keyed hash of its code's number, in hex), the address to "
         + "dial and the transport. A value tells you nothing about the code but its number, and only to someone "
         + "who tries all thousand numbers."},
-    footer = {"EXIT STATUS", "  0 listened (even if nobody announced), 7 the discovery port could not be used."})
+    footer = {"EXAMPLES",
+        "  hayate discover                list the senders announcing now (3 s)",
+        "  hayate discover --timeout 10   listen longer",
+        "  hayate discover --json         one JSON object per sender, for scripts",
+        "  hayate discover --no-mdns      UDP broadcast only",
+        "",
+        "EXIT STATUS", "  0 listened (even if nobody announced), 7 the discovery port could not be used."})
 final class DiscoverCommand implements Callable<Integer>
 {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3",

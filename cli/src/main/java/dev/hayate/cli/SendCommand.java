@@ -115,7 +115,8 @@ final class SendCommand implements Callable<Integer>
         description = "AEAD: AES-256-GCM or ChaCha20-Poly1305 (default ${DEFAULT-VALUE}).")
     private String cipher;
 
-    @Option(names = "--limit", paramLabel = "RATE", description = "Bandwidth limit per second, like 10MiB or 50MB.")
+    @Option(names = "--limit", paramLabel = "RATE", description = "Bandwidth limit per second, like 10MiB or 50MB, counted on "
+        + "the wire after compression (a file that compresses well moves faster).")
     private String limit;
 
     @Option(names = "--json", description = "NDJSON events on standard output instead of text.")
