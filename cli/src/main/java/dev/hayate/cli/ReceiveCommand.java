@@ -57,11 +57,12 @@ import picocli.CommandLine.Parameters;
         "  hayate receive 7-amber-falcon-river              find the sender on the LAN",
         "  hayate receive 7-amber-falcon-river --stdout >x  content to standard output",
         "  hayate receive 'hayate:7-amber-falcon-river?to=192.0.2.10:41234'",
-        "  hayate receive --listen :9750                    print a code, wait for send --to",
+        "  hayate receive --listen :9750                    wait for 'send --to'",
         "",
         "EXIT STATUS",
         "  0 done, 2 usage, 3 wrong code, 4 rejected or conflict, 5 integrity, checksum",
-        "  or hostile offer, 6 file I/O, 7 network or timeout, 8 cancelled, 1 other."})
+        "  or hostile offer, 6 file I/O, 7 network, protocol error or timeout,",
+        "  8 cancelled by the sender (Ctrl-C here exits 130), 1 other."})
 final class ReceiveCommand implements Callable<Integer>
 {
     @Parameters(arity = "0..1", paramLabel = "CODE", description = "The sender's code phrase, or a hayate: URI "

@@ -64,7 +64,8 @@ import picocli.CommandLine.Parameters;
         "",
         "EXIT STATUS",
         "  0 done, 2 usage, 3 wrong code, 4 rejected or conflict, 5 integrity or",
-        "  checksum, 6 file I/O, 7 network or timeout, 8 cancelled, 1 anything else."})
+        "  checksum, 6 file I/O, 7 network, protocol error or timeout, 8 cancelled by",
+        "  the receiver (Ctrl-C here exits 130), 1 anything else."})
 final class SendCommand implements Callable<Integer>
 {
     /** The file name a --text message travels under; a receiver prints such a file instead of saving it. */

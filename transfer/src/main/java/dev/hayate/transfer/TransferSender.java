@@ -688,7 +688,11 @@ public final class TransferSender
             return this;
         }
 
-        /** @param bytesPerSecond file content per second on the wire; 0 for no limit. @return this. */
+        /**
+         * @param bytesPerSecond bytes per second on the wire, counted after compression (text that shrinks 4x
+         *                       moves about 4x as much file content); 0 for no limit.
+         * @return this.
+         */
         public Builder bandwidthLimit(final long bytesPerSecond)
         {
             if (bytesPerSecond < 0)
