@@ -468,8 +468,12 @@ public final class RelayServer implements AutoCloseable
                 }
                 else if (clock.nanoTime() - producer.stalledSinceNanos - stallTimeoutNanos >= 0)
                 {
-                    work += cutStalled(targets);
-                    continue;
+                    final int cut = cutStalled(targets);
+                    if (cut > 0)
+                    {
+                        work += cut;
+                        continue;
+                    }
                 }
                 break;
             }
@@ -603,6 +607,12 @@ public final class RelayServer implements AutoCloseable
         final RelayMessage m)
     {
         PooledBuffer lease = framePool.tryLease(Sofh.HEADER_LENGTH + m.rawLength);
+        if (lease == null)
+        {
+            // Frames read this cycle wait for the drain at its end: hand them to the sockets that take them now.
+            drainAll();
+            lease = framePool.tryLease(Sofh.HEADER_LENGTH + m.rawLength);
+        }
         // The pool is shared by all sessions while each queue is bounded alone: consumers that hold the most of it
         // unread go before the producer that happens to be reading pays for them.
         for (int i = 0; lease == null && i < SHEDS_PER_LEASE && shedLargestBlocked(producer); i++)
@@ -637,6 +647,25 @@ public final class RelayServer implements AutoCloseable
         }
         release(frame);
         return true;
+    }
+
+    private void drainAll()
+    {
+        for (int i = 0, n = members.size(); i < n; i++)
+        {
+            final Member member = members.get(i);
+            if (!member.doomed && !member.queue.isEmpty())
+            {
+                try
+                {
+                    drain(member);
+                }
+                catch (final RuntimeException ex)
+                {
+                    fail(member, ex);
+                }
+            }
+        }
     }
 
     // Disconnects the consumer (never the reading producer) that holds the most queued bytes its socket would not
