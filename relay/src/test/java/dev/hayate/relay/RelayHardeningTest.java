@@ -389,14 +389,32 @@ class RelayHardeningTest
     void shouldCloseASessionWithoutAProducerAfterTheIdleTimeout() throws Exception
     {
         bind(new RelayContext().idleSessionTimeout(1, TimeUnit.SECONDS)).start();
+        // A consumer with a made-up id, waiting for a producer that never comes (the pipe case: the next test).
         final RelayConsumer squatter = keep(RelayConsumer.blocking(consumerConfig(randomId())));
-        final TransportServer loneEnd = keep(pipe(randomId()).bind(null));
         assertNull(squatter.recv(20, TimeUnit.SECONDS));
         assertTrue(squatter.isClosed());
-        waitFor(() -> relay.stats().get(RelayStats.Counter.SESSIONS) == 0, "the idle sessions to be freed");
-        assertEquals(2, relay.stats().get(RelayStats.Counter.IDLE_SESSIONS_CLOSED));
-        assertEquals(0, relay.stats().get(RelayStats.Counter.PIPE_ENDS));
-        assertThrows(IOException.class, () -> loneEnd.awaitAcceptable(TimeUnit.SECONDS.toNanos(20)));
+        waitFor(() -> relay.stats().get(RelayStats.Counter.SESSIONS) == 0, "the idle session to be freed");
+        assertEquals(1, relay.stats().get(RelayStats.Counter.IDLE_SESSIONS_CLOSED));
+        assertEquals(0, relay.stats().get(RelayStats.Counter.CONSUMERS));
+    }
+
+    @Test
+    void shouldLetAPipeEndWaitForItsPeerLongerThanTheIdleTimeout() throws Exception
+    {
+        bind(new RelayContext().idleSessionTimeout(1, TimeUnit.SECONDS)).start();
+        final byte[] id = randomId();
+        final TransportServer server = keep(pipe(id).bind(null));
+        // The relay closes the lone end; the waiting server joins again.
+        final long deadline = System.nanoTime() + BOUND_NANOS;
+        while (relay.stats().get(RelayStats.Counter.IDLE_SESSIONS_CLOSED) == 0 ||
+            relay.stats().get(RelayStats.Counter.PIPE_ENDS) == 0)
+        {
+            assertTrue(System.nanoTime() - deadline < 0, "never closed and joined again: " + relay.stats());
+            assertFalse(server.awaitAcceptable(TimeUnit.MILLISECONDS.toNanos(50)));
+        }
+        keep(pipe(id).connect(null, TimeUnit.SECONDS.toNanos(20)));
+        assertTrue(server.awaitAcceptable(TimeUnit.SECONDS.toNanos(20)));
+        assertNotNull(keep(server.accept()));
     }
 
     @Test
