@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code hayate relay}: runs a blind fan-out relay ({@link RelayServer}) until interrupted and prints its counters
- * every interval, as text or NDJSON (one object a line).
+ * every interval, as text or NDJSON (one object a line), every {@link RelayStats.Counter} by its lower-case name.
+ * If the relay's thread dies, it prints the counters once more and the cause on stderr, and exits with status 1.
  *
  * <p>Thread-safety: a command, run once.
  */
@@ -23,6 +24,8 @@ import picocli.CommandLine.Spec;
     description = "Run an end-to-end encrypted fan-out relay: it forwards frames it cannot read.")
 final class RelayCommand implements Callable<Integer>
 {
+    private static final long DEATH_CHECK_MILLIS = 500;
+
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
@@ -38,6 +41,15 @@ final class RelayCommand implements Callable<Integer>
     @Option(names = "--max-queue", description = "Most bytes queued per consumer (default ${DEFAULT-VALUE}).")
     private long maxQueue = 8L << 20;
 
+    @Option(names = "--stall-timeout",
+        description = "Seconds a consumer may block a BACK_PRESSURE session before it is cut (default ${DEFAULT-VALUE}).")
+    private long stallTimeout = 30;
+
+    @Option(names = "--idle-timeout",
+        description = "Seconds a session may have no producer (or no paired pipe) before it is closed " +
+            "(default ${DEFAULT-VALUE}).")
+    private long idleTimeout = 60;
+
     @Option(names = "--interval", description = "Seconds between counter lines (default ${DEFAULT-VALUE}).")
     private int interval = 5;
 
@@ -50,6 +62,7 @@ final class RelayCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final RelayContext context = new RelayContext().listen(Addresses.parse(listen, "0.0.0.0"))
             .maxSessions(maxSessions).maxConsumersPerSession(maxConsumers).maxQueueBytes(maxQueue)
+            .stallTimeout(stallTimeout, TimeUnit.SECONDS).idleSessionTimeout(idleTimeout, TimeUnit.SECONDS)
             .context(new Context().name("relay"));
         final CountDownLatch stopped = new CountDownLatch(1);
         try (RelayServer relay = RelayServer.bind(context).start())
@@ -70,9 +83,24 @@ final class RelayCommand implements Callable<Integer>
                 out.printf("relay listening on %s, identity key %s%n", relay.localAddress(), key);
             }
             out.flush();
-            while (!stopped.await(interval, TimeUnit.SECONDS))
+            // Checked in short slices so a relay thread that died ends the command soon, not at the next line.
+            final long intervalNanos = TimeUnit.SECONDS.toNanos(interval);
+            long nextLine = System.nanoTime() + intervalNanos;
+            while (!stopped.await(Math.min(interval * 1000L, DEATH_CHECK_MILLIS), TimeUnit.MILLISECONDS))
             {
-                print(out, relay.stats());
+                if (!relay.isRunning())
+                {
+                    print(out, relay.stats());
+                    final Throwable why = relay.failure();
+                    spec.commandLine().getErr().println("relay thread died: " + why);
+                    spec.commandLine().getErr().flush();
+                    return 1;
+                }
+                if (System.nanoTime() - nextLine >= 0)
+                {
+                    nextLine += intervalNanos;
+                    print(out, relay.stats());
+                }
             }
         }
         return 0;

@@ -19,6 +19,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link ChunkOpener} (tag, then sequence: a frame that was tampered with, injected, replayed, reordered or dropped
  * is named by a {@link ChunkIntegrityException}, after which the consumer is dead).
  *
+ * <p>Replay of a whole stream: every producer stream has a fresh random epoch, and the epochs seen on this
+ * connection are remembered so a relay cannot start a recorded stream again. At most
+ * {@value #MAX_EPOCHS_REMEMBERED} are remembered: a relay announcing more streams than that on one connection is
+ * refused ({@link Violation#REPLAYED}: replay could no longer be told apart), never forgotten, so it cannot flush the
+ * memory with fresh epochs and then replay an old one. A consumer that meets the limit reconnects.
+ *
+ * <p>Gap notices (frames the relay dropped) are accepted only in a session whose policy, as the relay announced it
+ * in JOINED or PRODUCER_JOINED, is {@link SlowConsumerPolicy#DROP_OLDEST}; under any other policy a gap notice is a
+ * protocol violation ({@link Violation#TAMPERED}).
+ *
  * <p>The plaintext buffer is allocated once, sized from this side's own maximum frame length, never from a length
  * the relay sends; the engine rejects a longer frame before reading it and the codec rejects a length field that
  * overruns its frame.
@@ -40,6 +50,7 @@ final class ConsumerState
     private final long firstSequence;
     private ChunkOpener opener;
     private boolean ended;
+    private SlowConsumerPolicy policy;
 
     ConsumerState(final RelayClientConfig config, final ClientProtocol protocol) throws ChunkIntegrityException
     {
@@ -50,6 +61,7 @@ final class ConsumerState
         final Control joined = protocol.joined();
         this.late = (joined.flags() & Control.FLAG_LATE) != 0;
         this.firstSequence = joined.a();
+        this.policy = policyOf(joined.b());
         if ((joined.flags() & Control.FLAG_PRODUCER_PRESENT) != 0)
         {
             startEpoch(joined.epoch(), joined.a());
@@ -58,15 +70,18 @@ final class ConsumerState
 
     private void startEpoch(final byte[] epoch, final long from) throws ChunkIntegrityException
     {
-        if (!epochs.add(ByteBuffer.wrap(epoch.clone())))
+        final ByteBuffer key = ByteBuffer.wrap(epoch.clone());
+        if (epochs.contains(key))
         {
             throw new ChunkIntegrityException(Violation.REPLAYED, 0, 0, -1, "a producer stream epoch seen before");
         }
-        if (epochs.size() > MAX_EPOCHS_REMEMBERED)
+        if (epochs.size() >= MAX_EPOCHS_REMEMBERED)
         {
-            epochs.clear();
-            epochs.add(ByteBuffer.wrap(epoch.clone()));
+            // Forgetting would let a relay flush the memory with fresh epochs and then replay an old stream.
+            throw new ChunkIntegrityException(Violation.REPLAYED, 0, 0, -1, "more than " + MAX_EPOCHS_REMEMBERED +
+                " producer streams on one connection: a replayed one could no longer be told apart; reconnect");
         }
+        epochs.add(key);
         closeOpener();
         final SessionKeys keys = RelayCrypto.dataKeys(config.secret(), config.sessionId(), epoch, Role.RECEIVER);
         opener = keys.opener(CipherSuite.AES_256_GCM);
@@ -132,6 +147,7 @@ final class ConsumerState
         {
             case Control.PRODUCER_JOINED ->
             {
+                policy = policyOf(control.b());
                 startEpoch(control.epoch(), 0);
                 return delivery.event(Delivery.Kind.PRODUCER_JOINED, 0, 0);
             }
@@ -156,6 +172,11 @@ final class ConsumerState
                 {
                     throw new ChunkIntegrityException(Violation.TAMPERED, 0, 0, control.a(), "a gap notice outside a stream");
                 }
+                if (policy != SlowConsumerPolicy.DROP_OLDEST)
+                {
+                    throw new ChunkIntegrityException(Violation.TAMPERED, 0, 0, control.a(), "a gap notice in a " +
+                        policy + " session: only DROP_OLDEST drops frames");
+                }
                 final long expected = opener.expectedSequence();
                 if (control.a() != expected)
                 {
@@ -168,6 +189,15 @@ final class ConsumerState
             default -> throw new ChunkIntegrityException(Violation.TAMPERED, 0, 0, -1,
                 "unexpected control type " + control.type());
         }
+    }
+
+    private static SlowConsumerPolicy policyOf(final long code) throws ChunkIntegrityException
+    {
+        if (code < 0 || code >= SlowConsumerPolicy.values().length)
+        {
+            throw new ChunkIntegrityException(Violation.TAMPERED, 0, 0, -1, "unknown slow-consumer policy " + code);
+        }
+        return SlowConsumerPolicy.of((int)code);
     }
 
     boolean joinedLate()

@@ -3,6 +3,7 @@ package dev.hayate.relay;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 import dev.hayate.core.BackoffWait;
 import dev.hayate.core.BusySpinWait;
@@ -29,6 +30,8 @@ public final class RelayContext
     private int maxSessions = 1024;
     private int maxConsumersPerSession = 1024;
     private long maxQueueBytes = 8L << 20;
+    private long stallTimeoutNanos = TimeUnit.SECONDS.toNanos(30);
+    private long idleSessionTimeoutNanos = TimeUnit.SECONDS.toNanos(60);
     private WaitStrategy waitStrategy;
     private BufferPool framePool;
     private ProducerKey identity;
@@ -106,6 +109,50 @@ public final class RelayContext
     public long maxQueueBytes()
     {
         return maxQueueBytes;
+    }
+
+    /**
+     * @param timeout how long a consumer (or pipe end) may keep a BACK_PRESSURE session's producer unread by having
+     *                no room in its queue (default 30 s); then it is disconnected and counted
+     *                ({@link RelayStats.Counter#STALL_DISCONNECTS}), so one consumer that stops reading, and who
+     *                joins authenticates nothing, cannot freeze a session forever. Positive.
+     * @param unit    of the timeout.
+     * @return this.
+     */
+    public RelayContext stallTimeout(final long timeout, final TimeUnit unit)
+    {
+        this.stallTimeoutNanos = unit.toNanos(timeout);
+        return this;
+    }
+
+    /**
+     * @return the back-pressure stall bound in nanoseconds.
+     */
+    public long stallTimeoutNanos()
+    {
+        return stallTimeoutNanos;
+    }
+
+    /**
+     * @param timeout how long a session may have neither a producer nor a paired pipe (default 60 s): consumers
+     *                waiting for a producer that does not come, or a lone pipe end, are then closed and the session
+     *                freed ({@link RelayStats.Counter#IDLE_SESSIONS_CLOSED}), so an id claimed by a stranger does
+     *                not hold a slot of {@link #maxSessions()} forever. Positive.
+     * @param unit    of the timeout.
+     * @return this.
+     */
+    public RelayContext idleSessionTimeout(final long timeout, final TimeUnit unit)
+    {
+        this.idleSessionTimeoutNanos = unit.toNanos(timeout);
+        return this;
+    }
+
+    /**
+     * @return the idle-session bound in nanoseconds.
+     */
+    public long idleSessionTimeoutNanos()
+    {
+        return idleSessionTimeoutNanos;
     }
 
     /**
@@ -201,6 +248,11 @@ public final class RelayContext
         {
             throw new IllegalArgumentException("max sessions (" + maxSessions + ") and consumers per session (" +
                 maxConsumersPerSession + ") must be at least 1");
+        }
+        if (stallTimeoutNanos <= 0 || idleSessionTimeoutNanos <= 0)
+        {
+            throw new IllegalArgumentException("the stall timeout (" + stallTimeoutNanos + " ns) and the idle " +
+                "session timeout (" + idleSessionTimeoutNanos + " ns) must be positive");
         }
         if (waitStrategy == null)
         {

@@ -40,7 +40,16 @@ import dev.hayate.nonblocking.Svc;
  *                    → copy once → queue a reference for each consumer (policy when a queue is full)
  *     each member:   offer queued frames and controls to its connection, one flush
  *     lost producer → PRODUCER_GONE to its consumers; lost consumer → its references released
+ *     every 256th cycle: sessions without a producer or a paired pipe for the idle timeout are closed
  * </pre>
+ *
+ * <p>Sessions are keyed by role and id: a pipe session and a producer's session never share an id's slot. A pipe
+ * end is read only once paired; before that it must send nothing (a frame then is a protocol error) and it is
+ * watched like a consumer, so its close frees its slot. A BACK_PRESSURE producer is not read while a consumer has
+ * no room, and not waited on for reading either; a consumer that keeps it so for
+ * {@link RelayContext#stallTimeoutNanos()} is disconnected. When the frame pool, shared by all sessions, has no
+ * buffer for a frame, the consumers holding the most unread frames are shed first; only if that frees nothing is
+ * the producer closed ({@link RelayStats.Counter#POOL_EXHAUSTED}, and the context's error handler is told).
  *
  * <p>Memory bound: a consumer's queue never holds more than {@link RelayContext#maxQueueBytes()} of frame-pool
  * memory (control notices count 64 bytes each), under every {@link SlowConsumerPolicy}; on top it has its
@@ -50,9 +59,12 @@ import dev.hayate.nonblocking.Svc;
  * (producers readable, consumers writable while they have queued entries, newly handshaken connections within 2 ms);
  * with {@link dev.hayate.core.BusySpinWait} it never parks; any other policy parks for its own periods.
  *
+ * <p>If the relay's thread dies of a failure, it closes every connection and the listener (clients are refused,
+ * not left hanging), {@link #isRunning()} turns false and {@link #failure()} tells why.
+ *
  * <p>Thread-safety: {@link #doWork()} from one thread only (the relay's own after {@link #start()}, or the caller's
- * if it drives the relay); {@link #stats()}, {@link #localAddress()}, {@link #identityKey()} and {@link #close()}
- * from any thread.
+ * if it drives the relay); {@link #stats()}, {@link #localAddress()}, {@link #identityKey()}, {@link #isRunning()},
+ * {@link #failure()} and {@link #close()} from any thread.
  */
 public final class RelayServer implements AutoCloseable
 {
@@ -64,6 +76,12 @@ public final class RelayServer implements AutoCloseable
     static final int DIRECT_WRITE_BYTES = 4096;
     private static final int ACCEPTS_PER_CYCLE = 16;
     private static final int FRAMES_PER_PRODUCER = 64;
+    // Most consumers shed to free frame-pool memory for one frame before its producer is closed instead.
+    private static final int SHEDS_PER_LEASE = 8;
+    // Sessions are checked for idleness once in this many cycles (a cycle is at most 2 ms apart when idle).
+    private static final int IDLE_CHECK_MASK = 255;
+    private static final byte ROLE_STREAM = 0;
+    private static final byte ROLE_PIPE = 1;
     private static final long MAX_PARK_NANOS = 1_000_000;
     // A connection that finished its handshake is not signalled to the poller: it waits this long at most.
     private static final long MAX_POLL_NANOS = 2_000_000;
@@ -78,13 +96,19 @@ public final class RelayServer implements AutoCloseable
     private final long maxQueueBytes;
     private final long maxFrameCost;
     private final Map<ByteBuffer, RelaySession> sessions = new HashMap<>();
+    // The same sessions, to walk without an iterator.
+    private final List<RelaySession> sessionList = new ArrayList<>();
     private final List<Member> members = new ArrayList<>();
     private final ArrayDeque<SharedFrame> spareFrames = new ArrayDeque<>();
     private final List<Object> head = new ArrayList<>();
     private final RelayMessage forward = new RelayMessage();
     private final IoPoller poller;
     private final IoPoller.Handler onReady = (attachment, readyOps) -> ((Member)attachment).readable = true;
+    private final org.agrona.concurrent.NanoClock clock;
+    private final long stallTimeoutNanos;
+    private final long idleSessionTimeoutNanos;
     private volatile boolean running;
+    private volatile Throwable failure;
     private Thread thread;
     private int cycle;
     private int lastWork;
@@ -107,6 +131,9 @@ public final class RelayServer implements AutoCloseable
         this.framePool = context.framePool();
         this.maxQueueBytes = context.maxQueueBytes();
         this.maxFrameCost = RelayContext.leaseCapacity(framePool, context.context().maxFrameLength());
+        this.clock = context.context().nanoClock();
+        this.stallTimeoutNanos = context.stallTimeoutNanos();
+        this.idleSessionTimeoutNanos = context.idleSessionTimeoutNanos();
         forward.type = RelayMessage.Type.FORWARD;
         IoPoller kernel = null;
         if (context.waitStrategy() instanceof KernelWait)
@@ -159,7 +186,7 @@ public final class RelayServer implements AutoCloseable
     private void run()
     {
         final WaitStrategy wait = context.waitStrategy().copy();
-        final org.agrona.concurrent.NanoClock clock = context.context().nanoClock();
+        Throwable died = null;
         try
         {
             while (running)
@@ -170,7 +197,7 @@ public final class RelayServer implements AutoCloseable
                 }
                 else if (poller != null)
                 {
-                    poller.poll(MAX_POLL_NANOS, onReady);
+                    awaitReadiness(MAX_POLL_NANOS);
                 }
                 else
                 {
@@ -178,14 +205,54 @@ public final class RelayServer implements AutoCloseable
                 }
             }
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final IOException | RuntimeException | Error ex)
         {
-            context.context().errorHandler().onError(ex);
+            died = ex;
         }
         finally
         {
             closeMembers();
+            if (died != null)
+            {
+                // Nobody serves any more: new clients are refused at once rather than left hanging in the backlog.
+                // Told only after that, so whoever sees the failure also sees the listener closed.
+                svc.close();
+                failure = died;
+                running = false;
+                context.context().errorHandler().onError(died);
+            }
         }
+    }
+
+    /**
+     * Waits in the poller for a connection to become ready, as the relay's thread does between idle cycles.
+     *
+     * @param timeoutNanos longest wait.
+     * @return readiness events reported; 0 without a kernel poller. An idle relay reports none: a connection it
+     * does not mean to read (a stalled producer) is not waited on for reading.
+     * @throws IOException if the poller failed.
+     */
+    int awaitReadiness(final long timeoutNanos) throws IOException
+    {
+        return poller == null ? 0 : poller.poll(timeoutNanos, onReady);
+    }
+
+    /**
+     * @return true while the relay's own thread serves: false before {@link #start()}, after {@link #close()}, and
+     * once the thread died of a failure ({@link #failure()}). Any thread.
+     */
+    public boolean isRunning()
+    {
+        return running && failure == null;
+    }
+
+    /**
+     * @return what ended the relay's thread (its listener was then closed, so clients are refused), or
+     * {@code null} while it serves or after an ordinary {@link #close()}. Any thread.
+     */
+    public Throwable failure()
+    {
+        return failure;
     }
 
     /**
@@ -213,7 +280,7 @@ public final class RelayServer implements AutoCloseable
         for (int i = 0, n = members.size(); i < n; i++)
         {
             final Member member = members.get(i);
-            if ((member.producer || member.pipe) && !member.doomed && member.session != null)
+            if ((member.producer || member.pipe && paired(member)) && !member.doomed && member.session != null)
             {
                 try
                 {
@@ -234,11 +301,10 @@ public final class RelayServer implements AutoCloseable
                 try
                 {
                     work += drain(member);
-                    if ((checkConsumers || member.readable) && !member.producer && !member.pipe)
+                    if ((checkConsumers || member.readable) && !member.producer && !(member.pipe && paired(member)))
                     {
                         member.readable = false;
-                        // A consumer has nothing to say; reading notices its close (and pushes out pending bytes).
-                        member.clt.recv();
+                        work += probe(member);
                     }
                 }
                 catch (final RuntimeException ex)
@@ -246,6 +312,10 @@ public final class RelayServer implements AutoCloseable
                     fail(member, ex);
                 }
             }
+        }
+        if ((cycle & IDLE_CHECK_MASK) == 0)
+        {
+            work += expireIdleSessions();
         }
         work += sweep();
         lastWork = work;
@@ -270,8 +340,18 @@ public final class RelayServer implements AutoCloseable
                 return;
             }
         }
-        final ByteBuffer key = ByteBuffer.wrap(protocol.sessionId.clone());
+        // The role is part of the key: a pipe end cannot squat the id of a producer's session, nor the reverse.
+        final byte[] keyBytes = new byte[1 + protocol.sessionId.length];
+        keyBytes[0] = protocol.pipe ? ROLE_PIPE : ROLE_STREAM;
+        System.arraycopy(protocol.sessionId, 0, keyBytes, 1, protocol.sessionId.length);
+        final ByteBuffer key = ByteBuffer.wrap(keyBytes);
         RelaySession session = sessions.get(key);
+        if (session != null && protocol.pipe)
+        {
+            // An end that left unnoticed must not be paired with: find out now rather than at the next check.
+            reapClosedEnds(session);
+            session = sessions.get(key);
+        }
         if (session == null)
         {
             if (sessions.size() >= context.maxSessions())
@@ -281,6 +361,8 @@ public final class RelayServer implements AutoCloseable
             }
             session = new RelaySession(key);
             session.pipe = protocol.pipe;
+            session.lastLiveNanos = clock.nanoTime();
+            sessionList.add(session);
             if (protocol.pipe)
             {
                 session.policy = SlowConsumerPolicy.BACK_PRESSURE;
@@ -288,7 +370,7 @@ public final class RelayServer implements AutoCloseable
             sessions.put(key, session);
             stats.increment(RelayStats.Counter.SESSIONS);
         }
-        if (session.pipe != protocol.pipe || protocol.pipe && session.consumers.size() >= 2)
+        if (protocol.pipe && session.consumers.size() >= 2)
         {
             refuse(member, RefusalReason.SESSION_FULL, RelayStats.Counter.REFUSED_CONSUMERS);
             return;
@@ -303,6 +385,8 @@ public final class RelayServer implements AutoCloseable
             if (session.consumers.size() == 2)
             {
                 final Member first = session.consumers.get(0);
+                first.everPaired = true;
+                member.everPaired = true;
                 first.peer = member;
                 first.peers = List.of(member);
                 member.peer = first;
@@ -367,12 +451,6 @@ public final class RelayServer implements AutoCloseable
     {
         final RelaySession session = producer.session;
         final List<Member> targets = producer.pipe ? producer.peers : session.consumers;
-        if (producer.pipe && (producer.peer == null || producer.peer.doomed))
-        {
-            // An unpaired pipe end is not read: its bytes wait in its own socket until the other end arrives.
-            interest(producer, 0);
-            return 0;
-        }
         int work = 0;
         while (work < FRAMES_PER_PRODUCER)
         {
@@ -381,16 +459,29 @@ public final class RelayServer implements AutoCloseable
                 if (!producer.stalled)
                 {
                     producer.stalled = true;
+                    producer.stalledSinceNanos = clock.nanoTime();
                     stats.increment(RelayStats.Counter.PRODUCER_STALLS);
-                    // Level-triggered: a producer left unread would wake the poller at once, every time.
-                    interest(producer, 0);
+                    // Level-triggered: a producer left unread would wake the poller at once, every time; drain()
+                    // must not ask for READ again while it is stalled.
+                    producer.readWanted = false;
+                    updateInterest(producer);
+                }
+                else if (clock.nanoTime() - producer.stalledSinceNanos - stallTimeoutNanos >= 0)
+                {
+                    final int cut = cutStalled(targets);
+                    if (cut > 0)
+                    {
+                        work += cut;
+                        continue;
+                    }
                 }
                 break;
             }
-            if (producer.stalled || producer.interest == 0)
+            if (producer.stalled)
             {
                 producer.stalled = false;
-                interest(producer, IoPoller.READ);
+                producer.readWanted = true;
+                updateInterest(producer);
             }
             final RelayMessage m = producer.clt.recv();
             if (m == null)
@@ -412,6 +503,94 @@ public final class RelayServer implements AutoCloseable
         return work;
     }
 
+    // The consumers without room have blocked the session for the whole stall timeout: they go, the rest go on.
+    private int cutStalled(final List<Member> targets)
+    {
+        int cut = 0;
+        for (int i = 0, n = targets.size(); i < n; i++)
+        {
+            final Member consumer = targets.get(i);
+            if (!consumer.doomed && consumer.queuedBytes + maxFrameCost + CONTROL_COST > maxQueueBytes)
+            {
+                stats.increment(RelayStats.Counter.STALL_DISCONNECTS);
+                doom(consumer, "blocked a back-pressure session for longer than " +
+                    java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(stallTimeoutNanos) + " ms");
+                cut++;
+            }
+        }
+        return cut;
+    }
+
+    // Reads what a member that is not a source of frames sent: a consumer has nothing to say and a pipe end whose
+    // other end left talks to nobody, so their frames are dropped; a pipe end that was never paired must wait for
+    // PRODUCER_JOINED before it sends. Reading is how the close of any of them is noticed (and pending bytes pushed).
+    private int probe(final Member member)
+    {
+        final RelayMessage m = member.clt.recv();
+        if (m == null)
+        {
+            return 0;
+        }
+        if (member.pipe && !member.everPaired)
+        {
+            member.clt.connection().closeWith(CloseReason.PROTOCOL_ERROR,
+                "a pipe end sends nothing before its other end has joined");
+        }
+        return 1;
+    }
+
+    private static boolean paired(final Member end)
+    {
+        return end.peer != null && !end.peer.doomed;
+    }
+
+    private void reapClosedEnds(final RelaySession session)
+    {
+        for (int i = session.consumers.size() - 1; i >= 0; i--)
+        {
+            final Member end = session.consumers.get(i);
+            if (!end.doomed && !paired(end))
+            {
+                probe(end);
+            }
+            if (end.doomed || end.clt.isClosed())
+            {
+                members.remove(end);
+                remove(end);
+            }
+        }
+    }
+
+    // Sessions with neither a producer nor a paired pipe for the idle timeout: their members are closed, and the
+    // session goes with the last of them (sweep).
+    private int expireIdleSessions()
+    {
+        final long now = clock.nanoTime();
+        int closed = 0;
+        for (int i = 0, n = sessionList.size(); i < n; i++)
+        {
+            final RelaySession session = sessionList.get(i);
+            final boolean live = session.producer != null ||
+                session.pipe && session.consumers.size() == 2 && paired(session.consumers.get(0));
+            if (live)
+            {
+                session.lastLiveNanos = now;
+            }
+            else if (now - session.lastLiveNanos - idleSessionTimeoutNanos >= 0)
+            {
+                session.lastLiveNanos = now;
+                stats.increment(RelayStats.Counter.IDLE_SESSIONS_CLOSED);
+                for (int j = 0, m = session.consumers.size(); j < m; j++)
+                {
+                    doom(session.consumers.get(j), "the session had no producer for " +
+                        java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(idleSessionTimeoutNanos) + " ms");
+                    closed++;
+                }
+            }
+        }
+        return closed;
+    }
+
     private boolean everyoneHasRoom(final List<Member> targets)
     {
         for (final Member consumer : targets)
@@ -427,10 +606,26 @@ public final class RelayServer implements AutoCloseable
     private boolean fanOut(final Member producer, final RelaySession session, final List<Member> targets,
         final RelayMessage m)
     {
-        final PooledBuffer lease = framePool.tryLease(Sofh.HEADER_LENGTH + m.rawLength);
+        PooledBuffer lease = framePool.tryLease(Sofh.HEADER_LENGTH + m.rawLength);
         if (lease == null)
         {
-            producer.clt.connection().closeWith(CloseReason.IO_ERROR, "the relay's frame pool is exhausted");
+            // Frames read this cycle wait for the drain at its end: hand them to the sockets that take them now.
+            drainAll();
+            lease = framePool.tryLease(Sofh.HEADER_LENGTH + m.rawLength);
+        }
+        // The pool is shared by all sessions while each queue is bounded alone: consumers that hold the most of it
+        // unread go before the producer that happens to be reading pays for them.
+        for (int i = 0; lease == null && i < SHEDS_PER_LEASE && shedLargestBlocked(producer); i++)
+        {
+            lease = framePool.tryLease(Sofh.HEADER_LENGTH + m.rawLength);
+        }
+        if (lease == null)
+        {
+            stats.increment(RelayStats.Counter.POOL_EXHAUSTED);
+            final String why = "the relay's frame pool is exhausted";
+            context.context().errorHandler().onError(new IOException(why + "; closing producer " +
+                producer.clt.id()));
+            producer.clt.connection().closeWith(CloseReason.IO_ERROR, why);
             return false;
         }
         // The whole wire frame, header included, so large frames go from here to every consumer's socket.
@@ -451,6 +646,49 @@ public final class RelayServer implements AutoCloseable
             enqueue(targets.get(i), frame, frame.cost);
         }
         release(frame);
+        return true;
+    }
+
+    private void drainAll()
+    {
+        for (int i = 0, n = members.size(); i < n; i++)
+        {
+            final Member member = members.get(i);
+            if (!member.doomed && !member.queue.isEmpty())
+            {
+                try
+                {
+                    drain(member);
+                }
+                catch (final RuntimeException ex)
+                {
+                    fail(member, ex);
+                }
+            }
+        }
+    }
+
+    // Disconnects the consumer (never the reading producer) that holds the most queued bytes its socket would not
+    // take, and returns its frames to the pool at once. Only on a failed lease, never per frame.
+    private boolean shedLargestBlocked(final Member producer)
+    {
+        Member victim = null;
+        for (int i = 0, n = members.size(); i < n; i++)
+        {
+            final Member member = members.get(i);
+            if (member != producer && !member.doomed && !member.producer && member.blocked &&
+                (victim == null || member.queuedBytes > victim.queuedBytes))
+            {
+                victim = member;
+            }
+        }
+        if (victim == null)
+        {
+            return false;
+        }
+        stats.increment(RelayStats.Counter.SLOW_DISCONNECTS);
+        doom(victim, "shed: the relay's frame pool is exhausted and this consumer held the most of it unread");
+        releaseQueue(victim);
         return true;
     }
 
@@ -591,8 +829,9 @@ public final class RelayServer implements AutoCloseable
         {
             clt.flush();
         }
-        interest(member, member.queue.isEmpty() && !clt.hasPendingSend() ? IoPoller.READ :
-            IoPoller.READ | IoPoller.WRITE);
+        // Left with entries, the socket took no more: a candidate to shed when the frame pool runs dry.
+        member.blocked = !member.queue.isEmpty();
+        updateInterest(member);
         if (member.closeWhenDrained && member.queue.isEmpty() && !clt.hasPendingSend())
         {
             doom(member, "refused");
@@ -639,6 +878,14 @@ public final class RelayServer implements AutoCloseable
         }
         member.partial = 0;
         return 1;
+    }
+
+    // READ only while the member is meant to be read (never for a stalled producer: level-triggered readiness would
+    // wake the poller at once, every cycle), WRITE while it has something to write.
+    private static void updateInterest(final Member member)
+    {
+        final boolean writing = !member.queue.isEmpty() || member.clt.hasPendingSend();
+        interest(member, (member.readWanted ? IoPoller.READ : 0) | (writing ? IoPoller.WRITE : 0));
     }
 
     private static void interest(final Member member, final int ops)
@@ -691,17 +938,12 @@ public final class RelayServer implements AutoCloseable
             member.registration.cancel();
             member.registration = null;
         }
-        member.clt.connection().close();
-        for (final Object entry : member.queue)
+        if (member.clt.closeReason() == CloseReason.PROTOCOL_ERROR)
         {
-            if (entry instanceof SharedFrame frame)
-            {
-                release(frame);
-            }
+            stats.increment(RelayStats.Counter.PROTOCOL_ERRORS);
         }
-        member.queue.clear();
-        stats.add(RelayStats.Counter.QUEUED_BYTES, -member.queuedBytes);
-        member.queuedBytes = 0;
+        member.clt.connection().close();
+        releaseQueue(member);
         final RelaySession session = member.session;
         if (session == null)
         {
@@ -716,7 +958,10 @@ public final class RelayServer implements AutoCloseable
             {
                 // The other end gets what is already queued for it, then the end of its stream.
                 peer.peer = null;
+                peer.peers = List.of();
                 peer.closeWhenDrained = true;
+                peer.stalled = false;
+                peer.readWanted = true;
             }
         }
         else if (member.producer)
@@ -734,11 +979,28 @@ public final class RelayServer implements AutoCloseable
             session.consumers.remove(member);
             stats.add(RelayStats.Counter.CONSUMERS, -1);
         }
+        member.session = null;
         if (session.producer == null && session.consumers.isEmpty())
         {
             sessions.remove(session.key);
+            sessionList.remove(session);
             stats.add(RelayStats.Counter.SESSIONS, -1);
         }
+    }
+
+    private void releaseQueue(final Member member)
+    {
+        for (final Object entry : member.queue)
+        {
+            if (entry instanceof SharedFrame frame)
+            {
+                release(frame);
+            }
+        }
+        member.queue.clear();
+        stats.add(RelayStats.Counter.QUEUED_BYTES, -member.queuedBytes);
+        member.queuedBytes = 0;
+        member.blocked = false;
     }
 
     private void release(final SharedFrame frame)
@@ -851,6 +1113,7 @@ public final class RelayServer implements AutoCloseable
         long nextSequence;
         long frames;
         boolean pipe;
+        long lastLiveNanos;
 
         RelaySession(final ByteBuffer key)
         {
@@ -870,7 +1133,13 @@ public final class RelayServer implements AutoCloseable
         boolean doomed;
         boolean readable;
         boolean stalled;
+        long stalledSinceNanos;
+        // False while the member must not be read (a stalled producer); drain() keeps READ interest off then.
+        boolean readWanted = true;
+        // The queue was left non-empty by the last drain: the socket takes no more.
+        boolean blocked;
         boolean pipe;
+        boolean everPaired;
         Member peer;
         List<Member> peers = List.of();
         IoPoller.Registration registration;

@@ -29,7 +29,10 @@ public final class RelayStats implements AutoCloseable
         FRAMES_FORWARDED("relay: frames forwarded"),
         /** Bytes of data frames handed to consumers' connections (frame bodies). */
         BYTES_FORWARDED("relay: bytes forwarded"),
-        /** Consumers disconnected for being slow (policy DISCONNECT). */
+        /**
+         * Consumers disconnected for being slow: a full queue (policy DISCONNECT), or shed to free frame-pool memory
+         * while they held the most unread frames.
+         */
         SLOW_DISCONNECTS("relay: slow consumers cut"),
         /** Frames dropped from slow consumers' queues (policy DROP_OLDEST). */
         FRAMES_DROPPED("relay: frames dropped"),
@@ -41,7 +44,10 @@ public final class RelayStats implements AutoCloseable
         REFUSED_CONSUMERS("relay: refused, consumers"),
         /** Producers refused: the session already had a live producer. */
         REFUSED_PRODUCERS("relay: refused, producer"),
-        /** Handshakes refused: a producer credential that did not prove itself, or a malformed handshake. */
+        /**
+         * Handshakes refused: a producer credential that did not prove itself (a key not of the session, or a
+         * signature that does not verify). Timeouts and malformed handshakes have counters of their own.
+         */
         REFUSED_PROOFS("relay: refused, credential"),
         /** Bytes queued for consumers now (pool memory held by queued frames, counted per consumer). */
         QUEUED_BYTES("relay: queued bytes"),
@@ -50,7 +56,33 @@ public final class RelayStats implements AutoCloseable
         /** Pool memory held by frames now (each shared frame counted once). */
         FRAME_BYTES("relay: frame bytes held"),
         /** Ends of byte pipes (transfers carried through the relay) connected now. */
-        PIPE_ENDS("relay: pipe ends");
+        PIPE_ENDS("relay: pipe ends"),
+        // Appended, never inserted: a counter's type id is TYPE_ID_BASE plus its ordinal, and stat readers of
+        // older builds know the earlier ones by id.
+        /** Handshakes that did not finish within the engine's handshake timeout (silent or slow clients). */
+        HANDSHAKE_TIMEOUTS("relay: handshake timeouts"),
+        /**
+         * Handshakes that failed for anything but time or a credential: an unsupported version, an unexpected or
+         * undecodable message, a client that closed half way.
+         */
+        HANDSHAKES_MALFORMED("relay: handshakes malformed"),
+        /** Connections closed for breaking the protocol after the handshake (by the relay or by the engine). */
+        PROTOCOL_ERRORS("relay: protocol errors"),
+        /**
+         * Consumers (or pipe ends) cut for blocking a BACK_PRESSURE session longer than
+         * {@link RelayContext#stallTimeoutNanos()}.
+         */
+        STALL_DISCONNECTS("relay: stalled consumers cut"),
+        /**
+         * Producers closed because the frame pool had no buffer for their frame even after the consumers holding
+         * the most unread frames were shed (each shed consumer counts in {@link #SLOW_DISCONNECTS}).
+         */
+        POOL_EXHAUSTED("relay: producers cut, pool exhausted"),
+        /**
+         * Sessions closed for having neither a producer nor a paired pipe for
+         * {@link RelayContext#idleSessionTimeoutNanos()}.
+         */
+        IDLE_SESSIONS_CLOSED("relay: idle sessions closed");
 
         private final String label;
 

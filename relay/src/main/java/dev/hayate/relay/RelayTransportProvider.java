@@ -27,8 +27,14 @@ import org.bouncycastle.crypto.params.KeyParameter;
  *
  * <p>Session id for a transfer ({@link #forCode}): {@code HMAC-SHA256("hayate/relay/v1 transfer", number)[0..16]}
  * of the code phrase's number only. The words never reach the relay, not even hashed, so it cannot guess them
- * offline; its one chance is an online PAKE guess, like anyone's. Two transfers with the same number at once on one
- * relay collide: the third end is refused and the user picks another code.
+ * offline; its one chance is an online PAKE guess, like anyone's. (Mixing the words in would give the id more than
+ * a thousand values, but the relay could then test word lists against it offline: the number alone it stays.) Two
+ * transfers with the same number at once on one relay collide: the third end is refused and the user picks another
+ * code. Pipe sessions have ids of their own at the relay, apart from producers' sessions.
+ *
+ * <p>A relay closes an end that waits longer than its idle-session timeout for the other; an end still waiting
+ * here (a bound server not yet accepted, a connect within its timeout) then joins again, so either side may start
+ * long before the other.
  *
  * <p>Thread-safety: safe for concurrent use; each connection is its own relay connection.
  */
@@ -105,20 +111,36 @@ public final class RelayTransportProvider implements TransportProvider
     @Override
     public Transport connect(final SocketAddress remote, final long timeoutNanos) throws IOException
     {
-        final End end = join();
-        if (!end.awaitPeer(timeoutNanos))
+        final long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+        while (true)
         {
+            final End end = join();
+            try
+            {
+                if (end.awaitPeer(deadline - System.nanoTime()))
+                {
+                    return end.transport();
+                }
+            }
+            catch (final IOException ex)
+            {
+                // The relay closed the waiting end (its idle timeout): join again while time is left.
+                if (!end.connection.isClosed() || deadline - System.nanoTime() <= 0)
+                {
+                    throw ex;
+                }
+                continue;
+            }
             end.connection.close();
             throw new IOException("no other end joined the relay session within " +
                 TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
         }
-        return end.transport();
     }
 
     @Override
     public TransportServer bind(final SocketAddress local) throws IOException
     {
-        return new PipeServer(join());
+        return new PipeServer(this, join());
     }
 
     @Override
@@ -195,19 +217,47 @@ public final class RelayTransportProvider implements TransportProvider
     /** Accepts once: the other end of the pipe. */
     private static final class PipeServer implements TransportServer
     {
-        private final End end;
+        private final RelayTransportProvider provider;
+        private volatile End end;
         private boolean handedOut;
         private volatile boolean open = true;
 
-        PipeServer(final End end)
+        PipeServer(final RelayTransportProvider provider, final End end)
         {
+            this.provider = provider;
             this.end = end;
+        }
+
+        // Waits for the other end; if the relay closed this one for waiting too long, joins again (once per call).
+        private boolean awaitPeer(final long timeoutNanos) throws IOException
+        {
+            final End waiting = end;
+            try
+            {
+                return waiting.paired || waiting.awaitPeer(timeoutNanos);
+            }
+            catch (final IOException ex)
+            {
+                if (!open || !waiting.connection.isClosed())
+                {
+                    throw ex;
+                }
+                final End again = provider.join();
+                end = again;
+                if (!open)
+                {
+                    // Closed while joining: the new end is nobody's to close but ours.
+                    again.connection.close();
+                    throw new IOException("closed");
+                }
+                return false;
+            }
         }
 
         @Override
         public Transport accept() throws IOException
         {
-            if (handedOut || !end.paired && !end.awaitPeer(0))
+            if (handedOut || !awaitPeer(0))
             {
                 return null;
             }
@@ -230,7 +280,7 @@ public final class RelayTransportProvider implements TransportProvider
                 }
                 return false;
             }
-            return end.paired || end.awaitPeer(timeoutNanos);
+            return awaitPeer(timeoutNanos);
         }
 
         @Override

@@ -51,7 +51,11 @@ final class ServerProtocol implements Protocol<RelayMessage>
         }
         catch (final Exception ex)
         {
-            stats.increment(RelayStats.Counter.REFUSED_PROOFS);
+            // Three causes an operator tells apart: a credential refused (someone tried to be a producer), time
+            // (slow or silent clients, maybe a slowloris), anything else (garbage, a wrong version, an early close).
+            stats.increment(ex instanceof CredentialRefused ? RelayStats.Counter.REFUSED_PROOFS :
+                session.deadline().hasExpired() ? RelayStats.Counter.HANDSHAKE_TIMEOUTS :
+                RelayStats.Counter.HANDSHAKES_MALFORMED);
             throw ex;
         }
     }
@@ -78,7 +82,7 @@ final class ServerProtocol implements Protocol<RelayMessage>
         System.arraycopy(received.epoch, 0, hello.epoch, 0, hello.epoch.length);
         if (hello.producer && !Arrays.equals(RelayCrypto.sessionIdOf(hello.producerKey), hello.sessionId))
         {
-            throw new IOException("the producer key does not belong to this session");
+            throw new CredentialRefused("the producer key does not belong to this session");
         }
         policy = SlowConsumerPolicy.of(hello.policy);
 
@@ -106,11 +110,22 @@ final class ServerProtocol implements Protocol<RelayMessage>
         if (hello.producer && !RelayCrypto.verify(hello.producerKey,
             RelayCrypto.producerProofInput(transcript, signature), proof.signature))
         {
-            throw new IOException("the producer's signature does not verify");
+            throw new CredentialRefused("the producer's signature does not verify");
         }
         producer = hello.producer;
         pipe = hello.pipe;
         System.arraycopy(hello.sessionId, 0, sessionId, 0, sessionId.length);
         System.arraycopy(hello.epoch, 0, epoch, 0, epoch.length);
+    }
+
+    /** A producer credential that did not prove itself: counted apart from malformed handshakes. */
+    private static final class CredentialRefused extends IOException
+    {
+        private static final long serialVersionUID = 1L;
+
+        CredentialRefused(final String message)
+        {
+            super(message);
+        }
     }
 }

@@ -185,6 +185,57 @@ class HostileRelayTest
     }
 
     @Test
+    void shouldRefuseMoreStreamsThanItRemembersRatherThanForgetAndAcceptAReplay() throws Exception
+    {
+        final List<RelayConsumer> consumers = new ArrayList<>();
+        final List<Clt<RelayMessage>> sides = join(consumers);
+        final Clt<RelayMessage> side = sides.get(0);
+        final ServerProtocol protocol = (ServerProtocol)side.connection().protocol();
+        final RelayConsumer consumer = consumers.get(0);
+        // The joined stream's epoch is the first remembered; fresh ones fill the memory, then the old one again.
+        final int fresh = 4096;
+        final CompletableFuture<Void> sending = CompletableFuture.runAsync(() ->
+        {
+            for (int i = 0; i < fresh; i++)
+            {
+                send(side, protocol.controls.seal(new Control(Control.PRODUCER_JOINED, 0, 0, 0,
+                    RelayCrypto.newEpoch())));
+            }
+            send(side, protocol.controls.seal(new Control(Control.PRODUCER_JOINED, 0, 0, 0, epoch)));
+        });
+        for (int i = 0; i < fresh - 1; i++)
+        {
+            assertEquals(Delivery.Kind.PRODUCER_JOINED, RelayEndToEndTest.next(consumer).kind());
+        }
+        final ChunkIntegrityException named = assertThrows(ChunkIntegrityException.class,
+            () -> consumer.recv(20, TimeUnit.SECONDS));
+        assertEquals(Violation.REPLAYED, named.violation(), named.getMessage());
+        sending.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldNameAGapNoticeInASessionThatDoesNotDropFrames() throws Exception
+    {
+        // join() announces policy 0, DISCONNECT: the relay has no business dropping frames.
+        final List<RelayConsumer> consumers = new ArrayList<>();
+        final List<Clt<RelayMessage>> sides = join(consumers);
+        for (int i = 0; i < sides.size(); i++)
+        {
+            final ServerProtocol protocol = (ServerProtocol)sides.get(i).connection().protocol();
+            send(sides.get(i), protocol.controls.seal(Control.of(Control.GAP, 0, 0, 1)));
+            final RelayConsumer consumer = consumers.get(i);
+            final ChunkIntegrityException named = assertThrows(ChunkIntegrityException.class,
+                () -> consumer.recv(20, TimeUnit.SECONDS));
+            assertEquals(Violation.TAMPERED, named.violation(), named.getMessage());
+        }
+    }
+
+    private static void send(final Clt<RelayMessage> side, final RelayMessage m)
+    {
+        assertEquals(Status.OK, side.send(m, 5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void shouldNotLetARelayAnnouncingAFourGibibyteFrameMakeAConsumerAllocateIt() throws Exception
     {
         final List<RelayConsumer> consumers = new ArrayList<>();

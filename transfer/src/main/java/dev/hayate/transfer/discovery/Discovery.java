@@ -11,6 +11,8 @@ import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +33,13 @@ import dev.hayate.transfer.crypto.CodePhrase;
  * matches the code's number and transport — a sender with another number is never dialled. Without a code it
  * only collects {@link #sightings()} ({@code hayate discover}).
  *
- * <p>Memory is bounded: at most {@value #MAX_SIGHTINGS} distinct announcements are kept; a flood beyond that is
- * ignored.
+ * <p>Memory is bounded: at most {@value #MAX_SIGHTINGS} distinct announcements are kept, at most
+ * {@value #MAX_SIGHTINGS_PER_SOURCE} from one address, and one not heard again for {@value #SIGHTING_TTL_SECONDS} s
+ * may be forgotten to make room. Announcements are free to forge (UDP sources too), so the bound never hides the
+ * sender being looked for: an announcement that matches the code is tested first and always kept, in place of the
+ * oldest non-matching one if need be; only the others are dropped when the table is full.
+ *
+ * <p>mDNS names are resolved on a thread of their own ({@link MdnsResolver}), never on jmdns's listener thread.
  *
  * <p>Thread-safety: a UDP thread and jmdns's threads record sightings; {@link #next}, {@link #sightings} and
  * {@link #close} may be called from any thread.
@@ -41,18 +48,26 @@ public final class Discovery implements SenderSource
 {
     /** Distinct announcements kept at most. */
     public static final int MAX_SIGHTINGS = 256;
+    /** Distinct announcements kept at most from one address (a sender has one or two). */
+    public static final int MAX_SIGHTINGS_PER_SOURCE = 16;
+    /** A sighting not heard again for this long may make room for a new one. */
+    public static final long SIGHTING_TTL_SECONDS = 60;
+    private static final long SIGHTING_TTL_NANOS = TimeUnit.SECONDS.toNanos(SIGHTING_TTL_SECONDS);
+    private static final long RESOLVE_TIMEOUT_MILLIS = 1000;
 
     private static final System.Logger LOG = System.getLogger(Discovery.class.getName());
 
     private final CodePhrase code;
     private final byte transport;
     private final DiscoveryConfig config;
-    private final Map<String, Sighting> seen = new LinkedHashMap<>();
+    private final Map<String, Seen> seen = new LinkedHashMap<>();
+    private final Map<InetAddress, Integer> perSource = new HashMap<>();
     private final LinkedBlockingQueue<SocketAddress> candidates = new LinkedBlockingQueue<>();
     private final List<JmDNS> mdns = new ArrayList<>();
     private final DatagramChannel channel;
     private final Thread udpThread;
     private final Thread mdnsThread;
+    private final MdnsResolver resolver;
     private volatile boolean closed;
 
     private Discovery(final DiscoveryConfig config, final CodePhrase code, final byte transport) throws IOException
@@ -77,10 +92,12 @@ public final class Discovery implements SenderSource
         {
             mdnsThread = new Thread(this::listenMdns, "hayate-discover-mdns");
             mdnsThread.setDaemon(true);
+            resolver = new MdnsResolver();
         }
         else
         {
             mdnsThread = null;
+            resolver = null;
         }
     }
 
@@ -135,7 +152,12 @@ public final class Discovery implements SenderSource
     {
         synchronized (seen)
         {
-            return List.copyOf(seen.values());
+            final List<Sighting> all = new ArrayList<>(seen.size());
+            for (final Seen s : seen.values())
+            {
+                all.add(s.sighting);
+            }
+            return List.copyOf(all);
         }
     }
 
@@ -144,6 +166,10 @@ public final class Discovery implements SenderSource
     public void close()
     {
         closed = true;
+        if (resolver != null)
+        {
+            resolver.close();
+        }
         if (channel != null)
         {
             try
@@ -173,17 +199,87 @@ public final class Discovery implements SenderSource
         }
         final InetSocketAddress sender = new InetSocketAddress(from, a.port());
         final String key = a.value() + "@" + sender;
+        // Tested before any bound: a flood of forged announcements must not hide the one looked for.
+        final boolean match = code != null && a.transport() == transport && a.matches(code);
+        final long now = System.nanoTime();
         synchronized (seen)
         {
-            if (seen.containsKey(key) || seen.size() >= MAX_SIGHTINGS)
+            final Seen known = seen.get(key);
+            if (known != null)
+            {
+                known.heardNanos = now;
+                return;
+            }
+            if (!match && perSource.getOrDefault(from, 0) >= MAX_SIGHTINGS_PER_SOURCE)
             {
                 return;
             }
-            seen.put(key, new Sighting(a, sender, via));
+            if (seen.size() >= MAX_SIGHTINGS && !makeRoom(now, match))
+            {
+                return;
+            }
+            seen.put(key, new Seen(new Sighting(a, sender, via), from, match, now));
+            perSource.merge(from, 1, Integer::sum);
         }
-        if (code != null && a.transport() == transport && a.matches(code))
+        if (match)
         {
             candidates.add(sender);
+        }
+    }
+
+    // With the lock held and the table full: forgets sightings not heard for the TTL, and for a match the oldest
+    // non-matching one (or, if all match, the oldest). Matching sightings are not forgotten by age: heard again, one
+    // would be handed out a second time.
+    private boolean makeRoom(final long now, final boolean match)
+    {
+        final Iterator<Seen> all = seen.values().iterator();
+        Seen oldestOther = null;
+        while (all.hasNext())
+        {
+            final Seen s = all.next();
+            if (!s.match && now - s.heardNanos - SIGHTING_TTL_NANOS >= 0)
+            {
+                all.remove();
+                forget(s);
+            }
+            else if (!s.match && oldestOther == null)
+            {
+                oldestOther = s;
+            }
+        }
+        if (seen.size() < MAX_SIGHTINGS)
+        {
+            return true;
+        }
+        if (!match)
+        {
+            return false;
+        }
+        final Seen evicted = oldestOther != null ? oldestOther : seen.values().iterator().next();
+        seen.values().remove(evicted);
+        forget(evicted);
+        return true;
+    }
+
+    private void forget(final Seen s)
+    {
+        perSource.computeIfPresent(s.source, (address, count) -> count > 1 ? count - 1 : null);
+    }
+
+    /** A sighting with what the bounds need. */
+    private static final class Seen
+    {
+        final Sighting sighting;
+        final InetAddress source;
+        final boolean match;
+        long heardNanos;
+
+        Seen(final Sighting sighting, final InetAddress source, final boolean match, final long heardNanos)
+        {
+            this.sighting = sighting;
+            this.source = source;
+            this.match = match;
+            this.heardNanos = heardNanos;
         }
     }
 
@@ -216,23 +312,38 @@ public final class Discovery implements SenderSource
     private void listenMdns()
     {
         Mdns.openEach(config.mdnsAddresses(), () -> closed, mdns,
-            jmdns -> jmdns.addServiceListener(DiscoveryConfig.MDNS_TYPE, new Listener(jmdns)), LOG);
+            jmdns -> jmdns.addServiceListener(DiscoveryConfig.MDNS_TYPE, new Listener(jmdns, resolver)), LOG);
     }
 
-    /** Resolves each service added and records what it announces, once per address it has. */
+    /**
+     * Resolves each service added and records what it announces, once per address it has. Runs on jmdns's one
+     * listener thread, so it never waits: resolution is queued on the {@link MdnsResolver}.
+     */
     private final class Listener implements ServiceListener
     {
         private final JmDNS jmdns;
+        private final MdnsResolver resolver;
 
-        Listener(final JmDNS jmdns)
+        Listener(final JmDNS jmdns, final MdnsResolver resolver)
         {
             this.jmdns = jmdns;
+            this.resolver = resolver;
         }
 
         @Override
         public void serviceAdded(final ServiceEvent event)
         {
-            jmdns.requestServiceInfo(event.getType(), event.getName(), 1000);
+            final ServiceInfo info = event.getInfo();
+            if (info != null && info.hasData())
+            {
+                serviceResolved(event);
+                return;
+            }
+            final String type = event.getType();
+            final String name = event.getName();
+            // The overload with an explicit timeout: in jmdns 3.6.1 the others wait up to 6 s whatever they are given.
+            resolver.offer(System.identityHashCode(jmdns) + "/" + type + "/" + name,
+                () -> jmdns.requestServiceInfo(type, name, false, RESOLVE_TIMEOUT_MILLIS));
         }
 
         @Override
