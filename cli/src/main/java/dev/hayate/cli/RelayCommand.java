@@ -48,7 +48,12 @@ final class RelayCommand implements Callable<Integer>
     @Option(names = "--idle-timeout",
         description = "Seconds a session may have no producer (or no paired pipe) before it is closed " +
             "(default ${DEFAULT-VALUE}).")
-    private long idleTimeout = 60;
+    private long idleTimeout = 600;
+
+    @Option(names = "--max-per-address",
+        description = "Most connections from one IP address (default ${DEFAULT-VALUE}), so one host cannot take every " +
+            "session.")
+    private int maxPerAddress = 64;
 
     @Option(names = "--interval", description = "Seconds between counter lines (default ${DEFAULT-VALUE}).")
     private int interval = 5;
@@ -63,7 +68,7 @@ final class RelayCommand implements Callable<Integer>
         final RelayContext context = new RelayContext().listen(Addresses.parse(listen, "0.0.0.0"))
             .maxSessions(maxSessions).maxConsumersPerSession(maxConsumers).maxQueueBytes(maxQueue)
             .stallTimeout(stallTimeout, TimeUnit.SECONDS).idleSessionTimeout(idleTimeout, TimeUnit.SECONDS)
-            .context(new Context().name("relay"));
+            .context(new Context().name("relay").maxConnectionsPerAddress(maxPerAddress));
         final CountDownLatch stopped = new CountDownLatch(1);
         try (RelayServer relay = RelayServer.bind(context).start())
         {

@@ -31,7 +31,7 @@ public final class RelayContext
     private int maxConsumersPerSession = 1024;
     private long maxQueueBytes = 8L << 20;
     private long stallTimeoutNanos = TimeUnit.SECONDS.toNanos(30);
-    private long idleSessionTimeoutNanos = TimeUnit.SECONDS.toNanos(60);
+    private long idleSessionTimeoutNanos = TimeUnit.MINUTES.toNanos(10);
     private WaitStrategy waitStrategy;
     private BufferPool framePool;
     private ProducerKey identity;
@@ -134,7 +134,7 @@ public final class RelayContext
     }
 
     /**
-     * @param timeout how long a session may have neither a producer nor a paired pipe (default 60 s): consumers
+     * @param timeout how long a session may have neither a producer nor a paired pipe (default 10 min): consumers
      *                waiting for a producer that does not come, or a lone pipe end, are then closed and the session
      *                freed ({@link RelayStats.Counter#IDLE_SESSIONS_CLOSED}), so an id claimed by a stranger does
      *                not hold a slot of {@link #maxSessions()} forever. Positive.
