@@ -421,13 +421,14 @@ class RelayHardeningTest
     void shouldCountHandshakeTimeoutsAndMalformedHandshakesApartFromRefusedCredentials() throws Exception
     {
         relay = RelayServer.bind(new RelayContext().listen(new InetSocketAddress("127.0.0.1", 0))
-            .context(RelayEndToEndTest.engine().handshakeTimeout(500, TimeUnit.MILLISECONDS))).start();
+            .context(RelayEndToEndTest.engine().handshakeTimeout(2, TimeUnit.SECONDS))).start();
         final InetSocketAddress at = (InetSocketAddress)relay.localAddress();
         try (Socket silent = new Socket(at.getAddress(), at.getPort());
             Socket garbage = new Socket(at.getAddress(), at.getPort()))
         {
             final OutputStream out = garbage.getOutputStream();
-            // A valid SOFH header around a body that is no relay message.
+            // A valid SOFH header around a body that is no relay message; the timeout leaves a busy machine ample
+            // time to read it before it could count as a timeout instead.
             out.write(new byte[] {0, 0, 0, 12, 0x5B, (byte)0xE0, 9, 9, 9, 9, 9, 9});
             out.flush();
             waitFor(() -> relay.stats().get(RelayStats.Counter.HANDSHAKE_TIMEOUTS) == 1 &&
