@@ -2,7 +2,6 @@ package dev.hayate.transfer.discovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
@@ -104,6 +103,5 @@ class DiscoveryBoundsTest
             // A name dropped while the queue was full is asked when it is announced again.
             assertTrue(resolver.offer("name " + (10 * MdnsResolver.MAX_PENDING - 1), resolved::incrementAndGet));
         }
-        assertNotNull(resolved);
     }
 }
