@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import dev.hayate.async.AsyncRuntime;
@@ -189,36 +190,50 @@ final class Flavours
     /** The client side shared by the two waiting faces, whose clients differ only in the types of their halves. */
     private static <T> Flavour.Client<T> waitingClient(final WaitingClt<T> clt, final Supplier<Object[]> split)
     {
+        return client(clt::send, clt::recv, split, new Lifecycle(clt::isClosed, clt::closeReason, clt::closeDetail,
+            clt::close));
+    }
+
+    /** How every face tells and ends a client's life, as functions (the faces share no type for it). */
+    private record Lifecycle(BooleanSupplier isClosed, Supplier<CloseReason> closeReason,
+        Supplier<String> closeDetail, Runnable close)
+    {
+    }
+
+    /** One client adapter for every face: its sending, receiving, splitting and lifecycle given as functions. */
+    private static <T> Flavour.Client<T> client(final Flavour.Sender<T> sender, final Flavour.Receiver<T> receiver,
+        final Supplier<Object[]> split, final Lifecycle lifecycle)
+    {
         return new Flavour.Client<>()
         {
             @Override
             public Status send(final T message, final long timeout, final TimeUnit unit)
             {
-                return clt.send(message, timeout, unit);
+                return sender.send(message, timeout, unit);
             }
 
             @Override
             public T recv(final long timeout, final TimeUnit unit)
             {
-                return clt.recv(timeout, unit);
+                return receiver.recv(timeout, unit);
             }
 
             @Override
             public boolean isClosed()
             {
-                return clt.isClosed();
+                return lifecycle.isClosed().getAsBoolean();
             }
 
             @Override
             public CloseReason closeReason()
             {
-                return clt.closeReason();
+                return lifecycle.closeReason().get();
             }
 
             @Override
             public String closeDetail()
             {
-                return clt.closeDetail();
+                return lifecycle.closeDetail().get();
             }
 
             @Override
@@ -230,7 +245,7 @@ final class Flavours
             @Override
             public void close()
             {
-                clt.close();
+                lifecycle.close().run();
             }
         };
     }
@@ -488,52 +503,13 @@ final class Flavours
                     throw new IllegalStateException("a receive future never completed; " + loopThreads(), ex);
                 }
             };
-            return new Client<>()
-            {
-                @Override
-                public Status send(final T message, final long timeout, final TimeUnit unit)
-                {
-                    return sender.send(message, timeout, unit);
-                }
-
-                @Override
-                public T recv(final long timeout, final TimeUnit unit)
-                {
-                    return receiver.recv(timeout, unit);
-                }
-
-                @Override
-                public boolean isClosed()
-                {
-                    return clt.isClosed();
-                }
-
-                @Override
-                public CloseReason closeReason()
-                {
-                    return clt.closeReason();
-                }
-
-                @Override
-                public String closeDetail()
-                {
-                    return clt.closeDetail();
-                }
-
-                @Override
-                public Object[] split()
-                {
-                    // Every method of an async Clt is thread-safe: both halves are the connection itself.
-                    return new Object[] {sender, receiver};
-                }
-
-                @Override
-                public void close()
+            // Every method of an async Clt is thread-safe: both halves are the connection itself.
+            return client(sender, receiver, () -> new Object[] {sender, receiver}, new Lifecycle(clt::isClosed,
+                clt::closeReason, clt::closeDetail, () ->
                 {
                     clt.close();
                     settle(runtime, clt.closeFuture());
-                }
-            };
+                }));
         }
     }
 }
