@@ -189,7 +189,9 @@ public final class Clt<T> implements AutoCloseable
     /**
      * Sends a message.
      *
-     * @param message to send; encoded on the I/O thread, so leave it unchanged until the future completes.
+     * @param message to send; encoded on the I/O thread, so leave it unchanged until the future completes. A
+     *                future cancelled before the message's turn drops the message unsent; cancelling races with
+     *                an encoding already under way, so a message being cancelled is still not to be changed.
      * @return completes when the frame is written; fails with {@link BackPressureException},
      * {@link ConnectionClosedException}, or {@link IllegalArgumentException} if the message does not fit a frame.
      */
@@ -477,6 +479,14 @@ public final class Clt<T> implements AutoCloseable
         PendingSend<T> send;
         while ((send = sends.peek()) != null)
         {
+            if (send.future.isDone())
+            {
+                // Cancelled (or timed out by the caller) before its turn: the caller may already be reusing the
+                // message, so it is not encoded now.
+                sends.poll();
+                outstandingSends.decrementAndGet();
+                continue;
+            }
             final Status status;
             try
             {

@@ -149,6 +149,47 @@ class AsyncEndpointTest
     }
 
     @Test
+    void shouldNotSendAMessageWhoseFutureWasCancelledBeforeItsTurn() throws Exception
+    {
+        final AsyncRuntime runtime = track(new AsyncRuntime.Builder().name("cancel").build());
+        final Context small = context().transportProvider(new TcpTransportProvider()
+            .socketSendBufferSize(4096).socketReceiveBufferSize(4096));
+        final Svc<byte[]> svc = track(Svc.bind(ANY_LOOPBACK, BYTES, small, runtime));
+        final CompletableFuture<Clt<byte[]>> accepted = svc.accept();
+        final Clt<byte[]> clt = get(Clt.connect(svc.localAddress(), BYTES, small, runtime));
+        final Clt<byte[]> peer = get(accepted);
+
+        // The peer reads nothing yet, so these queue up behind small socket buffers.
+        final int queued = 200;
+        for (int i = 0; i < queued; i++)
+        {
+            final byte[] m = new byte[3000];
+            java.util.Arrays.fill(m, (byte)1);
+            clt.send(m);
+        }
+        final byte[] cancelled = new byte[3000];
+        java.util.Arrays.fill(cancelled, (byte)1);
+        final CompletableFuture<Void> send = clt.send(cancelled);
+        assertTrue(send.cancel(false), "still queued when cancelled");
+        // The caller reuses its array once the future is done: these bytes must never reach the peer.
+        java.util.Arrays.fill(cancelled, (byte)'Z');
+        clt.send(new byte[] {2});
+
+        int ones = 0;
+        while (true)
+        {
+            final byte[] m = get(peer.recv());
+            if (m.length == 1 && m[0] == 2)
+            {
+                break;
+            }
+            assertEquals(1, m[0], "a cancelled message was sent after all");
+            ones++;
+        }
+        assertEquals(queued, ones);
+    }
+
+    @Test
     void shouldHandALateMessageToTheNextReceiveAfterATimeout() throws Exception
     {
         final AsyncRuntime runtime = track(new AsyncRuntime.Builder().name("late").build());

@@ -2,9 +2,11 @@ package dev.hayate.blocking;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.hayate.core.Acceptor;
 import dev.hayate.core.Callback;
@@ -55,6 +57,9 @@ public final class Svc<T> extends PooledService<T>
          */
         void handle(Clt<T> clt) throws Exception;
     }
+
+    /** How long {@link #serve} waits after a failed accept before it tries again. */
+    private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final AtomicInteger threadCounter = new AtomicInteger();
 
@@ -123,8 +128,9 @@ public final class Svc<T> extends PooledService<T>
     /**
      * Accepts on a thread of its own until {@link #close()}, and runs {@code handler} for each admitted
      * connection on a new thread, closing the connection (gracefully) when the handler returns. A handler
-     * that throws closes only its connection; the error goes to the context's error handler, as does a
-     * failure of the listener, which ends serving. Returns at once.
+     * that throws closes only its connection; the error goes to the context's error handler. So does a failed
+     * accept (out of file descriptors, threads or direct memory: conditions that pass as connections close), after
+     * which serving goes on 100 ms later; only {@link #close()} or a closed listener ends it. Returns at once.
      *
      * @param handler runs once per connection, on that connection's thread.
      * @return the accepting thread (daemon), for joining after {@link #close()}.
@@ -139,23 +145,38 @@ public final class Svc<T> extends PooledService<T>
 
     private void acceptLoop(final Handler<T> handler)
     {
-        try
+        while (!acceptor.isClosed())
         {
-            Connection<T> connection;
-            while ((connection = acceptUntil(WaitStrategy.FOREVER, false)) != null)
+            try
             {
+                final Connection<T> connection = acceptUntil(WaitStrategy.FOREVER, false);
+                if (connection == null)
+                {
+                    return;
+                }
                 final Clt<T> served = wrap(connection);
                 final Thread thread = new Thread(() -> run(handler, served),
                     context.name() + "-conn-" + threadCounter.incrementAndGet());
                 thread.setDaemon(true);
                 thread.start();
             }
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            if (!acceptor.isClosed())
+            catch (final IOException | RuntimeException | OutOfMemoryError ex)
             {
+                if (acceptor.isClosed())
+                {
+                    return;
+                }
+                if (ex instanceof ClosedChannelException)
+                {
+                    // The listener itself is gone: nothing to retry.
+                    context.errorHandler().onError(ex);
+                    return;
+                }
+                // Out of file descriptors (EMFILE, which a flood of peers can cause), of threads or of memory: all
+                // pass once connections close, so the service reports, backs off and keeps serving rather than
+                // stopping for good.
                 context.errorHandler().onError(ex);
+                LockSupport.parkNanos(ACCEPT_RETRY_NANOS);
             }
         }
     }

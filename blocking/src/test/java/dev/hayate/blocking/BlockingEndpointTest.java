@@ -17,6 +17,10 @@ import dev.hayate.core.KernelWait;
 import dev.hayate.core.ProtocolFactory;
 import dev.hayate.core.Status;
 import dev.hayate.core.buffer.BufferPool;
+import dev.hayate.core.transport.TcpTransportProvider;
+import dev.hayate.core.transport.Transport;
+import dev.hayate.core.transport.TransportProvider;
+import dev.hayate.core.transport.TransportServer;
 import dev.hayate.core.test.ByteArrayCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +72,135 @@ class BlockingEndpointTest
         final Clt<byte[]> clt = svc.accept(10, TimeUnit.SECONDS);
         assertNotNull(clt, "a connection accepted within 10 s");
         return clt;
+    }
+
+    /** Echoes one message per connection, as a served handler does. */
+    private static final Svc.Handler<byte[]> ECHO_ONE = clt ->
+    {
+        final byte[] m = clt.recv(10, TimeUnit.SECONDS);
+        if (m != null)
+        {
+            clt.send(m);
+        }
+    };
+
+    private static byte[] echoedThrough(final Svc<byte[]> svc, final Context context) throws IOException
+    {
+        try (Clt<byte[]> clt = Clt.connect(svc.localAddress(), BYTES, context))
+        {
+            assertEquals(Status.OK, clt.send(new byte[] {7, 8, 9}));
+            return clt.recv(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void shouldKeepServingAfterAProtocolFactoryThrowsAndGiveItsGateSlotBack() throws Exception
+    {
+        final AtomicBoolean thrown = new AtomicBoolean();
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        final ProtocolFactory<byte[]> failingOnce = id ->
+        {
+            if (thrown.compareAndSet(false, true))
+            {
+                throw new IllegalStateException("session store unavailable");
+            }
+            return BYTES.create(id);
+        };
+        svc = Svc.bind(ANY_LOOPBACK, failingOnce, context().maxConnections(1).errorHandler(errors::add));
+        final Thread serving = svc.serve(ECHO_ONE);
+        try (Clt<byte[]> first = Clt.connect(svc.localAddress(), BYTES, context()))
+        {
+            // The failed connection is closed by the service: the client sees its close, not an echo.
+            assertNull(first.recv(10, TimeUnit.SECONDS));
+        }
+        assertArrayEquals(new byte[] {7, 8, 9}, echoedThrough(svc, context()), "the one gate slot came back");
+        assertTrue(serving.isAlive());
+        assertEquals(1, errors.size(), errors.toString());
+        assertEquals("session store unavailable", errors.get(0).getMessage());
+    }
+
+    @Test
+    void shouldKeepServingAfterAFailedAccept() throws Exception
+    {
+        // A listener whose accept fails once, as accept(2) does with EMFILE when a flood of peers used up the
+        // process's file descriptors: a condition that passes, which must not end serving for good.
+        final AtomicBoolean failed = new AtomicBoolean();
+        final TransportProvider tcp = new TcpTransportProvider();
+        final TransportProvider flaky = new TransportProvider()
+        {
+            @Override
+            public Transport connect(final java.net.SocketAddress remote, final long timeoutNanos) throws IOException
+            {
+                return tcp.connect(remote, timeoutNanos);
+            }
+
+            @Override
+            public TransportServer bind(final java.net.SocketAddress local) throws IOException
+            {
+                final TransportServer server = tcp.bind(local);
+                return new TransportServer()
+                {
+                    @Override
+                    public Transport accept() throws IOException
+                    {
+                        final Transport accepted = server.accept();
+                        if (accepted != null && failed.compareAndSet(false, true))
+                        {
+                            accepted.close();
+                            throw new IOException("Too many open files");
+                        }
+                        return accepted;
+                    }
+
+                    @Override
+                    public boolean awaitAcceptable(final long timeoutNanos) throws IOException
+                    {
+                        return server.awaitAcceptable(timeoutNanos);
+                    }
+
+                    @Override
+                    public dev.hayate.core.transport.IoPoller.Registration register(
+                        final dev.hayate.core.transport.IoPoller poller, final Object attachment) throws IOException
+                    {
+                        return server.register(poller, attachment);
+                    }
+
+                    @Override
+                    public java.net.SocketAddress localAddress()
+                    {
+                        return server.localAddress();
+                    }
+
+                    @Override
+                    public boolean isOpen()
+                    {
+                        return server.isOpen();
+                    }
+
+                    @Override
+                    public void close() throws IOException
+                    {
+                        server.close();
+                    }
+                };
+            }
+
+            @Override
+            public String name()
+            {
+                return "flaky-tcp";
+            }
+        };
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        svc = Svc.bind(ANY_LOOPBACK, BYTES, context().transportProvider(flaky).errorHandler(errors::add));
+        final Thread serving = svc.serve(ECHO_ONE);
+        try (Clt<byte[]> first = Clt.connect(svc.localAddress(), BYTES, context()))
+        {
+            assertNull(first.recv(10, TimeUnit.SECONDS));
+        }
+        assertArrayEquals(new byte[] {7, 8, 9}, echoedThrough(svc, context()), "served after the failed accept");
+        assertTrue(serving.isAlive());
+        assertTrue(errors.stream().anyMatch(e -> "Too many open files".equals(e.getMessage())), errors.toString());
     }
 
     @Test
@@ -315,6 +448,49 @@ class BlockingEndpointTest
             assertArrayEquals(new byte[] {6}, clt.recv(10, TimeUnit.SECONDS));
             assertEquals(1, svc.connections().size());
         }
+    }
+
+    @Test
+    void shouldCountAReconnectAttemptThatThrowsAsAFailedAttemptAndReconnectAtTheNext() throws Exception
+    {
+        svc = Svc.bind(ANY_LOOPBACK, BYTES, context());
+        // The first connection is made; the first attempt after its loss fails inside the protocol factory (as a
+        // briefly exhausted buffer pool does), and the one after that succeeds.
+        final java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        final ProtocolFactory<byte[]> secondFails = id ->
+        {
+            if (made.incrementAndGet() == 2)
+            {
+                throw new dev.hayate.core.buffer.BufferPoolExhaustedException("no buffer free (test)");
+            }
+            return BYTES.create(id);
+        };
+        final AtomicBoolean gaveUp = new AtomicBoolean();
+        try (Clt<byte[]> clt = Clt.connect(svc.localAddress(), secondFails, dev.hayate.core.Callback.none(),
+            context(), dev.hayate.core.ReconnectPolicy.backoff(10, 50, TimeUnit.MILLISECONDS),
+            new dev.hayate.core.Reconnector.Listener<>()
+            {
+                @Override
+                public void onGaveUp(final IOException lastFailure)
+                {
+                    gaveUp.set(true);
+                }
+            }))
+        {
+            acceptOne().close();
+            // The loss is noticed by the client's own I/O; the receive then waits for the new connection.
+            assertNull(clt.recv(200, TimeUnit.MILLISECONDS));
+            assertEquals(Status.OK, clt.send(new byte[] {4}, 10, TimeUnit.SECONDS), "connected again");
+            assertTrue(made.get() >= 3, "attempts: " + made.get());
+            // The failed attempt's socket was accepted too (and closed at once): the message is on a later one.
+            byte[] received = null;
+            for (int i = 0; i < 3 && received == null; i++)
+            {
+                received = acceptOne().recv(5, TimeUnit.SECONDS);
+            }
+            assertArrayEquals(new byte[] {4}, received);
+        }
+        assertFalse(gaveUp.get());
     }
 
     @Test

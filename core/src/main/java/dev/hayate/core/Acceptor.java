@@ -9,7 +9,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.hayate.core.buffer.BufferPoolExhaustedException;
 import dev.hayate.core.stat.Stat;
 import dev.hayate.core.transport.IoPoller;
 import dev.hayate.core.transport.Transport;
@@ -215,12 +214,18 @@ public final class Acceptor<T> implements AutoCloseable
         {
             connection = new Connection<>(ConId.Role.ACCEPTOR, transport, protocols, callback, context);
         }
-        catch (final BufferPoolExhaustedException ex)
+        catch (final RuntimeException | Error ex)
         {
+            // No buffers, or the protocol factory failed: the connection was never made (its constructor closed
+            // the transport and returned its buffers), so its gate slot goes back and the service goes on.
             release(peer);
             refused.incrementAndGet();
             context.counters().increment(Stat.REFUSED);
             context.errorHandler().onError(ex);
+            if (ex instanceof Error && !(ex instanceof OutOfMemoryError))
+            {
+                throw (Error)ex;
+            }
             return;
         }
         live.add(connection);

@@ -114,8 +114,10 @@ public final class Connection<T> implements AutoCloseable
             this.protocol = protocols.create(id);
             this.codec = protocol.codec();
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
+            // An Error too (a protocol factory's, or direct memory running out): neither buffers nor the socket
+            // may leak when construction fails.
             if (receive != null)
             {
                 receive.release();

@@ -170,9 +170,11 @@ public final class Reconnector<T> implements AutoCloseable
                 install(Connector.connect(remote, protocols, callback, context));
                 return;
             }
-            catch (final IOException ex)
+            catch (final IOException | RuntimeException ex)
             {
-                lastFailure = ex;
+                // A RuntimeException too (the buffer pool briefly exhausted, a protocol factory failing): one failed
+                // attempt under the policy, never the end of this thread with the client stuck unconnected.
+                lastFailure = ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex);
                 failures++;
                 if (policy.givesUpAfter(failures))
                 {
@@ -186,7 +188,7 @@ public final class Reconnector<T> implements AutoCloseable
                     {
                         lock.unlock();
                     }
-                    listener.onGaveUp(ex);
+                    listener.onGaveUp(lastFailure);
                     return;
                 }
             }

@@ -348,7 +348,18 @@ public final class BufferPool
                 return null;
             }
             final int count = Math.min(maxBuffers - start, Math.max(1, SLAB_BYTES / capacity));
-            final ByteBuffer slab = BufferUtil.allocateDirectAligned(count * capacity, CACHE_LINE);
+            final ByteBuffer slab;
+            try
+            {
+                slab = BufferUtil.allocateDirectAligned(count * capacity, CACHE_LINE);
+            }
+            catch (final OutOfMemoryError ex)
+            {
+                // The JVM's direct-memory limit (-XX:MaxDirectMemorySize, by default the heap's) can be below the
+                // pool's own bound: running into it is the pool being exhausted, reported as such by the caller,
+                // not an Error that kills whichever thread asked (a service's accept thread, an event loop).
+                return null;
+            }
             PooledBuffer first = null;
             for (int i = 0; i < count; i++)
             {
