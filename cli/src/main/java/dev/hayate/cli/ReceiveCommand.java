@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 import dev.hayate.core.Context;
 import dev.hayate.core.transport.TransportProvider;
@@ -258,9 +260,23 @@ final class ReceiveCommand implements Callable<Integer>
         {
             return;
         }
-        for (final TransferResult.FileResult f : files)
+        if (text && !stdout && Terminals.isTerminal(Terminals.STDOUT))
         {
-            Files.copy(f.location(), System.out);
+            // The sender's words on this terminal: escaped like everything else a peer says, so they cannot move
+            // the cursor or rewrite lines; line breaks and tabs stay. Piped or redirected, the text stays exact.
+            final String words = Files.readString(files.get(0).location(), StandardCharsets.UTF_8);
+            final String shown = Arrays.stream(words.split("\n", -1))
+                .map(line -> Arrays.stream(line.split("\t", -1)).map(SafePaths::printable)
+                    .collect(Collectors.joining("\t")))
+                .collect(Collectors.joining("\n"));
+            System.out.print(shown);
+        }
+        else
+        {
+            for (final TransferResult.FileResult f : files)
+            {
+                Files.copy(f.location(), System.out);
+            }
         }
         if (text && !stdout && !json)
         {

@@ -45,7 +45,8 @@ final class TransferConsole implements TransferListener
         this.human = err;
         this.json = out;
         this.jsonMode = jsonMode;
-        this.terminal = System.console() != null && !jsonMode;
+        // The bar is drawn on stderr: that is the stream that must be a terminal.
+        this.terminal = err == System.err && Terminals.isTerminal(Terminals.STDERR) && !jsonMode;
     }
 
     /** For {@code receive}: part files of a failed transfer stay and the next one resumes from them. */

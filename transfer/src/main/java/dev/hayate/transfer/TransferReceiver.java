@@ -70,6 +70,8 @@ public final class TransferReceiver
     private static final int MAX_MANIFEST_BYTES = 64 << 20;
     /** A dialling receiver gives up after this many senders failed to pair with its code. */
     static final int MAX_WRONG_SENDERS = 16;
+    /** How much longer a dialling receiver looks after a sender answered with other words. */
+    private static final long WRONG_CODE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(15);
     /** How long a dialling receiver tries one candidate before it moves on to the next. */
     private static final long DIAL_TIMEOUT_SECONDS = 10;
 
@@ -218,7 +220,7 @@ public final class TransferReceiver
         private TransferResult dial(final ConsentCallback consent, final Negotiated receiving,
             final SecureRandom random) throws TransferException
         {
-            final long deadline = System.nanoTime() + acceptTimeout.toNanos();
+            long deadline = System.nanoTime() + acceptTimeout.toNanos();
             int wrongCodes = 0;
             bound.countDown();
             listener.onStage(Stage.CONNECTING, "looking for the sender");
@@ -234,6 +236,14 @@ public final class TransferReceiver
                     final long left = deadline - System.nanoTime();
                     if (left <= 0)
                     {
+                        if (wrongCodes > 0)
+                        {
+                            // Most often the code was mistyped: say so, with the exit status of a wrong code.
+                            throw new TransferException(Failure.WRONG_CODE, "no sender paired; " + wrongCodes +
+                                (wrongCodes == 1 ? " sender" : " senders") + " with this number answered with " +
+                                "other words: check the code for a typo (a sender stops after one wrong code, so " +
+                                "ask for a new one)");
+                        }
                         throw new TransferException(Failure.TIMEOUT, "no sender paired within " +
                             acceptTimeout.toSeconds() + " s");
                     }
@@ -269,6 +279,12 @@ public final class TransferReceiver
                         final TransferException why = TransferSender.pairingFailure(paired[0], ex);
                         final String reason = why.failure() == Failure.WRONG_CODE ?
                             "wrong code, or someone else answered" : why.getMessage();
+                        if (why.failure() == Failure.WRONG_CODE)
+                        {
+                            // The sender that drew this number has stopped (one guess per code): another with the
+                            // same number is unlikely, so the search goes on only briefly before saying why.
+                            deadline = Math.min(deadline, System.nanoTime() + WRONG_CODE_GRACE_NANOS);
+                        }
                         listener.onStage(Stage.CONNECTING, candidate + ": " + reason + "; still looking");
                         if (why.failure() == Failure.WRONG_CODE && ++wrongCodes >= MAX_WRONG_SENDERS)
                         {

@@ -116,6 +116,32 @@ class LoopbackDiscoveryTest
     }
 
     @Test
+    void shouldEndWithWrongCodeNotTimeoutWhenTheOnlySenderAnsweredWithOtherWords() throws Exception
+    {
+        // A mistyped word: the sender with this number refuses the pairing and stops, and the receiver's search
+        // must end saying "wrong code" (exit 3), not a timeout that hides why.
+        final CodePhrase sent = CodePhrase.parse("9-amber-falcon-river");
+        final String other = CodePhrase.words().get(0).equals("river") ? CodePhrase.words().get(1) :
+            CodePhrase.words().get(0);
+        final CodePhrase typed = CodePhrase.parse("9-amber-falcon-" + other);
+        try (Discovery discovery = discovery(typed))
+        {
+            final TransferSender sender = sender(sent, targets(discovery));
+            final CompletableFuture<TransferResult> sending = sender.sendAsync(List.of(file("d.bin", 10)));
+            assertTrue(sender.awaitBound(WAIT) != null);
+            final TransferReceiver receiver = TransferReceiver.builder().dial(discovery).code(typed)
+                .outputDir(out("typo")).acceptTimeout(Duration.ofSeconds(5)).build();
+            final ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> receiver.receiveAsync(o -> true).get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            final TransferException why = (TransferException)failure.getCause();
+            assertEquals(Failure.WRONG_CODE, why.failure(), why.getMessage());
+            assertTrue(why.getMessage().contains("check the code for a typo"), why.getMessage());
+            org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> sending.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void shouldRunTwoTransfersAtOnceWithDifferentCodesWithoutCrossing() throws Exception
     {
         final CodePhrase codeA = CodePhrase.parse("3-amber-falcon-river");
