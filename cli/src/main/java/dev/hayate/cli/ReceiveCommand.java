@@ -156,8 +156,39 @@ final class ReceiveCommand implements Callable<Integer>
                 System.err.println("hayate receive: --listen and --to (or a URI with an address) exclude each other");
                 return 2;
             }
+            if (timeoutSeconds <= 0)
+            {
+                System.err.println("hayate receive: --timeout must be a positive number of seconds");
+                return 2;
+            }
             phrase = uri != null ? CodePhrase.parse(uri.code()) : CodePhrase.generate(new SecureRandom());
             folder = stdout ? Files.createTempDirectory("hayate-receive") : out;
+            if (!stdout)
+            {
+                // Made (and checked) before anyone is found or paired: a folder we cannot write to is the user's to
+                // fix now, not a failure after the offer. Removed again below if nothing ends up in it.
+                try
+                {
+                    createdOut = Folders.createMissing(out.toAbsolutePath().normalize());
+                }
+                catch (final IOException ex)
+                {
+                    System.err.println("hayate receive: " + SafePaths.printableMessage(ex.getMessage()) +
+                        "; choose another folder with --out");
+                    return 6;
+                }
+                if (!Files.isDirectory(out) || !Files.isWritable(out))
+                {
+                    System.err.println("hayate receive: cannot write to " + SafePaths.printable(
+                        out.toAbsolutePath().normalize().toString()) + (Files.isDirectory(out) ?
+                        " (permission denied)" : " (not a folder)") + "; choose another folder with --out");
+                    if (createdOut != null)
+                    {
+                        Folders.removeIfEmpty(out.toAbsolutePath().normalize(), createdOut);
+                    }
+                    return 6;
+                }
+            }
             provider = relay != null
                 ? RelayTransportProvider.forCode(Addresses.parse(relay, "127.0.0.1"), phrase, new Context())
                 : SendCommand.transportOf(transport, listen != null);
@@ -196,21 +227,16 @@ final class ReceiveCommand implements Callable<Integer>
                 builder.dial(Discovery.start(discovery.config(), phrase, SendCommand.transportByte(transport)));
             }
             receiver = builder.build();
-            if (!stdout)
+        }
+        catch (final IllegalArgumentException | IOException ex)
+        {
+            System.err.println("hayate receive: " + ex.getMessage());
+            if (createdOut != null)
             {
-                // Removed again below if nothing ends up in it: a declined or failed transfer leaves no trace.
-                createdOut = Folders.createMissing(out.toAbsolutePath().normalize());
+                Folders.removeIfEmpty(out.toAbsolutePath().normalize(), createdOut);
             }
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println("hayate receive: " + ex.getMessage());
-            return 2;
-        }
-        catch (final IOException ex)
-        {
-            System.err.println("hayate receive: " + ex.getMessage());
-            return 7;
+            // What is left to fail here is the arguments or the network (LAN discovery's sockets).
+            return ex instanceof IOException ? 7 : 2;
         }
         try
         {

@@ -21,6 +21,9 @@ import dev.hayate.quic.QuicTransportProvider;
 import dev.hayate.relay.RelayTransportProvider;
 import dev.hayate.transfer.ListenHook;
 import dev.hayate.transfer.TransferSender;
+import dev.hayate.transfer.files.Manifest;
+import dev.hayate.transfer.files.ManifestException;
+import dev.hayate.transfer.files.SafePaths;
 import dev.hayate.transfer.crypto.ChecksumAlgorithm;
 import dev.hayate.transfer.crypto.CipherSuite;
 import dev.hayate.transfer.crypto.CodePhrase;
@@ -191,11 +194,34 @@ final class SendCommand implements Callable<Integer>
             System.err.println("hayate send: " + ex.getMessage());
             return 6;
         }
+        if (timeoutSeconds <= 0)
+        {
+            System.err.println("hayate send: --timeout must be a positive number of seconds");
+            return 2;
+        }
         if (sources.isEmpty())
         {
             System.err.println("hayate send: nothing to send: give files or folders, '-' for standard input, or " +
                 "--text (see 'hayate help send')");
             return 2;
+        }
+        // What the paths amount to is checked before a code is printed: two roots with one name, a root whose name
+        // receivers refuse, or nothing left to send (a lone symbolic link, an unreadable file) is a usage error
+        // now, not a failure after the receiver was found. The send scans again, so a change meanwhile counts.
+        try
+        {
+            final Manifest manifest = Manifest.scan(sources);
+            if (manifest.size() == 0)
+            {
+                System.err.println("hayate send: nothing to send" + (manifest.skipped().isEmpty() ? "" :
+                    ": " + String.join("; ", manifest.skipped())));
+                return 2;
+            }
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("hayate send: " + SafePaths.printableMessage(String.valueOf(ex.getMessage())));
+            return ex instanceof ManifestException ? 2 : 6;
         }
         final CodePhrase phrase;
         final TransferSender.Builder builder = TransferSender.builder();
@@ -289,6 +315,13 @@ final class SendCommand implements Callable<Integer>
         }
         if (to != null)
         {
+            final String given = code != null ? code : System.getenv("HAYATE_CODE");
+            if (given == null || given.isBlank())
+            {
+                // A receiver started with --listen and no code printed one of its own: the two must match.
+                console.info("The receiver must use this code: hayate receive " + phrase + " --listen :PORT " +
+                    "(if it printed a code of its own, run this again with --code and that code)");
+            }
             return;
         }
         console.event("listening", "address", TransferConsole.quote(String.valueOf(reachable)));
@@ -311,7 +344,10 @@ final class SendCommand implements Callable<Integer>
         final StringBuilder b = new StringBuilder();
         for (final Path p : sources)
         {
-            b.append(b.length() == 0 ? "" : ", ").append('\'').append(p.getFileName()).append('\'');
+            final Path name = p.toAbsolutePath().normalize().getFileName();
+            b.append(b.length() == 0 ? "" : ", ").append('\'')
+                .append(SafePaths.printable(name == null ? p.toAbsolutePath().toString() : name.toString()))
+                .append('\'');
         }
         return b.toString();
     }

@@ -93,7 +93,7 @@ final class TransferConsole implements TransferListener
         }
         // A detail can carry a peer's words (why a candidate sender failed to pair), which nothing has checked:
         // escaped like file names, so no peer can move the cursor or rewrite the lines on this terminal.
-        final String shown = SafePaths.printable(detail);
+        final String shown = SafePaths.printableMessage(detail);
         final String text = switch (stage)
         {
             case CONNECTING -> "connecting: " + shown;
@@ -238,7 +238,7 @@ final class TransferConsole implements TransferListener
             // Cancelled here (Ctrl-C): the person who pressed it needs no reason.
             human.println(ex.failure() == Failure.CANCELLED && !ex.fromPeer() ? "cancelled" :
                 "failed (" + ex.failure().name().toLowerCase(Locale.ROOT).replace('_', ' ') + "): " +
-                SafePaths.printable(String.valueOf(ex.getMessage())));
+                SafePaths.printableMessage(String.valueOf(ex.getMessage())));
             if (ex.failure() == Failure.CONFLICT && !ex.fromPeer())
             {
                 human.println("--overwrite rename keeps both (saving 'name (1).ext'); --overwrite overwrite replaces "

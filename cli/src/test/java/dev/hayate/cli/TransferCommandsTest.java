@@ -2,6 +2,7 @@ package dev.hayate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -272,6 +273,34 @@ class TransferCommandsTest
         final Run run = run("send");
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("nothing to send"), run.err());
+    }
+
+    @Test
+    void shouldRefuseBeforePrintingACodeWhenNothingWouldBeSent() throws Exception
+    {
+        final Path kept = file("real.txt", 10);
+        final Path link = Files.createSymbolicLink(tmp.resolve("link.txt"), kept.getFileName());
+        final Run lone = run("send", link.toString(), "--to", "127.0.0.1:9", "--code", CODE);
+        assertEquals(2, lone.exit(), lone.err());
+        assertTrue(lone.err().contains("nothing to send: link.txt: symbolic link"), lone.err());
+        assertFalse(lone.err().contains("Code is"), "no code for a transfer that cannot happen: " + lone.err());
+
+        final Run twice = run("send", kept.toString(), kept.toString(), "--to", "127.0.0.1:9", "--code", CODE);
+        assertEquals(2, twice.exit(), twice.err());
+        assertFalse(twice.err().contains("Code is"), twice.err());
+
+        final Run badTimeout = run("send", kept.toString(), "--to", "127.0.0.1:9", "--timeout", "-5");
+        assertEquals(2, badTimeout.exit(), badTimeout.err());
+    }
+
+    @Test
+    void shouldRefuseAnOutputThatIsNotAFolderBeforeListening() throws Exception
+    {
+        final Path notAFolder = file("plain.txt", 10);
+        final Run run = run("receive", CODE, "--listen", "127.0.0.1:0", "--out", notAFolder.toString(), "--yes");
+        assertEquals(6, run.exit(), run.err());
+        assertTrue(run.err().contains("(not a folder); choose another folder with --out"), run.err());
+        assertFalse(run.err().contains("listening"), run.err());
     }
 
     @Test

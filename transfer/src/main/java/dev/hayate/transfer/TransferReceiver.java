@@ -310,6 +310,30 @@ public final class TransferReceiver
             }
         }
 
+        /**
+         * Refuses an offer that cannot fit before anything is asked or written (as magic-wormhole does), rather than
+         * filling the disk and failing part-way. Sparse files may need less; a file system that cannot tell its
+         * free space is not checked.
+         */
+        private void checkSpace(final long needed) throws TransferException
+        {
+            final long free;
+            try
+            {
+                free = Files.getFileStore(outputDir).getUsableSpace();
+            }
+            catch (final IOException | SecurityException ex)
+            {
+                return;
+            }
+            if (needed > free)
+            {
+                throw new TransferException(Failure.IO, "not enough space in " + SafePaths.printable(
+                    outputDir.toAbsolutePath().toString()) + ": the offer needs " + needed + " bytes, " + free +
+                    " are free");
+            }
+        }
+
         private Context context(final Negotiated receiving)
         {
             return new Context()
@@ -365,6 +389,7 @@ public final class TransferReceiver
                 throw new TransferException(Failure.CONFLICT, "already exists (refusing to overwrite): " +
                     String.join(", ", plan.conflicts().stream().map(SafePaths::printable).toList()));
             }
+            checkSpace(manifest.totalBytes() - plan.resumedBytes());
             if (!consent.accept(offer))
             {
                 link.sendBlob(Kind.CONSENT, Consent.reject("declined by the receiver", manifest.size()).encode());

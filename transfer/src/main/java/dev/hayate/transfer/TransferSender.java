@@ -203,6 +203,13 @@ public final class TransferSender
             {
                 listener.onSkipped(item);
             }
+            if (manifest.size() == 0)
+            {
+                // Every path was left out (a lone symbolic link, an unreadable file): an empty "done" would read
+                // as success.
+                throw new TransferException(Failure.IO, "nothing to send" + (manifest.skipped().isEmpty() ? "" :
+                    ": everything given was skipped"));
+            }
             // Compiles the cipher's fast path while the receiver is reached and paired (see CipherWarmup).
             CipherWarmup.start(proposal.cipherSuite());
             final SecureRandom random = new SecureRandom();

@@ -47,18 +47,62 @@ class TransferDiskFullTest
         }
     }
 
-    @Test
-    void shouldFailWithAnIoErrorNamingTheFileWhenTheDiskIsFull() throws Exception
+    private Path mountSmall(final String size) throws Exception
     {
         final Path small = Files.createDirectories(tmp.resolve("small"));
         final boolean mounted = "root".equals(System.getProperty("user.name")) &&
-            run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString());
-        Assumptions.assumeTrue(mounted, "skipped: mounting a 1 MiB tmpfs needs root (and CAP_SYS_ADMIN)");
+            run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", small.toString());
+        Assumptions.assumeTrue(mounted, "skipped: mounting a small tmpfs needs root (and CAP_SYS_ADMIN)");
         mount = small;
+        return small;
+    }
+
+    @Test
+    void shouldRefuseAnOfferThatCannotFitBeforeWritingAnything() throws Exception
+    {
+        final Path small = mountSmall("1m");
         final Path src = tmp.resolve("big.bin");
         TransferFixture.write(src, TransferFixture.randomBytes(5, 3_000_000));
 
         final TransferFixture.Outcome outcome = TransferFixture.run(List.of(src), small);
+
+        final TransferException received = outcome.receiveError();
+        assertNotNull(received, "the receiver must fail");
+        assertEquals(Failure.IO, received.failure(), received::getMessage);
+        assertTrue(received.getMessage().contains("not enough space") &&
+            received.getMessage().contains("3000000 bytes"), received::getMessage);
+        assertNotNull(outcome.sendError(), "the sender is told");
+        assertEquals(Failure.IO, outcome.sendError().failure(), outcome.sendError()::getMessage);
+        try (java.util.stream.Stream<Path> left = Files.list(small))
+        {
+            assertEquals(0, left.count(), "nothing written, not even a part file");
+        }
+    }
+
+    @Test
+    void shouldFailWithAnIoErrorNamingTheFileWhenTheDiskFillsUpDuringTheTransfer() throws Exception
+    {
+        final Path small = mountSmall("4m");
+        final Path src = tmp.resolve("big.bin");
+        TransferFixture.write(src, TransferFixture.randomBytes(5, 3_000_000));
+        // The offer fits when it is checked; then something else takes the space, as another program would.
+        final ConsentCallback fillThenAccept = offer ->
+        {
+            try
+            {
+                Files.write(small.resolve("filler"), new byte[3_500_000]);
+            }
+            catch (final java.io.IOException ex)
+            {
+                // The disk is full already: that is all the test wants.
+            }
+            return true;
+        };
+        final dev.hayate.transfer.crypto.CodePhrase code = dev.hayate.transfer.crypto.CodePhrase.generate(
+            new java.security.SecureRandom());
+
+        final TransferFixture.Outcome outcome = TransferFixture.run(List.of(src), small, code, code, b -> b, b -> b,
+            fillThenAccept, null, null);
 
         final TransferException received = outcome.receiveError();
         assertNotNull(received, "the receiver must fail");

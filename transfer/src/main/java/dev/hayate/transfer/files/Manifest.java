@@ -593,6 +593,11 @@ public final class Manifest
         {
             skipped.add(SafePaths.printable(path) + ": special file (device, pipe or socket)");
         }
+        else if (!Files.isReadable(file))
+        {
+            // Found now, not after the receiver accepted: a file that cannot be opened would end the transfer.
+            skipped.add(SafePaths.printable(path) + ": cannot read (permission denied)");
+        }
         else
         {
             final ManifestEntry entry = new ManifestEntry(path, ManifestEntry.Kind.FILE, attributes.size(),

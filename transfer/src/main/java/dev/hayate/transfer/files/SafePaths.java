@@ -116,6 +116,24 @@ public final class SafePaths
      */
     public static String printable(final String s)
     {
+        return escape(s, true);
+    }
+
+    /**
+     * Like {@link #printable(String)} for a whole message, whose names are escaped already: control, bidi and lone
+     * surrogate characters are escaped, a backslash is left as it is (escaping it again would double every
+     * escape in the names).
+     *
+     * @param s any message.
+     * @return the message, safe to print.
+     */
+    public static String printableMessage(final String s)
+    {
+        return escape(s, false);
+    }
+
+    private static String escape(final String s, final boolean backslash)
+    {
         if (s == null)
         {
             return "null";
@@ -127,7 +145,7 @@ public final class SafePaths
             final boolean surrogate = Character.isSurrogate(c);
             final boolean paired = surrogate && Character.isHighSurrogate(c) && i + 1 < s.length() &&
                 Character.isLowSurrogate(s.charAt(i + 1));
-            final boolean escape = c == '\\' || isControl(c) || isBidi(c) || (surrogate && !paired &&
+            final boolean escape = (backslash && c == '\\') || isControl(c) || isBidi(c) || (surrogate && !paired &&
                 !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1))));
             if (escape && out == null)
             {

@@ -109,6 +109,8 @@ class SafePathsTest
         assertEquals("invoice\\u202Efdp.exe", SafePaths.printable("invoice\u202Efdp.exe"));
         assertEquals("rlm\\u200Fgnp.exe", SafePaths.printable("rlm\u200Fgnp.exe"));
         assertEquals("a\\u2028b", SafePaths.printable("a\u2028b"));
+        // A message keeps its backslashes: the names in it are escaped already.
+        assertEquals("cannot read a\\x1Bb: \\x07", SafePaths.printableMessage("cannot read a\\x1Bb: \u0007"));
         assertEquals("back\\\\slash", SafePaths.printable("back\\slash"));
         assertEquals("lone\\uD800", SafePaths.printable("lone\uD800"));
         assertEquals("emoji \uD83D\uDE00", SafePaths.printable("emoji \uD83D\uDE00"));
