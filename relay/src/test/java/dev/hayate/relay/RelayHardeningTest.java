@@ -304,8 +304,12 @@ class RelayHardeningTest
             .relay(relay.localAddress()).producerKey(otherKey).secret(secret).policy(SlowConsumerPolicy.DROP_OLDEST)
             .context(RelayEndToEndTest.engine()).sendTimeout(2, TimeUnit.SECONDS)));
         final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        final CompletableFuture<Status> floodA = CompletableFuture.supplyAsync(() -> flood(producerA, stop));
-        final CompletableFuture<Status> floodB = CompletableFuture.supplyAsync(() -> flood(producerB, stop));
+        // A thread each: the common pool may run both on one thread (one CPU's worth on a 2-core machine), and
+        // the second flood would then never start.
+        final java.util.concurrent.ExecutorService floods = java.util.concurrent.Executors.newFixedThreadPool(2);
+        final CompletableFuture<Status> floodA = CompletableFuture.supplyAsync(() -> flood(producerA, stop), floods);
+        final CompletableFuture<Status> floodB = CompletableFuture.supplyAsync(() -> flood(producerB, stop), floods);
+        floods.shutdown();
         try
         {
             waitFor(() -> relay.stats().get(RelayStats.Counter.SLOW_DISCONNECTS) > 0 ||
