@@ -13,6 +13,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import dev.hayate.core.Context;
@@ -119,6 +123,9 @@ final class ReceiveCommand implements Callable<Integer>
 
     @Mixin
     private DiscoveryOptions discovery;
+
+    /** Set by Ctrl-C (the shutdown hook's thread), read by the question's wait. */
+    private volatile boolean interrupted;
 
     @Override
     public Integer call()
@@ -240,7 +247,11 @@ final class ReceiveCommand implements Callable<Integer>
         }
         try
         {
-            return CancelOnInterrupt.run(() -> receiver.receive(offer -> decide(offer, console)), receiver::cancel,
+            return CancelOnInterrupt.run(() -> receiver.receive(offer -> decide(offer, console)), () ->
+                {
+                    interrupted = true;
+                    receiver.cancel();
+                },
                 console, true, provider, result -> deliver(result, folder, console));
         }
         finally
@@ -366,16 +377,46 @@ final class ReceiveCommand implements Callable<Integer>
         System.err.print("accept and write " + (stdout ? "the contents to standard output" : "to " +
             SafePaths.printable(out.toAbsolutePath().normalize().toString())) + "? [y/N] ");
         System.err.flush();
-        try
+        // The line is read on a thread of its own: a read of a terminal cannot be interrupted, and Ctrl-C at the
+        // question must end the wait so that the sender is told "cancelled" within the shutdown's grace.
+        final CompletableFuture<String> answer = new CompletableFuture<>();
+        final Thread reader = new Thread(() ->
         {
-            final String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                .readLine();
-            return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
-        }
-        catch (final IOException ex)
+            try
+            {
+                answer.complete(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                    .readLine());
+            }
+            catch (final IOException ex)
+            {
+                answer.complete(null);
+            }
+        }, "hayate-prompt");
+        reader.setDaemon(true);
+        reader.start();
+        while (!interrupted)
         {
-            return false;
+            try
+            {
+                final String line = answer.get(100, TimeUnit.MILLISECONDS);
+                return line != null && (line.trim().equalsIgnoreCase("y") || line.trim().equalsIgnoreCase("yes"));
+            }
+            catch (final TimeoutException ex)
+            {
+                // Still waiting for the answer; look at the cancel again.
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            catch (final ExecutionException ex)
+            {
+                return false;
+            }
         }
+        System.err.println();
+        return false;
     }
 
     static OverwritePolicy policyOf(final String name)

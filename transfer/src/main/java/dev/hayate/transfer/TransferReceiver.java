@@ -390,7 +390,14 @@ public final class TransferReceiver
                     String.join(", ", plan.conflicts().stream().map(SafePaths::printable).toList()));
             }
             checkSpace(manifest.totalBytes() - plan.resumedBytes());
-            if (!consent.accept(offer))
+            final boolean accepted = consent.accept(offer);
+            if (cancelled)
+            {
+                // Cancelled while the question was open (Ctrl-C at a prompt): the sender hears a cancel, not a
+                // refusal or a lost connection.
+                throw new TransferException(Failure.CANCELLED, "cancelled");
+            }
+            if (!accepted)
             {
                 link.sendBlob(Kind.CONSENT, Consent.reject("declined by the receiver", manifest.size()).encode());
                 throw new TransferException(Failure.REJECTED, "declined");

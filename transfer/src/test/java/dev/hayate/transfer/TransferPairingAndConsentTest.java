@@ -52,6 +52,38 @@ class TransferPairingAndConsentTest
         assertTrue(TransferFixture.isEmpty(out), "nothing written");
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldTellTheSenderCancelledWhenTheReceiverIsCancelledWhileAsked() throws Exception
+    {
+        // Ctrl-C at the receiver's question: the sender must hear "cancelled", not a refusal or a lost connection.
+        final Path out = Files.createDirectories(tmp.resolve("out"));
+        final CodePhrase code = CodePhrase.generate(new SecureRandom());
+        final AtomicReference<TransferReceiver> receiverRef = new AtomicReference<>();
+        final TransferReceiver receiver = TransferReceiver.builder()
+            .listen(new java.net.InetSocketAddress("127.0.0.1", 0)).code(code).outputDir(out).build();
+        receiverRef.set(receiver);
+        final java.util.concurrent.CompletableFuture<TransferResult> receiving = receiver.receiveAsync(offer ->
+        {
+            receiverRef.get().cancel();
+            return false;
+        });
+        final java.net.SocketAddress at = receiver.awaitBound(java.time.Duration.ofSeconds(30));
+        assertNotNull(at);
+        final TransferSender sender = TransferSender.builder().to(at).code(code)
+            .connectTimeout(java.time.Duration.ofSeconds(30)).build();
+
+        final TransferException sent = org.junit.jupiter.api.Assertions.assertThrows(TransferException.class,
+            () -> sender.send(List.of(TransferFixture.report(tmp))));
+        assertEquals(Failure.CANCELLED, sent.failure(), sent::getMessage);
+        assertTrue(sent.fromPeer());
+        assertEquals("the receiver cancelled", sent.getMessage());
+        final java.util.concurrent.ExecutionException received = org.junit.jupiter.api.Assertions.assertThrows(
+            java.util.concurrent.ExecutionException.class,
+            () -> receiving.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(Failure.CANCELLED, ((TransferException)received.getCause()).failure());
+        assertTrue(TransferFixture.isEmpty(out), "nothing written");
+    }
+
     @ParameterizedTest
     @EnumSource(TransferFixture.Wire.class)
     void shouldTellTheSenderWhenTheReceiverDeclines(final TransferFixture.Wire wire) throws Exception
