@@ -176,7 +176,7 @@ final class ReceiveCommand implements Callable<Integer>
                 // fix now, not a failure after the offer. Removed again below if nothing ends up in it.
                 try
                 {
-                    createdOut = Folders.createMissing(out.toAbsolutePath().normalize());
+                    createdOut = Folders.createMissing(outDir());
                 }
                 catch (final IOException ex)
                 {
@@ -187,11 +187,11 @@ final class ReceiveCommand implements Callable<Integer>
                 if (!Files.isDirectory(out) || !Files.isWritable(out))
                 {
                     System.err.println("hayate receive: cannot write to " + SafePaths.printable(
-                        out.toAbsolutePath().normalize().toString()) + (Files.isDirectory(out) ?
+                        outDir().toString()) + (Files.isDirectory(out) ?
                         " (permission denied)" : " (not a folder)") + "; choose another folder with --out");
                     if (createdOut != null)
                     {
-                        Folders.removeIfEmpty(out.toAbsolutePath().normalize(), createdOut);
+                        Folders.removeIfEmpty(outDir(), createdOut);
                     }
                     return 6;
                 }
@@ -240,7 +240,7 @@ final class ReceiveCommand implements Callable<Integer>
             System.err.println("hayate receive: " + ex.getMessage());
             if (createdOut != null)
             {
-                Folders.removeIfEmpty(out.toAbsolutePath().normalize(), createdOut);
+                Folders.removeIfEmpty(outDir(), createdOut);
             }
             // What is left to fail here is the arguments or the network (LAN discovery's sockets).
             return ex instanceof IOException ? 7 : 2;
@@ -262,7 +262,7 @@ final class ReceiveCommand implements Callable<Integer>
             }
             else if (createdOut != null)
             {
-                Folders.removeIfEmpty(out.toAbsolutePath().normalize(), createdOut);
+                Folders.removeIfEmpty(outDir(), createdOut);
             }
         }
     }
@@ -375,7 +375,7 @@ final class ReceiveCommand implements Callable<Integer>
             return false;
         }
         System.err.print("accept and write " + (stdout ? "the contents to standard output" : "to " +
-            SafePaths.printable(out.toAbsolutePath().normalize().toString())) + "? [y/N] ");
+            SafePaths.printable(outDir().toString())) + "? [y/N] ");
         System.err.flush();
         // The line is read on a thread of its own: a read of a terminal cannot be interrupted, and Ctrl-C at the
         // question must end the wait so that the sender is told "cancelled" within the shutdown's grace.
@@ -417,6 +417,12 @@ final class ReceiveCommand implements Callable<Integer>
         }
         System.err.println();
         return false;
+    }
+
+    /** The output folder as made, checked, cleaned up and shown. */
+    private Path outDir()
+    {
+        return out.toAbsolutePath().normalize();
     }
 
     static OverwritePolicy policyOf(final String name)

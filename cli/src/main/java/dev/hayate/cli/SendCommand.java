@@ -207,10 +207,11 @@ final class SendCommand implements Callable<Integer>
         }
         // What the paths amount to is checked before a code is printed: two roots with one name, a root whose name
         // receivers refuse, or nothing left to send (a lone symbolic link, an unreadable file) is a usage error
-        // now, not a failure after the receiver was found. The send scans again, so a change meanwhile counts.
+        // now, not a failure after the receiver was found. The send uses this scan.
+        final Manifest manifest;
         try
         {
-            final Manifest manifest = Manifest.scan(sources);
+            manifest = Manifest.scan(sources);
             if (manifest.size() == 0)
             {
                 System.err.println("hayate send: nothing to send" + (manifest.skipped().isEmpty() ? "" :
@@ -287,7 +288,7 @@ final class SendCommand implements Callable<Integer>
             showCode(console, phrase, null);
         }
         final TransferSender sender = builder.build();
-        final int exit = CancelOnInterrupt.run(() -> sender.send(sources), sender::cancel, console, false, provider);
+        final int exit = CancelOnInterrupt.run(() -> sender.send(manifest), sender::cancel, console, false, provider);
         try
         {
             // After the outcome is printed: the LAN announcement's goodbyes, so other machines stop listing us.

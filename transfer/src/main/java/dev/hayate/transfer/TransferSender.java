@@ -112,21 +112,57 @@ public final class TransferSender
      */
     public TransferResult send(final List<Path> paths) throws TransferException
     {
+        final Manifest manifest;
+        try
+        {
+            manifest = Manifest.scan(paths);
+        }
+        catch (final IOException ex)
+        {
+            throw failed(new TransferException(Failure.IO, "cannot read what to send: " + ex.getMessage(), false,
+                ex));
+        }
+        return send(manifest);
+    }
+
+    /**
+     * Sends what {@link Manifest#scan} found, for a caller that looked at it first (to refuse an empty or
+     * colliding set of paths before a code is shown); the files are read as they are now, and one that changed
+     * since the scan fails the transfer by name.
+     *
+     * @param manifest from {@link Manifest#scan}, which knows each entry's source file.
+     * @return what was sent.
+     * @throws TransferException with the class of failure; the receiver keeps nothing half-written.
+     * @throws IllegalStateException if the manifest was decoded or built rather than scanned (it has no sources).
+     */
+    public TransferResult send(final Manifest manifest) throws TransferException
+    {
+        if (manifest.size() > 0)
+        {
+            manifest.source(0);     // throws at once for a manifest with no source files, not on the reader thread
+        }
         cancelled = false;
         try
         {
-            return new Run().run(paths);
+            return new Run().run(manifest);
         }
         catch (final TransferException ex)
         {
-            listener.onStage(Stage.FAILED, ex.getMessage());
-            listener.onFailed(ex);
-            throw ex;
+            throw failed(ex);
         }
         finally
         {
             bound.countDown();
         }
+    }
+
+    /** Tells the listener how the send ended and releases whoever waits for the bound address. */
+    private TransferException failed(final TransferException ex)
+    {
+        listener.onStage(Stage.FAILED, ex.getMessage());
+        listener.onFailed(ex);
+        bound.countDown();
+        return ex;
     }
 
     /**
@@ -188,17 +224,8 @@ public final class TransferSender
         private volatile TransferException peerFailure;
         private volatile boolean peerDone;
 
-        TransferResult run(final List<Path> paths) throws TransferException
+        TransferResult run(final Manifest manifest) throws TransferException
         {
-            final Manifest manifest;
-            try
-            {
-                manifest = Manifest.scan(paths);
-            }
-            catch (final IOException ex)
-            {
-                throw new TransferException(Failure.IO, "cannot read what to send: " + ex.getMessage(), false, ex);
-            }
             for (final String item : manifest.skipped())
             {
                 listener.onSkipped(item);
