@@ -442,21 +442,14 @@ public final class ReceiveFolder
      */
     private static boolean hasReservedComponent(final String path)
     {
-        int start = 0;
-        while (start <= path.length())
+        for (final String component : path.split("/"))
         {
-            int end = path.indexOf('/', start);
-            if (end < 0)
-            {
-                end = path.length();
-            }
-            final String name = path.substring(start, end).toLowerCase(Locale.ROOT);
+            final String name = component.toLowerCase(Locale.ROOT);
             if (name.endsWith(PART_SUFFIX) || name.endsWith(PART_SUFFIX + SUMS_SUFFIX) ||
                 name.startsWith(PART_SUFFIX + "-"))
             {
                 return true;
             }
-            start = end + 1;
         }
         return false;
     }
